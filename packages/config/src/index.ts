@@ -1,0 +1,2 @@
+export * from './slices.js';
+export { ConfigError, composeEnv, isTimeZone, loadConfig } from './load-config.js';

@@ -1,0 +1,73 @@
+import { Type } from 'typebox';
+
+/**
+ * Environment slices. Each app composes the slices it needs into one schema, so a process only
+ * demands the variables it actually uses (the API never needs SMTP, the CLI never needs PORT).
+ * Defaults live here and nowhere else; the README and .env.example list the same names.
+ */
+
+// Database
+export const DbEnv = Type.Object({
+  DATABASE_URL: Type.String({
+    default: 'postgres://postgres@127.0.0.1:5432/roombook',
+    pattern: '^postgres(ql)?://',
+    description: 'PostgreSQL connection URL; the database is created if missing',
+  }),
+});
+
+// Redis / queues
+export const RedisEnv = Type.Object({
+  REDIS_URL: Type.String({ default: 'redis://127.0.0.1:6379', pattern: '^rediss?://' }),
+  QUEUE_PREFIX: Type.String({
+    default: 'roombook',
+    pattern: '^[A-Za-z0-9_-]+$',
+    description: 'BullMQ key prefix; lets several deployments share one Redis',
+  }),
+});
+
+// Time
+export const TimeEnv = Type.Object({
+  TIME_ZONE: Type.String({ default: 'UTC', description: 'IANA zone for naive datetimes in requests' }),
+});
+
+// Secrets
+export const SecretEnv = Type.Object({
+  SECRET_KEY: Type.String({ minLength: 16, description: 'encrypts CalDAV passwords at rest' }),
+});
+
+// HTTP API
+export const ApiEnv = Type.Object({
+  HOST: Type.String({ default: '0.0.0.0' }),
+  PORT: Type.Integer({ default: 8000, minimum: 1, maximum: 65535 }),
+  ADMIN_TOKEN: Type.Optional(
+    Type.String({ minLength: 12, description: 'password of user "admin" for /admin/queues' }),
+  ),
+  PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://', description: 'base URL used in links' })),
+});
+
+// Logging
+export const LogEnv = Type.Object({
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+    { default: 'info' },
+  ),
+});
+
+// Worker
+export const WorkerEnv = Type.Object({
+  WORKER_CONCURRENCY: Type.Integer({ default: 4, minimum: 1, maximum: 64 }),
+  CALDAV_TIMEOUT_MS: Type.Integer({ default: 30_000, minimum: 1000 }),
+});
+
+// SMTP (names and meaning as in the original app)
+export const SmtpEnv = Type.Object({
+  SMTP_SERVER: Type.Optional(Type.String({ minLength: 1 })),
+  SMTP_EMAIL: Type.Optional(Type.String({ minLength: 3 })),
+  SMTP_PASSWORD: Type.Optional(Type.String()),
+  SMTP_USER_NAME: Type.Optional(Type.String()),
+  SMTP_SENDER_NAME: Type.Optional(Type.String()),
+  SMTP_BCC: Type.Optional(Type.String()),
+  SMTP_STARTTLS: Type.Boolean({ default: false }),
+  SMTP_PORT: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
+  SMTP_TLS_REJECT_UNAUTHORIZED: Type.Boolean({ default: true }),
+});

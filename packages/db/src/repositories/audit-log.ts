@@ -1,0 +1,54 @@
+import { and, desc, eq } from 'drizzle-orm';
+
+import type { Database } from '../client.js';
+import { NotFoundError } from '../errors.js';
+import { auditLog, calendars } from '../schema/index.js';
+
+export type AuditEntry = typeof auditLog.$inferSelect;
+export type NewAuditEntry = Omit<typeof auditLog.$inferInsert, 'id' | 'at'>;
+
+export function createAuditLogRepository(db: Database) {
+  return {
+    /** Records the object's previous text; call before the write it describes. */
+    async record(entry: NewAuditEntry): Promise<AuditEntry> {
+      const [row] = await db.insert(auditLog).values(entry).returning();
+      return row!;
+    },
+
+    /** Stores the ETag our write produced, so a restore can tell whether someone changed it since. */
+    async setEtagAfter(id: number, etag: string | null): Promise<void> {
+      await db.update(auditLog).set({ etagAfter: etag }).where(eq(auditLog.id, id));
+    },
+
+    async require(id: number): Promise<AuditEntry & { calendarSlug: string }> {
+      const [row] = await db
+        .select({ entry: auditLog, calendarSlug: calendars.slug })
+        .from(auditLog)
+        .innerJoin(calendars, eq(calendars.id, auditLog.calendarId))
+        .where(eq(auditLog.id, id));
+      if (!row) throw new NotFoundError(`no audit entry ${id}`);
+      return { ...row.entry, calendarSlug: row.calendarSlug };
+    },
+
+    list(filter: { calendarId?: number | undefined; limit?: number } = {}) {
+      return db
+        .select({
+          id: auditLog.id,
+          at: auditLog.at,
+          calendar: calendars.slug,
+          uid: auditLog.uid,
+          recurrenceId: auditLog.recurrenceId,
+          action: auditLog.action,
+          href: auditLog.href,
+          jobId: auditLog.jobId,
+        })
+        .from(auditLog)
+        .innerJoin(calendars, eq(calendars.id, auditLog.calendarId))
+        .where(and(filter.calendarId === undefined ? undefined : eq(auditLog.calendarId, filter.calendarId)))
+        .orderBy(desc(auditLog.at), desc(auditLog.id))
+        .limit(filter.limit ?? 100);
+    },
+  };
+}
+
+export type AuditLogRepository = ReturnType<typeof createAuditLogRepository>;

@@ -1,0 +1,87 @@
+import { and, asc, eq, isNull } from 'drizzle-orm';
+
+import type { Database } from '../client.js';
+import { ConflictError, NotFoundError, unique } from '../errors.js';
+import { apiKeys, users } from '../schema/index.js';
+import { generateApiToken, hashToken } from '../secret-box.js';
+
+export type User = typeof users.$inferSelect;
+export type ApiKey = Omit<typeof apiKeys.$inferSelect, 'tokenHash'>;
+
+export function createUsersRepository(db: Database) {
+  async function requireUser(name: string): Promise<User> {
+    const [user] = await db.select().from(users).where(eq(users.name, name));
+    if (!user) throw new NotFoundError(`unknown user "${name}"`);
+    return user;
+  }
+
+  return {
+    requireUser,
+
+    async create(input: { name: string; email?: string | undefined }): Promise<User> {
+      const [user] = await unique(
+        db.insert(users).values({ name: input.name, email: input.email ?? null }).returning(),
+        `user "${input.name}" already exists`,
+      );
+      return user!;
+    },
+
+    list(): Promise<User[]> {
+      return db.select().from(users).orderBy(asc(users.name));
+    },
+
+    /** Creates a key; the token is returned once and only its hash is stored. */
+    async createKey(input: { userName: string; label?: string | undefined }) {
+      const user = await requireUser(input.userName);
+      const { token, prefix, hash } = generateApiToken();
+      const [key] = await db
+        .insert(apiKeys)
+        .values({ userId: user.id, label: input.label ?? null, prefix, tokenHash: hash })
+        .returning({ id: apiKeys.id, prefix: apiKeys.prefix, label: apiKeys.label, createdAt: apiKeys.createdAt });
+      return { ...key!, user: user.name, token };
+    },
+
+    async revokeKey(prefix: string) {
+      const [key] = await db
+        .update(apiKeys)
+        .set({ revokedAt: new Date() })
+        .where(and(eq(apiKeys.prefix, prefix), isNull(apiKeys.revokedAt)))
+        .returning({ id: apiKeys.id, prefix: apiKeys.prefix, revokedAt: apiKeys.revokedAt });
+      if (!key) {
+        const [existing] = await db.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.prefix, prefix));
+        if (existing) throw new ConflictError(`key ${prefix} is already revoked`);
+        throw new NotFoundError(`unknown key prefix "${prefix}"`);
+      }
+      return key;
+    },
+
+    listKeys() {
+      return db
+        .select({
+          prefix: apiKeys.prefix,
+          user: users.name,
+          label: apiKeys.label,
+          createdAt: apiKeys.createdAt,
+          lastUsedAt: apiKeys.lastUsedAt,
+          revokedAt: apiKeys.revokedAt,
+        })
+        .from(apiKeys)
+        .innerJoin(users, eq(users.id, apiKeys.userId))
+        .orderBy(asc(apiKeys.createdAt));
+    },
+
+    /** The user owning an active key with this token, and records the use. */
+    async authenticate(token: string): Promise<User | undefined> {
+      const [row] = await db
+        .update(apiKeys)
+        .set({ lastUsedAt: new Date() })
+        .where(and(eq(apiKeys.tokenHash, hashToken(token)), isNull(apiKeys.revokedAt)))
+        .returning({ userId: apiKeys.userId });
+      if (!row) return undefined;
+      const [user] = await db.select().from(users).where(eq(users.id, row.userId));
+      return user;
+    },
+  };
+}
+
+export type UsersRepository = ReturnType<typeof createUsersRepository>;

@@ -1,0 +1,47 @@
+import { boolean, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+
+import { users } from './users.js';
+
+export const emailTemplates = pgTable('email_templates', {
+  id: integer().primaryKey().generatedAlwaysAsIdentity(),
+  name: text().notNull().unique(),
+  /** Liquid template for the subject line. */
+  subject: text().notNull(),
+  /** Liquid template that renders to MJML. */
+  body: text().notNull(),
+  updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});
+
+/** A room: one CalDAV calendar collection and the credentials to reach it. */
+export const calendars = pgTable('calendars', {
+  id: integer().primaryKey().generatedAlwaysAsIdentity(),
+  slug: text().notNull().unique(),
+  displayName: text().notNull(),
+  url: text().notNull(),
+  username: text().notNull(),
+  /** AES-256-GCM ciphertext of the CalDAV password (see secret-box.ts); never the plain text. */
+  passwordEncrypted: text().notNull(),
+  timeZone: text().notNull().default('UTC'),
+  /** Mail losing organizers after a clear. */
+  mailEnabled: boolean().notNull().default(true),
+  /** Template to mail with; null = the built-in default template. */
+  templateId: integer().references(() => emailTemplates.id, { onDelete: 'set null' }),
+  autoClear: boolean().notNull().default(false),
+  /** Seconds between scheduled clears when autoClear is on. */
+  clearIntervalSeconds: integer().notNull().default(3600),
+  horizonDays: integer().notNull().default(365),
+  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});
+
+export const calendarUsers = pgTable(
+  'calendar_users',
+  {
+    calendarId: integer()
+      .notNull()
+      .references(() => calendars.id, { onDelete: 'cascade' }),
+    userId: integer()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.calendarId, t.userId] })],
+);

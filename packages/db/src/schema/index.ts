@@ -1,0 +1,4 @@
+export * from './users.js';
+export * from './calendars.js';
+export * from './priority-tokens.js';
+export * from './audit-log.js';

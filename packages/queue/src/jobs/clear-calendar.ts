@@ -1,0 +1,53 @@
+import { Type, type Static } from 'typebox';
+
+export const ClearCalendarPayload = Type.Object({
+  calendarId: Type.Integer(),
+  /** null for scheduled clears */
+  userId: Type.Union([Type.Integer(), Type.Null()]),
+  test: Type.Boolean(),
+  trigger: Type.Union([Type.Literal('api'), Type.Literal('schedule'), Type.Literal('cli')]),
+});
+export type ClearCalendarPayload = Static<typeof ClearCalendarPayload>;
+
+const DateTime = Type.String({ format: 'date-time' });
+
+/** An event as the seed's report shows it (instants in the calendar's zone, with offset). */
+export const ReportEvent = Type.Object({
+  uid: Type.String(),
+  name: Type.String(),
+  start: DateTime,
+  end: DateTime,
+  created: Type.Union([DateTime, Type.Null()]),
+  organizer: Type.Union([Type.String(), Type.Null()]),
+  recurrence_id: Type.Union([Type.String(), Type.Null()]),
+});
+export type ReportEvent = Static<typeof ReportEvent>;
+
+export const ReportItem = Type.Object({
+  event: ReportEvent,
+  overlaps_with: Type.Union([ReportEvent, Type.Null()]),
+  calendar: Type.String(),
+  recurrence_id: Type.Union([Type.String(), Type.Null()]),
+  action: Type.Union([
+    Type.Literal('deleted'),
+    Type.Literal('declined'),
+    Type.Literal('cancelled'),
+    Type.Literal('ignored'),
+    Type.Literal('none'),
+  ]),
+  reason: Type.String(),
+  /** applied | planned (test mode) | failed | skipped */
+  status: Type.Union([Type.Literal('applied'), Type.Literal('planned'), Type.Literal('failed'), Type.Literal('skipped')]),
+  error: Type.Optional(Type.String()),
+});
+export type ReportItem = Static<typeof ReportItem>;
+
+/** The seed's clearing report, plus per-item action/reason/status. */
+export const ClearReport = Type.Object({
+  deleted_cancelled_events: Type.Array(ReportItem),
+  deleted_overlapping_events: Type.Array(ReportItem),
+  cancelled_overlapping_recurring_events: Type.Array(ReportItem),
+  ignored_overlapping_events: Type.Array(ReportItem),
+  test_mode: Type.Boolean(),
+});
+export type ClearReport = Static<typeof ClearReport>;

@@ -1,0 +1,18 @@
+/** Queue names (kebab-case); job names are per queue. */
+export const QueueName = {
+  calendar: 'calendar',
+  mail: 'mail',
+} as const;
+export type QueueName = (typeof QueueName)[keyof typeof QueueName];
+
+export const CalendarJob = {
+  createEvent: 'create-event',
+  deleteEvent: 'delete-event',
+  clearCalendar: 'clear-calendar',
+} as const;
+export type CalendarJobName = (typeof CalendarJob)[keyof typeof CalendarJob];
+
+export const MailJob = {
+  notify: 'notify',
+} as const;
+export type MailJobName = (typeof MailJob)[keyof typeof MailJob];

@@ -1,0 +1,38 @@
+import { randomBytes } from 'node:crypto';
+
+import type { TestProject } from 'vitest/node';
+
+import { createTestDatabase } from './database.js';
+import { startRadicale, type CalDavUser } from './radicale.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    databaseUrl: string;
+    redisUrl: string;
+    /** Unique per run: queue prefixes and Redis keys start with it. */
+    runId: string;
+    radicaleUrl: string;
+    radicaleUsers: CalDavUser[];
+  }
+}
+
+/**
+ * Starts what integration tests talk to: a per-run PostgreSQL database on the machine's server,
+ * and a private Radicale. Redis is the machine's own, separated by a per-run key prefix.
+ * Override the servers with TEST_PG_URL / TEST_REDIS_URL.
+ */
+export default async function setup(project: TestProject) {
+  // eslint-disable-next-line no-restricted-properties -- test harness: where the test services are
+  const env = process.env;
+  const database = await createTestDatabase(env['TEST_PG_URL'] ?? undefined);
+  const radicale = await startRadicale();
+  project.provide('databaseUrl', database.url);
+  project.provide('redisUrl', env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379');
+  project.provide('runId', `t${Date.now().toString(36)}${randomBytes(3).toString('hex')}`);
+  project.provide('radicaleUrl', radicale.url);
+  project.provide('radicaleUsers', radicale.users);
+  return async () => {
+    await radicale.stop();
+    await database.drop();
+  };
+}

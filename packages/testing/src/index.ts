@@ -1,0 +1,2 @@
+export * from './radicale.js';
+export { createTestDatabase, type TestDatabase } from './database.js';
