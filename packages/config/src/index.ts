@@ -1,2 +1,3 @@
 export * from './slices.js';
 export { ConfigError, composeEnv, isTimeZone, loadConfig } from './load-config.js';
+export { processEnv } from './process-env.js';

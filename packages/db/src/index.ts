@@ -5,4 +5,6 @@ export { ConflictError, NotFoundError } from './errors.js';
 export * from './repositories/users.js';
 export * from './repositories/calendars.js';
 export * from './repositories/audit-log.js';
+export * from './repositories/priority-tokens.js';
+export * from './repositories/email-templates.js';
 export * as schema from './schema/index.js';

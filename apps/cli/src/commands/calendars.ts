@@ -1,0 +1,238 @@
+import { Option, type Command } from 'commander';
+
+import {
+  createCalendarsRepository,
+  createEmailTemplatesRepository,
+  type CalendarRow,
+  type CalendarUpdate,
+  type Database,
+} from '@roombook/db';
+
+import type { CliContext } from '../context.js';
+import { UsageError } from '../errors.js';
+import { emit, formatDuration, table, withJson } from '../output.js';
+import { integerIn, parseDuration, parseHttpUrl, parseName, parseSlug, parseTimeZone } from '../validate.js';
+
+/** What the CLI shows of a calendar: everything but the password (not even its ciphertext). */
+export interface CalendarView {
+  id: number;
+  slug: string;
+  displayName: string;
+  url: string;
+  username: string;
+  timeZone: string;
+  autoClear: boolean;
+  clearIntervalSeconds: number;
+  horizonDays: number;
+  mailEnabled: boolean;
+  /** Template name; null = the built-in default. */
+  template: string | null;
+  createdAt: Date;
+}
+
+async function templateNames(db: Database): Promise<Map<number, string>> {
+  const templates = await createEmailTemplatesRepository(db).list();
+  return new Map(templates.map((t) => [t.id, t.name]));
+}
+
+function view(row: CalendarRow, templates: Map<number, string>): CalendarView {
+  return {
+    id: row.id,
+    slug: row.slug,
+    displayName: row.displayName,
+    url: row.url,
+    username: row.username,
+    timeZone: row.timeZone,
+    autoClear: row.autoClear,
+    clearIntervalSeconds: row.clearIntervalSeconds,
+    horizonDays: row.horizonDays,
+    mailEnabled: row.mailEnabled,
+    template: row.templateId === null ? null : (templates.get(row.templateId) ?? null),
+    createdAt: row.createdAt,
+  };
+}
+
+function describe(c: CalendarView): string {
+  return [
+    `slug:           ${c.slug}`,
+    `name:           ${c.displayName}`,
+    `url:            ${c.url}`,
+    `username:       ${c.username}`,
+    `time zone:      ${c.timeZone}`,
+    `auto clear:     ${c.autoClear ? `every ${formatDuration(c.clearIntervalSeconds)}` : 'off'}`,
+    `horizon:        ${c.horizonDays} days`,
+    `mail:           ${c.mailEnabled ? `on, template ${c.template ?? '(default)'}` : 'off'}`,
+  ].join('\n');
+}
+
+interface PasswordOptions {
+  password?: string;
+  passwordEnv?: string;
+}
+
+/**
+ * The CalDAV password from `--password` or from the variable `--password-env` names (read
+ * through the CLI's env, so tests and wrappers control it). `--password-env` keeps the secret out
+ * of shell history and `ps`.
+ */
+function passwordFrom(opts: PasswordOptions, ctx: CliContext): string | undefined {
+  if (opts.passwordEnv !== undefined) {
+    const value = ctx.io.env[opts.passwordEnv];
+    if (value === undefined || value === '') {
+      throw new UsageError(`environment variable ${opts.passwordEnv} (named by --password-env) is not set or empty`);
+    }
+    return value;
+  }
+  if (opts.password === '') throw new UsageError('--password must not be empty');
+  return opts.password;
+}
+
+const passwordOption = () =>
+  new Option('--password <password>', 'CalDAV password (visible in `ps`; prefer --password-env)').conflicts(
+    'passwordEnv',
+  );
+const passwordEnvOption = () =>
+  new Option('--password-env <var>', 'read the CalDAV password from this environment variable');
+
+interface CreateOptions extends PasswordOptions {
+  slug: string;
+  url: string;
+  username: string;
+  timezone?: string;
+  name?: string;
+  autoClear?: boolean;
+  clearInterval?: number;
+  horizonDays?: number;
+}
+
+interface UpdateOptions extends PasswordOptions {
+  slug: string;
+  url?: string;
+  username?: string;
+  timezone?: string;
+  name?: string;
+  autoClear?: boolean;
+  clearInterval?: number;
+  horizonDays?: number;
+  template?: string;
+  defaultTemplate?: boolean;
+  mail?: boolean;
+}
+
+const parseHorizon = integerIn(1, 3650);
+
+/** `roombook calendar create|update|grant|list`: rooms, their CalDAV access and clearing settings. */
+export function registerCalendarCommands(program: Command, ctx: CliContext): void {
+  const group = program.command('calendar').description('manage room calendars');
+
+  withJson(group.command('create').description('register a CalDAV calendar collection as a room'))
+    .requiredOption('--slug <slug>', 'short name used in API paths', parseSlug)
+    .requiredOption('--url <url>', 'CalDAV collection URL', parseHttpUrl)
+    .requiredOption('--username <username>', 'CalDAV user name', parseName)
+    .addOption(passwordOption())
+    .addOption(passwordEnvOption())
+    .option('--timezone <zone>', 'IANA time zone of the room (default UTC)', parseTimeZone)
+    .option('--name <display>', 'display name (default: the slug)', parseName)
+    .option('--auto-clear', 'clear the calendar on a schedule')
+    .option('--clear-interval <duration>', 'time between scheduled clears, e.g. 15m, 1h, 3600 (default 1h)', parseDuration)
+    .option('--horizon-days <n>', 'how many days ahead a clear looks (default 365)', parseHorizon)
+    .action(async (opts: CreateOptions, command: Command) => {
+      const password = passwordFrom(opts, ctx);
+      if (password === undefined) throw new UsageError('one of --password or --password-env is required');
+      // Before touching the database: a missing SECRET_KEY should not cost a connection attempt.
+      const secrets = ctx.secrets();
+      const db = ctx.db();
+      const row = await createCalendarsRepository(db, secrets).create({
+        slug: opts.slug,
+        displayName: opts.name,
+        url: opts.url,
+        username: opts.username,
+        password,
+        timeZone: opts.timezone,
+        autoClear: opts.autoClear,
+        clearIntervalSeconds: opts.clearInterval,
+        horizonDays: opts.horizonDays,
+      });
+      const calendar = view(row, new Map());
+      emit(ctx.io, command, calendar, () => `created calendar ${calendar.slug}\n${describe(calendar)}`);
+    });
+
+  withJson(group.command('update').description('change a calendar; options not given stay as they are'))
+    .requiredOption('--slug <slug>', 'the calendar to change', parseSlug)
+    .option('--url <url>', 'CalDAV collection URL', parseHttpUrl)
+    .option('--username <username>', 'CalDAV user name', parseName)
+    .addOption(passwordOption())
+    .addOption(passwordEnvOption())
+    .option('--timezone <zone>', 'IANA time zone', parseTimeZone)
+    .option('--name <display>', 'display name', parseName)
+    .option('--auto-clear', 'clear on a schedule')
+    .option('--no-auto-clear', 'stop scheduled clears')
+    .option('--clear-interval <duration>', 'time between scheduled clears, e.g. 15m, 1h, 3600', parseDuration)
+    .option('--horizon-days <n>', 'how many days ahead a clear looks', parseHorizon)
+    .addOption(new Option('--template <name>', 'mail losing organizers with this template (turns mail on)').argParser(parseName).conflicts('defaultTemplate'))
+    .option('--default-template', 'use the built-in mail template')
+    .option('--mail', 'mail losing organizers after a clear')
+    .option('--no-mail', 'never mail from this calendar')
+    .action(async (opts: UpdateOptions, command: Command) => {
+      if (opts.template !== undefined && opts.mail === false) {
+        throw new UsageError('--template turns mail on; it cannot be combined with --no-mail');
+      }
+      const password = passwordFrom(opts, ctx);
+      const change: CalendarUpdate = {
+        url: opts.url,
+        username: opts.username,
+        password,
+        timeZone: opts.timezone,
+        displayName: opts.name,
+        autoClear: opts.autoClear,
+        clearIntervalSeconds: opts.clearInterval,
+        horizonDays: opts.horizonDays,
+        mailEnabled: opts.mail,
+        template: opts.defaultTemplate ? null : opts.template,
+      };
+      if (Object.values(change).every((v) => v === undefined)) {
+        throw new UsageError('nothing to update: give at least one option besides --slug (see --help)');
+      }
+      const secrets = password === undefined ? undefined : ctx.secrets();
+      const db = ctx.db();
+      const row = await createCalendarsRepository(db, secrets).update(opts.slug, change);
+      const calendar = view(row, await templateNames(db));
+      emit(ctx.io, command, calendar, () => `updated calendar ${calendar.slug}\n${describe(calendar)}`);
+    });
+
+  withJson(group.command('grant').description("let a user's API keys use a calendar"))
+    .requiredOption('--calendar <slug>', 'the calendar', parseSlug)
+    .requiredOption('--user <name>', 'the user', parseName)
+    .action(async (opts: { calendar: string; user: string }, command: Command) => {
+      await createCalendarsRepository(ctx.db()).grant(opts.calendar, opts.user);
+      emit(
+        ctx.io,
+        command,
+        { calendar: opts.calendar, user: opts.user },
+        `user ${opts.user} may now use calendar ${opts.calendar}`,
+      );
+    });
+
+  withJson(group.command('list').description('list calendars (never their passwords)'))
+    .action(async (_opts: unknown, command: Command) => {
+      const db = ctx.db();
+      const templates = await templateNames(db);
+      const calendars = (await createCalendarsRepository(db).list()).map((row) => view(row, templates));
+      emit(ctx.io, command, calendars, () =>
+        table(
+          calendars,
+          [
+            { header: 'SLUG', value: (c) => c.slug },
+            { header: 'NAME', value: (c) => c.displayName },
+            { header: 'TIME ZONE', value: (c) => c.timeZone },
+            { header: 'AUTO CLEAR', value: (c) => (c.autoClear ? formatDuration(c.clearIntervalSeconds) : 'off') },
+            { header: 'HORIZON', value: (c) => `${c.horizonDays}d` },
+            { header: 'MAIL', value: (c) => (c.mailEnabled ? (c.template ?? '(default)') : 'off') },
+            { header: 'USERNAME', value: (c) => c.username },
+            { header: 'URL', value: (c) => c.url },
+          ],
+          'no calendars',
+        ),
+      );
+    });
+}

@@ -1,0 +1,66 @@
+import { ConfigError, DbEnv, SecretEnv, TimeEnv, composeEnv, loadConfig } from '@roombook/config';
+import { createDatabase, createSecretBox, type Database, type DatabaseHandle, type SecretBox } from '@roombook/db';
+
+import { CliError } from './errors.js';
+
+/** Where a command writes and what environment it sees; tests pass plain functions and objects. */
+export interface CliIo {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  env: Record<string, string | undefined>;
+}
+
+/**
+ * Everything a command needs, created lazily: `user list` must work without SECRET_KEY, and
+ * `--help` or a usage error must not even open a database connection.
+ */
+export class CliContext {
+  private handle: DatabaseHandle | undefined;
+  private box: SecretBox | undefined;
+  /** Set once DATABASE_URL has been read, so error messages can say which database failed. */
+  databaseUrlForErrors: string | undefined;
+
+  constructor(readonly io: CliIo) {}
+
+  /** DATABASE_URL from the environment (validated, defaulted by @roombook/config). */
+  databaseUrl(): string {
+    const url = loadConfig(composeEnv(DbEnv), this.io.env).DATABASE_URL;
+    this.databaseUrlForErrors = url;
+    return url;
+  }
+
+  /** The pooled database client, opened on first use and closed by `close()`. */
+  db(): Database {
+    // A CLI command runs a handful of sequential queries: one or two connections are plenty.
+    this.handle ??= createDatabase(this.databaseUrl(), { max: 2 });
+    return this.handle.db;
+  }
+
+  /** Encrypts/decrypts CalDAV passwords; only the commands that touch a password ask for it. */
+  secrets(): SecretBox {
+    if (!this.box) {
+      try {
+        this.box = createSecretBox(loadConfig(composeEnv(SecretEnv), this.io.env).SECRET_KEY);
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        const problem = error.problems[0]?.message ?? 'is invalid';
+        const what = problem.startsWith('must have required') ? 'is not set' : problem;
+        throw new CliError(
+          `SECRET_KEY ${what}: this command encrypts or decrypts CalDAV passwords and needs the key (at least 16 characters) they are stored with`,
+        );
+      }
+    }
+    return this.box;
+  }
+
+  /** Default zone for rendering times (TIME_ZONE, UTC unless set). */
+  timeZone(): string {
+    return loadConfig(composeEnv(TimeEnv), this.io.env).TIME_ZONE;
+  }
+
+  async close(): Promise<void> {
+    const handle = this.handle;
+    this.handle = undefined;
+    if (handle) await handle.close();
+  }
+}

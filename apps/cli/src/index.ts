@@ -1,0 +1,1 @@
+export { CliContext, createProgram, runCli, type CliIo } from './program.js';

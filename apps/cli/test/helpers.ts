@@ -1,0 +1,61 @@
+import { randomBytes } from 'node:crypto';
+
+import { inject } from 'vitest';
+
+import { createDatabase, type DatabaseHandle } from '@roombook/db';
+
+import { runCli } from '../src/program.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    databaseUrl: string;
+  }
+}
+
+/** The per-run database the global setup created and migrated; other test files share it. */
+export const databaseUrl = inject('databaseUrl');
+export const SECRET_KEY = 'cli-test-secret-key-0123456789';
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs one command in-process with DATABASE_URL and SECRET_KEY set; `env` entries override (undefined unsets). */
+export async function run(argv: string[], env: Record<string, string | undefined> = {}): Promise<RunResult> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(argv, {
+    stdout: (s) => (stdout += s),
+    stderr: (s) => (stderr += s),
+    env: { DATABASE_URL: databaseUrl, SECRET_KEY, ...env },
+  });
+  return { code, stdout, stderr };
+}
+
+/** Runs a `--json` command that must succeed and returns its parsed document. */
+export async function runJson<T>(argv: string[], env: Record<string, string | undefined> = {}): Promise<T> {
+  const result = await run([...argv, '--json'], env);
+  if (result.code !== 0) throw new Error(`${argv.join(' ')} -> ${result.code}: ${result.stderr}`);
+  return JSON.parse(result.stdout) as T;
+}
+
+/** A name no other test (or test file sharing the database) uses; valid as a slug too. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+}
+
+/** stderr is exactly one `roombook: error:` line. */
+export function expectOneErrorLine(stderr: string): string {
+  const lines = stderr.split('\n').filter((l) => l !== '');
+  if (lines.length !== 1 || !lines[0]!.startsWith('roombook: error: ')) {
+    throw new Error(`expected one "roombook: error:" line, got:\n${stderr}`);
+  }
+  return lines[0]!;
+}
+
+/** A direct client for assertions, closed by the caller. */
+export function openDatabase(): DatabaseHandle {
+  return createDatabase(databaseUrl, { max: 2 });
+}
