@@ -1,0 +1,299 @@
+import { createDAVClient, type DAVResponse } from 'tsdav';
+
+import { CalDavError, httpError, safeUrl } from './errors.js';
+import {
+  collectionBase,
+  hasUid,
+  objectFromResponse,
+  objectUrlFor,
+  ownUrl,
+  pathOf,
+  samePath,
+  strongEtag,
+  type CalendarObject,
+} from './objects.js';
+import { multigetRequest, objectProps, timeRangeFilter, uidFilter } from './queries.js';
+import { Transport } from './transport.js';
+
+/** Where a room calendar lives and how to log in to it. */
+export interface CalDavConnection {
+  /** URL of the calendar collection itself (not the server root: no discovery is done). */
+  url: string;
+  username: string;
+  password: string;
+  /** Per-request limit, connect to last byte. Default 30000. */
+  timeoutMs?: number;
+}
+
+/**
+ * I/O on one calendar collection. Every method either resolves or rejects with a {@link CalDavError}
+ * (or a TypeError for invalid arguments: a bad file name, a write without an ETag).
+ */
+export interface CalDavClient {
+  /**
+   * One calendar-query REPORT with a VEVENT time-range filter. Returns every matching object,
+   * whatever its file name, with recurring masters as stored (RRULE, overrides): no server-side
+   * expansion, which Radicale cannot do — expand with @roombook/ical.
+   */
+  fetchObjects(range: { start: Date; end: Date }): Promise<CalendarObject[]>;
+  /** calendar-multiget of one href: fresh data and ETag (after a 412, or when a PUT answered without an ETag). Undefined when gone. */
+  fetchObject(href: string): Promise<CalendarObject | undefined>;
+  /**
+   * The object whose VEVENT has exactly this UID, whatever its file name (Thunderbird and Apple
+   * name files their own way): a calendar-query with a UID text-match, then `<uid>.ics` by GET
+   * in case the server ignores or rejects the filter.
+   */
+  findByUid(uid: string): Promise<CalendarObject | undefined>;
+  /**
+   * PUT `fileName` (unencoded, e.g. `<uid>.ics`) with If-None-Match: *. When it already exists the
+   * answer is `created: false` with the existing object's ETag, so a retried create job is idempotent.
+   */
+  createObject(fileName: string, ics: string): Promise<{ href: string; etag: string | null; created: boolean }>;
+  /**
+   * PUT with If-Match: etag; refuses to write without an ETag. Returns the new ETag (re-fetched when the
+   * server sends none or a weak one). A stale ETag rejects with code PRECONDITION_FAILED.
+   */
+  updateObject(object: { href: string; etag: string }, ics: string): Promise<{ etag: string | null }>;
+  /** DELETE with If-Match: etag; refuses to delete without an ETag. A missing object rejects with NOT_FOUND. */
+  deleteObject(object: { href: string; etag: string }): Promise<void>;
+  /** PUT the exact text back at `href` with If-None-Match: * (restoring an audited removal); PRECONDITION_FAILED if something is there. */
+  restoreObject(href: string, ics: string): Promise<{ etag: string | null }>;
+}
+
+type DavClient = Awaited<ReturnType<typeof createDAVClient>>;
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+/**
+ * Statuses with which a server says "I won't run this calendar-query" (unsupported filter or
+ * collation: RFC 4791 preconditions come back as 403, some servers use 400/415/422/501).
+ * findByUid then falls back to a GET of `<uid>.ics`; a real permission problem resurfaces there.
+ */
+const FILTER_REJECTED = new Set([400, 403, 415, 422, 501]);
+
+const ICS_CONTENT_TYPE = 'text/calendar; charset=utf-8';
+
+/** A client for one calendar collection. Cheap: nothing is sent until a method is called. */
+export function createCalDavClient(conn: CalDavConnection): CalDavClient {
+  return new TsdavCalDavClient(conn);
+}
+
+class TsdavCalDavClient implements CalDavClient {
+  private readonly collection: string;
+  private readonly transport: Transport;
+  private dav: Promise<DavClient> | undefined;
+
+  constructor(private readonly conn: CalDavConnection) {
+    this.collection = collectionBase(conn.url);
+    const timeoutMs = conn.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new TypeError(`timeoutMs must be a positive number, got ${timeoutMs}`);
+    this.transport = new Transport({ username: conn.username, password: conn.password, timeoutMs });
+  }
+
+  /**
+   * tsdav's client, made on first use. Without `defaultAccountType` createDAVClient sends nothing
+   * (no PROPFIND discovery): we already know the collection URL, so every call is a single request.
+   */
+  private client(): Promise<DavClient> {
+    this.dav ??= createDAVClient({
+      serverUrl: this.collection,
+      credentials: { username: this.conn.username, password: this.conn.password },
+      authMethod: 'Basic',
+      fetch: this.transport.fetch,
+    });
+    return this.dav;
+  }
+
+  async fetchObjects(range: { start: Date; end: Date }): Promise<CalendarObject[]> {
+    const start = range.start.getTime();
+    const end = range.end.getTime();
+    if (!Number.isFinite(start) || !Number.isFinite(end) || start >= end) {
+      throw new RangeError('fetchObjects needs valid dates with start before end');
+    }
+    return this.transport.run('REPORT', this.collection, async () => {
+      const responses = await (await this.client()).calendarQuery({
+        url: this.collection,
+        props: objectProps,
+        filters: timeRangeFilter(range),
+        depth: '1',
+      });
+      return this.completeObjects(responses);
+    });
+  }
+
+  async fetchObject(href: string): Promise<CalendarObject | undefined> {
+    const url = ownUrl(href, this.collection);
+    const objects = await this.multiget([url]);
+    return objects.find((object) => samePath(object.href, url, this.collection));
+  }
+
+  async findByUid(uid: string): Promise<CalendarObject | undefined> {
+    let responses: DAVResponse[];
+    try {
+      responses = await this.transport.run('REPORT', this.collection, async () =>
+        (await this.client()).calendarQuery({ url: this.collection, props: objectProps, filters: uidFilter(uid), depth: '1' }),
+      );
+    } catch (error) {
+      if (!(error instanceof CalDavError && error.status !== null && FILTER_REJECTED.has(error.status))) throw error;
+      responses = [];
+    }
+    // The filter is a substring match, and a server that ignores it returns everything: check each UID.
+    const match = (await this.completeObjects(responses)).find((object) => hasUid(object.data, uid));
+    return match ?? this.getByFileName(uid);
+  }
+
+  async createObject(fileName: string, ics: string): Promise<{ href: string; etag: string | null; created: boolean }> {
+    const href = objectUrlFor(this.collection, fileName);
+    try {
+      const response = await this.transport.run('PUT', href, async () =>
+        (await this.client()).createCalendarObject({
+          calendar: { url: this.collection },
+          // Already percent-encoded: tsdav resolves it with new URL(filename, collection).
+          filename: encodeURIComponent(fileName),
+          iCalString: ics, // tsdav sends If-None-Match: * itself
+        }),
+      );
+      return { href, etag: await this.etagAfterWrite('PUT', href, response), created: true };
+    } catch (error) {
+      if (!(error instanceof CalDavError && error.code === 'PRECONDITION_FAILED')) throw error;
+      // Already there (a retried job, or a client that used the same name): report what is stored.
+      const existing = await this.fetchObject(href);
+      return { href, etag: existing?.etag ?? null, created: false };
+    }
+  }
+
+  async updateObject(object: { href: string; etag: string }, ics: string): Promise<{ etag: string | null }> {
+    const url = ownUrl(object.href, this.collection);
+    const etag = requireEtag(object.etag, 'update');
+    const response = await this.transport.run('PUT', url, async () =>
+      // tsdav sends If-Match only when etag is truthy; requireEtag made sure it is.
+      (await this.client()).updateCalendarObject({ calendarObject: { url, etag, data: ics } }),
+    );
+    return { etag: await this.etagAfterWrite('PUT', url, response) };
+  }
+
+  async deleteObject(object: { href: string; etag: string }): Promise<void> {
+    const url = ownUrl(object.href, this.collection);
+    const etag = requireEtag(object.etag, 'delete');
+    const response = await this.transport.run('DELETE', url, async () =>
+      (await this.client()).deleteCalendarObject({ calendarObject: { url, etag } }),
+    );
+    assertOk('DELETE', url, response);
+  }
+
+  async restoreObject(href: string, ics: string): Promise<{ etag: string | null }> {
+    const url = ownUrl(href, this.collection);
+    const response = await this.transport.run('PUT', url, async () =>
+      // createCalendarObject wants a collection + file name; the generic createObject takes the exact href.
+      (await this.client()).createObject({
+        url,
+        data: ics,
+        headers: { 'content-type': ICS_CONTENT_TYPE, 'If-None-Match': '*' },
+      }),
+    );
+    return { etag: await this.etagAfterWrite('PUT', url, response) };
+  }
+
+  /**
+   * calendar-multiget through tsdav's davRequest (see multigetRequest for why not calendarMultiGet).
+   * Hrefs the server reports as 404 are simply absent from the result.
+   */
+  private async multiget(urls: readonly string[]): Promise<CalendarObject[]> {
+    if (urls.length === 0) return [];
+    return this.transport.run('REPORT', this.collection, async () => {
+      const responses = await (await this.client()).davRequest({
+        url: this.collection,
+        init: multigetRequest(urls.map(pathOf)),
+      });
+      const objects: CalendarObject[] = [];
+      for (const response of responses) {
+        // davRequest returns props only for multistatus answers; anything else is not a multiget reply.
+        if (response.props === undefined) {
+          throw new CalDavError(`REPORT ${safeUrl(this.collection)}: calendar-multiget answered without a multistatus`, {
+            code: 'BAD_RESPONSE',
+            status: response.status,
+            retryable: false,
+            url: safeUrl(this.collection),
+          });
+        }
+        if (response.status === 404) continue;
+        const where = response.href ? new URL(response.href, this.collection).href : this.collection;
+        if (!response.ok) throw httpError('REPORT', safeUrl(where), response.status, response.statusText, 'in calendar-multiget');
+        const object = objectFromResponse(response, this.collection);
+        if (object) objects.push(object);
+      }
+      return objects;
+    });
+  }
+
+  /**
+   * Objects from calendar-query responses. A server may answer a calendar-query with ETags but without
+   * calendar-data; those objects are fetched with one multiget so callers always get the data.
+   */
+  private async completeObjects(responses: DAVResponse[]): Promise<CalendarObject[]> {
+    const objects: CalendarObject[] = [];
+    const missing: string[] = [];
+    for (const response of responses) {
+      if (!response.href || samePath(response.href, this.collection, this.collection)) continue;
+      const object = objectFromResponse(response, this.collection);
+      if (object) objects.push(object);
+      else missing.push(ownUrl(response.href, this.collection));
+    }
+    return missing.length === 0 ? objects : [...objects, ...(await this.multiget(missing))];
+  }
+
+  /**
+   * `<uid>.ics`, read with a plain GET: tsdav has no single-object GET (its fetchCalendarObjects always
+   * goes through REPORTs, the very requests that did not find it). Only an object with this UID counts.
+   */
+  private async getByFileName(uid: string): Promise<CalendarObject | undefined> {
+    let url: string;
+    try {
+      url = objectUrlFor(this.collection, `${uid}.ics`);
+    } catch {
+      return undefined; // a UID with '/' cannot be a file name of ours
+    }
+    let response: Response;
+    try {
+      response = await this.transport.fetch(url, {
+        method: 'GET',
+        headers: { authorization: this.transport.authorization, accept: 'text/calendar' },
+      });
+    } catch (error) {
+      if (error instanceof CalDavError && error.code === 'NOT_FOUND') return undefined;
+      throw error;
+    }
+    assertOk('GET', url, response);
+    const data = await response.text();
+    if (!hasUid(data, uid)) return undefined;
+    const etag = strongEtag(response.headers.get('etag'));
+    return etag ? { href: url, etag, data } : this.fetchObject(url);
+  }
+
+  /**
+   * The ETag after a successful write: the response header when it is a strong one, else the stored
+   * object's getetag (DAViCal sends none on PUT; RFC 4791 §5.3.4 lets servers that alter the data omit it).
+   * Caveat: a re-fetched ETag may belong to a version another client wrote in the few milliseconds
+   * since our PUT; our own writes are serialised per calendar, so only an outside client can race here.
+   */
+  private async etagAfterWrite(method: string, url: string, response: Response): Promise<string | null> {
+    assertOk(method, url, response);
+    return strongEtag(response.headers.get('etag')) ?? (await this.fetchObject(url))?.etag ?? null;
+  }
+}
+
+/** Conditional writes only: without If-Match a write could silently overwrite someone else's change. */
+function requireEtag(etag: string, action: string): string {
+  if (typeof etag !== 'string' || !etag) {
+    throw new TypeError(`refusing to ${action} a calendar object without its ETag (fetch it first with fetchObject)`);
+  }
+  return etag;
+}
+
+/**
+ * tsdav returns PUT/DELETE responses without checking them. Our transport already throws on non-2xx,
+ * so this is a guard against a tsdav that ever swaps the fetch it uses.
+ */
+function assertOk(method: string, url: string, response: Response): void {
+  if (!response.ok) throw httpError(method, safeUrl(url), response.status, response.statusText, '');
+}
