@@ -1,0 +1,204 @@
+import { findCancelledObjects } from './cancelled.js';
+import { classify, isPast } from './classify.js';
+import { OverlapIndex } from './overlap-index.js';
+import { bookedAtMs, compareChronological, compareWalk, type WalkKey } from './order.js';
+import { PriorityMatcher } from './priority.js';
+import { loserReason } from './reason.js';
+import type { ClearingPlan, IgnoredOverlap, Loser, LoserAction, Occurrence, PlanInput } from './types.js';
+
+/** A walk key plus its place in the overlap index and in the walk. */
+interface Candidate extends WalkKey {
+  /** position among candidates sorted by start: the slot in the OverlapIndex */
+  slot: number;
+  /** position in the walk; winners are listed in this order */
+  rank: number;
+}
+
+/** One lost walk step, before losers of the same deleted object are merged. */
+interface Loss {
+  candidate: Candidate;
+  winners: Candidate[];
+}
+
+/**
+ * Plans a clear of one room calendar (design §5 steps 2–4): which cancelled leftovers to delete,
+ * which occurrences lose an overlap and how to remove them, and which prioritized overlaps to leave.
+ * Pure and deterministic: the same occurrences in any order give the same plan; nothing is read
+ * from the clock or the environment. Runs in O(n log n + k log n) for k reported overlaps.
+ *
+ * @throws RangeError when `now` or an occurrence's start/end is not a valid date, or an occurrence
+ *   ends before it starts (RFC 5545 requires DTEND after DTSTART; the iCalendar layer must not
+ *   produce such occurrences, and guessing an interval could delete the wrong booking).
+ */
+export function planClearing(input: PlanInput): ClearingPlan {
+  const nowMs = input.now.getTime();
+  if (Number.isNaN(nowMs)) throw new RangeError('planClearing: now is an invalid date');
+  const matcher = new PriorityMatcher(input.priorityTokens);
+
+  const keys = collapseDuplicates(input.occurrences.map((occurrence) => toWalkKey(occurrence, matcher)));
+  const cancelled = findCancelledObjects(
+    keys.map((key) => key.occurrence),
+    nowMs,
+  );
+
+  // Only active, not-yet-ended occurrences of objects that stay take part (design §5 steps 2 and
+  // "past events are never touched"): everything else neither blocks nor loses.
+  const active = keys.filter(
+    (key) =>
+      !cancelled.objectIds.has(key.occurrence.objectId) &&
+      classify(key.occurrence) === 'active' &&
+      !isPast(key.occurrence, nowMs),
+  );
+
+  const candidates = assignSlotsAndRanks(active);
+  const { losses, ignored } = walk(candidates);
+
+  return {
+    deletedCancelled: cancelled.deleted,
+    losers: buildLosers(losses),
+    ignored: ignored.sort(
+      (a, b) =>
+        compareChronological(a.occurrence, b.occurrence) || compareChronological(a.overlapsWith, b.overlapsWith),
+    ),
+  };
+}
+
+/** Precomputes the sort key of one occurrence, rejecting intervals the planner cannot order. */
+function toWalkKey(occurrence: Occurrence, matcher: PriorityMatcher): WalkKey {
+  const startMs = occurrence.start.getTime();
+  const endMs = occurrence.end.getTime();
+  if (Number.isNaN(startMs) || Number.isNaN(endMs) || endMs < startMs) {
+    throw new RangeError(
+      `planClearing: occurrence ${occurrence.uid} (${occurrence.recurrenceId ?? 'single'}) in ${occurrence.objectId} has an invalid start/end`,
+    );
+  }
+  return { prioritized: matcher.isPrioritized(occurrence), bookedAt: bookedAtMs(occurrence), startMs, endMs, occurrence };
+}
+
+/**
+ * Collapses repeated occurrences of the same object, UID and RECURRENCE-ID (an expansion that
+ * yields an instant twice) to the one first in walk order, so a booking is never judged twice.
+ * Copies of one UID in *different* objects are kept: each is its own object on the server and is
+ * judged on its own (they never conflict with each other, as same-UID occurrences never do).
+ */
+function collapseDuplicates(keys: WalkKey[]): WalkKey[] {
+  const byIdentity = new Map<string, WalkKey>();
+  for (const key of keys) {
+    const { objectId, uid, recurrenceId } = key.occurrence;
+    // NUL cannot occur in an href or a UID, so the joined key is unambiguous; '\u0001' marks "no RECURRENCE-ID".
+    const identity = `${objectId}\u0000${uid}\u0000${recurrenceId ?? '\u0001'}`;
+    const kept = byIdentity.get(identity);
+    if (kept === undefined || compareWalk(key, kept) < 0) byIdentity.set(identity, key);
+  }
+  return [...byIdentity.values()];
+}
+
+/** Gives each candidate its slot (start order, for the overlap index) and its rank (walk order). */
+function assignSlotsAndRanks(keys: readonly WalkKey[]): Candidate[] {
+  const candidates: Candidate[] = keys.map((key) => ({
+    prioritized: key.prioritized,
+    bookedAt: key.bookedAt,
+    startMs: key.startMs,
+    endMs: key.endMs,
+    occurrence: key.occurrence,
+    slot: 0,
+    rank: 0,
+  }));
+  const byStart = [...candidates].sort((a, b) => a.startMs - b.startMs);
+  for (let slot = 0; slot < byStart.length; slot++) (byStart[slot] as Candidate).slot = slot;
+  candidates.sort(compareWalk);
+  for (let rank = 0; rank < candidates.length; rank++) (candidates[rank] as Candidate).rank = rank;
+  return candidates;
+}
+
+/**
+ * The walk of design §5 step 4 over candidates in walk order. Accepted occurrences go into the
+ * overlap index; rejected ones never do, so they block nothing (A overlaps B overlaps C, A beats B:
+ * C is measured against A only).
+ */
+function walk(candidates: readonly Candidate[]): { losses: Loss[]; ignored: IgnoredOverlap[] } {
+  const bySlot: Candidate[] = [];
+  const starts = new Float64Array(candidates.length);
+  for (const candidate of candidates) {
+    bySlot[candidate.slot] = candidate;
+    starts[candidate.slot] = candidate.startMs;
+  }
+  const index = new OverlapIndex(starts);
+  const losses: Loss[] = [];
+  const ignored: IgnoredOverlap[] = [];
+
+  for (const candidate of candidates) {
+    const winners: Candidate[] = [];
+    for (const slot of index.query(candidate.startMs, candidate.endMs)) {
+      const other = bySlot[slot];
+      // Occurrences of one series (same UID) never conflict: a series overlapping itself is the
+      // organizer's business, and copies of one event in two objects are the same booking.
+      if (other !== undefined && other.occurrence.uid !== candidate.occurrence.uid) winners.push(other);
+    }
+    winners.sort((a, b) => a.rank - b.rank);
+
+    const keeps = winners.length === 0 || (candidate.prioritized && winners.every((winner) => winner.prioritized));
+    if (keeps) {
+      index.accept(candidate.slot, candidate.endMs);
+      for (const winner of winners) {
+        ignored.push({ occurrence: candidate.occurrence, overlapsWith: winner.occurrence });
+      }
+    } else {
+      losses.push({ candidate, winners });
+    }
+  }
+  return { losses, ignored };
+}
+
+/** How a loss is applied (design §5 step 5): never delete a whole series for one occurrence. */
+function loserAction(occurrence: Occurrence): LoserAction {
+  if (!occurrence.isRecurring) return 'delete';
+  // Declining needs the room to be an ATTENDEE; in a shared calendar it is not, so cancel instead.
+  return occurrence.roomPartstat !== null ? 'decline' : 'cancel';
+}
+
+/**
+ * Turns losses into report entries. Deletions are per object, so losses of one deleted object
+ * are merged into one entry (the first in walk order, with the union of winners).
+ */
+function buildLosers(losses: readonly Loss[]): Loser[] {
+  const merged: Loss[] = [];
+  const deleteByObject = new Map<string, Loss>();
+  for (const loss of losses) {
+    if (loserAction(loss.candidate.occurrence) !== 'delete') {
+      merged.push(loss);
+      continue;
+    }
+    const objectId = loss.candidate.occurrence.objectId;
+    const first = deleteByObject.get(objectId);
+    if (first === undefined) {
+      const copy = { candidate: loss.candidate, winners: [...loss.winners] };
+      deleteByObject.set(objectId, copy);
+      merged.push(copy);
+    } else {
+      for (const winner of loss.winners) if (!first.winners.includes(winner)) first.winners.push(winner);
+      first.winners.sort((a, b) => a.rank - b.rank);
+    }
+  }
+
+  // Chronological report order on the precomputed instants (cheaper than re-reading Dates).
+  merged.sort((a, b) => compareCandidatesChronologically(a.candidate, b.candidate));
+  return merged.map(
+    ({ candidate, winners }): Loser => ({
+      occurrence: candidate.occurrence,
+      action: loserAction(candidate.occurrence),
+      overlapsWith: winners.map((winner) => winner.occurrence),
+      isPrioritized: candidate.prioritized,
+      // design §5 step 4: it was booked before a prioritized event that took the room from it.
+      isDeprioritized: winners.some(
+        (winner) => winner.prioritized && !candidate.prioritized && candidate.bookedAt < winner.bookedAt,
+      ),
+      reason: loserReason(candidate, winners),
+    }),
+  );
+}
+
+/** {@link compareChronological} for candidates, using their precomputed start and end. */
+function compareCandidatesChronologically(a: Candidate, b: Candidate): number {
+  return a.startMs - b.startMs || a.endMs - b.endMs || compareChronological(a.occurrence, b.occurrence);
+}
