@@ -11,16 +11,18 @@ export class ConfigError extends Error {
   }
 }
 
-/** Merges slices into one object schema. */
-export function composeEnv<const S extends TObject[]>(...slices: S) {
+type MergeProperties<S extends TObject[]> = S extends [infer Head extends TObject, ...infer Rest extends TObject[]]
+  ? Head['properties'] & MergeProperties<Rest>
+  : unknown;
+
+type Evaluated<P> = P extends TProperties ? { [K in keyof P]: P[K] } : never;
+
+/** Merges slices into one object schema, keeping each variable's static type. */
+export function composeEnv<const S extends TObject[]>(...slices: S): TObject<Evaluated<MergeProperties<S>>> {
   const properties: TProperties = {};
   for (const slice of slices) Object.assign(properties, slice.properties);
-  return Type.Object(properties as UnionToIntersection<S[number]['properties']>);
+  return Type.Object(properties) as unknown as TObject<Evaluated<MergeProperties<S>>>;
 }
-
-type UnionToIntersection<U> = (U extends unknown ? (k: U) => void : never) extends (k: infer I) => void
-  ? I
-  : never;
 
 /**
  * Reads and validates the environment once, at start-up. Empty strings count as unset so that a

@@ -6,3 +6,4 @@ export * from './jobs/notify.js';
 export { defaultJobOptions, mailJobOptions } from './job-options.js';
 export { createProducerConnection, createWorkerConnection } from './connections.js';
 export { InvalidPayloadError, parsePayload } from './validate.js';
+export { JobErrorCode, formatJobError, parseJobError } from './job-errors.js';

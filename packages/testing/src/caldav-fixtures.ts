@@ -1,25 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Socket } from 'node:net';
 
-// Type-only (erased at runtime). It also puts 'vitest' into the build's program, which a
-// `declare module 'vitest'` augmentation needs — without it tsconfig.build.json fails with TS2664 here
-// and in global-setup.ts.
-import type {} from 'vitest';
-
 import { freePort, type CalDavUser } from './radicale.js';
-
-/**
- * What the global setup provides for CalDAV tests (global-setup.ts declares the full set). Repeated here
- * because this file's declarations reach the packages that import @roombook/testing (through its built
- * types) and global-setup's do not, so `inject('radicaleUrl')` would not type-check there.
- * TypeScript requires repeated members to have identical types, so the two cannot drift apart silently.
- */
-declare module 'vitest' {
-  export interface ProvidedContext {
-    radicaleUrl: string;
-    radicaleUsers: CalDavUser[];
-  }
-}
 
 /** A collection name no other test (or run) uses. */
 export function uniqueName(prefix: string): string {

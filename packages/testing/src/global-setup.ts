@@ -3,18 +3,9 @@ import { randomBytes } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
 
 import { createTestDatabase } from './database.js';
-import { startRadicale, type CalDavUser } from './radicale.js';
+import './provided-context.js';
+import { startRadicale } from './radicale.js';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    databaseUrl: string;
-    redisUrl: string;
-    /** Unique per run: queue prefixes and Redis keys start with it. */
-    runId: string;
-    radicaleUrl: string;
-    radicaleUsers: CalDavUser[];
-  }
-}
 
 /**
  * Starts what integration tests talk to: a per-run PostgreSQL database on the machine's server,

@@ -1,0 +1,56 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+
+import type { ApiConfig } from './config.js';
+import { authPlugin } from './plugins/auth.js';
+import { bullBoardPlugin } from './plugins/bull-board.js';
+import { databasePlugin } from './plugins/database.js';
+import { queuesPlugin } from './plugins/queues.js';
+import { swaggerPlugin } from './plugins/swagger.js';
+import { problemsPlugin } from './problems.js';
+import calendarsRoutes from './routes/calendars.js';
+import eventsRoutes from './routes/events.js';
+import healthRoutes from './routes/health.js';
+import jobsRoutes from './routes/jobs.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: ApiConfig;
+  }
+}
+
+/**
+ * Builds the API without listening, so tests drive it with `inject` and server.ts owns the
+ * process concerns (signals, ports). Plugins load in tiers: resources, then auth and docs,
+ * then routes.
+ */
+export async function buildApp(config: ApiConfig, options: FastifyServerOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: config.LOG_LEVEL, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    routerOptions: { ignoreTrailingSlash: true },
+    // Unknown body fields are refused (400), not silently dropped: a typo must not book the wrong thing.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
+    // Never hang a client: PostgreSQL/Redis calls fail fast, and a request has a hard cap.
+    requestTimeout: 90_000,
+    ...options,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorate('config', config);
+  await app.register(problemsPlugin);
+  await app.register(databasePlugin, { url: config.DATABASE_URL });
+  await app.register(queuesPlugin, { url: config.REDIS_URL, prefix: config.QUEUE_PREFIX });
+  await app.register(authPlugin);
+  await app.register(swaggerPlugin);
+
+  await app.register(healthRoutes);
+  await app.register(calendarsRoutes);
+  await app.register(eventsRoutes);
+  await app.register(jobsRoutes);
+
+  if (config.ADMIN_TOKEN) {
+    await app.register(bullBoardPlugin, { adminToken: config.ADMIN_TOKEN });
+  } else {
+    app.log.info('ADMIN_TOKEN is not set: Bull Board (/admin/queues) is disabled');
+  }
+  return app;
+}

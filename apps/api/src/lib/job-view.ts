@@ -1,0 +1,30 @@
+import { parseJobError } from '@roombook/queue';
+import type { Job } from 'bullmq';
+
+import type { JobView } from '../schemas/jobs.js';
+
+export function jobUrl(id: string): string {
+  return `/api/jobs/${encodeURIComponent(id)}`;
+}
+
+const iso = (ms: number | undefined) => (ms ? new Date(ms).toISOString() : null);
+
+/** A job as clients see it: state, result or error, timestamps; never the raw payload. */
+export async function toJobView(job: Job): Promise<JobView> {
+  const state = await job.getState();
+  const failed = state === 'failed';
+  const error = failed ? parseJobError(job.failedReason) : null;
+  return {
+    id: job.id!,
+    type: job.name,
+    state: state === 'prioritized' || state === 'waiting-children' ? 'waiting' : state,
+    url: jobUrl(job.id!),
+    progress: (job.progress as JobView['progress']) ?? 0,
+    result: (job.returnvalue as unknown) ?? null,
+    error: error ? { code: error.code, message: error.message } : null,
+    attempts: job.attemptsMade,
+    created_at: iso(job.timestamp)!,
+    processed_at: iso(job.processedOn),
+    finished_at: iso(job.finishedOn),
+  };
+}

@@ -1,0 +1,127 @@
+import { createHash, randomUUID } from 'node:crypto';
+
+import { JobErrorCode, parseJobError, type CalendarJobName } from '@roombook/queue';
+import type { Job } from 'bullmq';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+import { problem } from '../problems.js';
+import type { JobRef } from '../schemas/jobs.js';
+import { jobUrl, toJobView } from './job-view.js';
+import { preferredWait } from './prefer.js';
+
+const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
+
+/** HTTP status for a job that failed while the client waited (design §3: "answers its error"). */
+const statusForJobError: Record<string, number> = {
+  [JobErrorCode.notFound]: 404,
+  [JobErrorCode.calendarGone]: 404,
+  [JobErrorCode.conflict]: 409,
+  [JobErrorCode.invalidPayload]: 422,
+  [JobErrorCode.caldavAuth]: 502,
+  [JobErrorCode.caldavRejected]: 502,
+  [JobErrorCode.caldavUnavailable]: 503,
+};
+
+interface Submission<Extra> {
+  name: CalendarJobName;
+  payload: object;
+  /** Response details fixed at first submission (e.g. the new event id), replayed with the key. */
+  extra: Extra;
+}
+
+interface IdempotencyRecord<Extra> {
+  fingerprint: string;
+  jobId: string;
+  extra: Extra;
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/**
+ * Enqueues a calendar job, honouring `Idempotency-Key` (IETF httpapi draft): the same key and
+ * request from the same user gets the original job back; the same key with another request is
+ * 422. The record lives in Redis for a day, beside the jobs it points to.
+ */
+export async function submitJob<Extra>(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  build: () => Submission<Extra>,
+): Promise<{ job: Job; extra: Extra }> {
+  // BullMQ waits for a connection rather than failing; the API must not (design §3).
+  app.queues.assertAvailable();
+  const header = request.headers['idempotency-key'];
+  const key = Array.isArray(header) ? header[0] : header;
+  if (key === undefined) return enqueue(app, build(), randomUUID());
+  if (key.length === 0 || key.length > 255) {
+    throw problem.validation('Idempotency-Key must be 1 to 255 characters', [
+      { field: 'header.idempotency-key', message: 'must be 1 to 255 characters' },
+    ]);
+  }
+  const userId = request.user!.id;
+  const redisKey = `${app.queues.prefix}:idempotency:${userId}:${sha256(key)}`;
+  const fingerprint = sha256(JSON.stringify([request.method, request.url, request.body ?? null]));
+  const submission = build();
+  const record: IdempotencyRecord<Extra> = { fingerprint, jobId: randomUUID(), extra: submission.extra };
+  const claimed = await app.queues.redis.set(redisKey, JSON.stringify(record), 'EX', IDEMPOTENCY_TTL_SECONDS, 'NX');
+  if (claimed) {
+    try {
+      return await enqueue(app, submission, record.jobId);
+    } catch (error) {
+      await app.queues.redis.del(redisKey).catch(() => {});
+      throw error;
+    }
+  }
+  const stored = await app.queues.redis.get(redisKey);
+  const previous = stored ? (JSON.parse(stored) as IdempotencyRecord<Extra>) : undefined;
+  if (!previous) return submitJob(app, request, build); // expired between SET and GET
+  if (previous.fingerprint !== fingerprint) throw problem.idempotencyMismatch();
+  const job = await app.queues.calendar.getJob(previous.jobId);
+  if (!job) throw problem.conflict('a request with this Idempotency-Key is still being processed; retry shortly');
+  return { job, extra: previous.extra };
+}
+
+async function enqueue<Extra>(app: FastifyInstance, submission: Submission<Extra>, jobId: string) {
+  const job = await app.queues.calendar.add(submission.name, submission.payload, { jobId });
+  return { job, extra: submission.extra };
+}
+
+/**
+ * Answers for a submitted job. Without `Prefer: wait` (or when the job is not done in time):
+ * 202 with the job reference and a Location to poll. When the job finished in time: whatever
+ * `completed` sends (the seed's synchronous answer); when it failed: its problem document.
+ */
+export async function answerJob<Accepted, Completed>(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  job: Job,
+  handlers: {
+    accepted: (ref: JobRef) => Accepted;
+    /** sets the status code and returns the body of the synchronous answer */
+    completed: (result: unknown) => Completed;
+  },
+): Promise<Accepted | Completed> {
+  const wait = preferredWait(request.headers.prefer);
+  if (wait !== undefined && wait > 0) {
+    reply.header('Preference-Applied', `wait=${wait}`);
+    try {
+      const result: unknown = await job.waitUntilFinished(app.queues.calendarEvents(), wait * 1000);
+      return handlers.completed(result);
+    } catch (error) {
+      const state = await job.getState();
+      if (state === 'failed') {
+        const fresh = (await app.queues.calendar.getJob(job.id!)) ?? job;
+        const { code, message } = parseJobError(fresh.failedReason);
+        throw problem.jobFailed(statusForJobError[code] ?? 500, code, message, await toJobView(fresh));
+      }
+      if (state === 'completed') {
+        const fresh = await app.queues.calendar.getJob(job.id!);
+        return handlers.completed(fresh?.returnvalue);
+      }
+      request.log.debug({ err: error, jobId: job.id }, 'Prefer: wait elapsed');
+    }
+  }
+  const state = await job.getState();
+  reply.code(202).header('Location', jobUrl(job.id!));
+  return handlers.accepted({ id: job.id!, state, url: jobUrl(job.id!) });
+}

@@ -1,0 +1,46 @@
+import { timingSafeEqual } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { FastifyAdapter } from '@bull-board/fastify';
+import type { FastifyInstance } from 'fastify';
+
+const BASE_PATH = '/admin/queues';
+
+function safeEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/**
+ * Bull Board at /admin/queues behind HTTP Basic `admin:$ADMIN_TOKEN`, in its own encapsulated
+ * context so the auth hook covers the dashboard and its API but nothing else.
+ * @see https://github.com/felixmosh/bull-board/tree/master/examples/with-fastify-auth
+ */
+export async function bullBoardPlugin(app: FastifyInstance, options: { adminToken: string }) {
+  const expected = 'Basic ' + Buffer.from(`admin:${options.adminToken}`).toString('base64');
+  app.addHook('onRequest', async (request, reply) => {
+    if (!safeEqual(request.headers.authorization ?? '', expected)) {
+      await reply
+        .code(401)
+        .header('WWW-Authenticate', 'Basic realm="roombook admin", charset="UTF-8"')
+        .type('application/problem+json')
+        .send({ type: '/problems/unauthorized', title: 'Unauthorized', status: 401, detail: 'admin credentials required' });
+    }
+  });
+  const serverAdapter = new FastifyAdapter();
+  serverAdapter.setBasePath(BASE_PATH);
+  createBullBoard({
+    queues: [new BullMQAdapter(app.queues.calendar), new BullMQAdapter(app.queues.mail)],
+    serverAdapter,
+    options: {
+      // Resolved explicitly so the UI is found whatever the working directory (monorepo, Docker).
+      uiBasePath: dirname(createRequire(import.meta.url).resolve('@bull-board/ui/package.json')),
+      uiConfig: { boardTitle: 'roombook' },
+    },
+  });
+  await app.register(serverAdapter.registerPlugin(), { prefix: BASE_PATH });
+}

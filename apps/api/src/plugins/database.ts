@@ -1,0 +1,31 @@
+import {
+  createCalendarsRepository,
+  createDatabase,
+  createUsersRepository,
+  type CalendarsRepository,
+  type Database,
+  type UsersRepository,
+} from '@roombook/db';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    db: Database;
+    users: UsersRepository;
+    calendars: CalendarsRepository;
+  }
+}
+
+/** The pooled drizzle client and the repositories the routes use; closed with the app. */
+export const databasePlugin = fp(
+  async function database(app: FastifyInstance, options: { url: string }) {
+    const handle = createDatabase(options.url);
+    app.decorate('db', handle.db);
+    app.decorate('users', createUsersRepository(handle.db));
+    // The API never needs CalDAV passwords, so it gets no SecretBox (and no SECRET_KEY).
+    app.decorate('calendars', createCalendarsRepository(handle.db));
+    app.addHook('onClose', () => handle.close());
+  },
+  { name: 'database' },
+);

@@ -1,0 +1,24 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+
+import { CalendarListSchema } from '../schemas/calendars.js';
+import { commonProblems } from '../schemas/problem.js';
+
+const calendarsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/api/calendars',
+    {
+      onRequest: app.authenticate,
+      schema: {
+        tags: ['calendars'],
+        summary: "The caller's calendars",
+        response: { 200: CalendarListSchema, ...commonProblems },
+      },
+    },
+    async (request) => {
+      const rows = await app.calendars.listForUser(request.user!.id);
+      return { calendars: rows.map((c) => ({ slug: c.slug, name: c.displayName, time_zone: c.timeZone })) };
+    },
+  );
+};
+
+export default calendarsRoutes;

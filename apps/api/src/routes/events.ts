@@ -1,0 +1,121 @@
+import { isTimeZone } from '@roombook/config';
+import { CalendarJob, type CreateEventPayload, type DeleteEventPayload } from '@roombook/queue';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+
+import { newEventId } from '../lib/event-id.js';
+import { toInstant } from '../lib/local-time.js';
+import { answerJob, submitJob } from '../lib/submit-job.js';
+import { problem, type FieldError } from '../problems.js';
+import {
+  CalendarParams,
+  CreateEventAccepted,
+  CreateEventCreated,
+  CreateEventSchema,
+  EventParams,
+  JobAccepted,
+} from '../schemas/events.js';
+import { ProblemSchema, commonProblems } from '../schemas/problem.js';
+
+/**
+ * Booking routes. `/events` and the seed's `/event` are the same routes; trailing slashes are
+ * accepted app-wide. The API only validates and enqueues — the worker talks CalDAV.
+ */
+const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  for (const collection of ['events', 'event'] as const) {
+    const alias = collection === 'event';
+
+    app.post(
+      `/api/:calendar/${collection}`,
+      {
+        onRequest: app.authenticate,
+        schema: {
+          tags: ['events'],
+          summary: alias ? 'Book a room (alias of /events)' : 'Book a room',
+          description:
+            'Enqueues a create job. Answers 202 with the event id and the job; with `Prefer: wait=N` answers 201 once the event is on the server.',
+          hide: alias,
+          params: CalendarParams,
+          body: CreateEventSchema,
+          headers: { type: 'object', properties: { prefer: { type: 'string' }, 'idempotency-key': { type: 'string' } } },
+          response: { 201: CreateEventCreated, 202: CreateEventAccepted, ...commonProblems, 409: ProblemSchema, 422: ProblemSchema, 502: ProblemSchema },
+        },
+      },
+      async (request, reply) => {
+        const calendar = await app.calendars.findForUser(request.user!.id, request.params.calendar);
+        if (!calendar) throw problem.notFound(`no calendar "${request.params.calendar}"`);
+        const body = request.body;
+        const errors: FieldError[] = [];
+        if (body.timezone !== undefined && !isTimeZone(body.timezone)) {
+          errors.push({ field: 'body.timezone', message: `unknown IANA time zone "${body.timezone}"` });
+        }
+        const inputZone = errors.length === 0 ? (body.timezone ?? app.config.TIME_ZONE) : 'UTC';
+        const start = toInstant(body.start, inputZone);
+        const end = toInstant(body.end, inputZone);
+        if (!start) errors.push({ field: 'body.start', message: 'is not a valid date-time' });
+        if (!end) errors.push({ field: 'body.end', message: 'is not a valid date-time' });
+        if (start && end && end.getTime() <= start.getTime()) {
+          errors.push({ field: 'body.end', message: 'must be after start' });
+        }
+        if (errors.length > 0) {
+          throw problem.validation(errors.map((e) => `${e.field} ${e.message}`).join('; '), errors);
+        }
+        const { job, extra } = await submitJob(app, request, () => {
+          const uid = newEventId();
+          const payload: CreateEventPayload = {
+            calendarId: calendar.id,
+            userId: request.user!.id,
+            uid,
+            name: body.name,
+            start: start!.toISOString(),
+            end: end!.toISOString(),
+            timeZone: body.timezone ?? calendar.timeZone,
+            ...(body.description !== undefined && { description: body.description }),
+            ...(body.organizer !== undefined && { organizer: body.organizer }),
+          };
+          return { name: CalendarJob.createEvent, payload, extra: { id: uid } };
+        });
+        return answerJob(app, request, reply, job, {
+          accepted: (ref) => ({ id: extra.id, job: ref }),
+          completed: () => {
+            reply.code(201);
+            return { id: extra.id };
+          },
+        });
+      },
+    );
+
+    app.delete(
+      `/api/:calendar/${collection}/:id`,
+      {
+        onRequest: app.authenticate,
+        schema: {
+          tags: ['events'],
+          summary: alias ? 'Cancel a booking (alias of /events/{id})' : 'Cancel a booking',
+          description:
+            'Enqueues a delete job for the event with this UID (also events written by other clients). Answers 202; with `Prefer: wait=N` answers 204 once it is gone.',
+          hide: alias,
+          params: EventParams,
+          headers: { type: 'object', properties: { prefer: { type: 'string' }, 'idempotency-key': { type: 'string' } } },
+          response: { 202: JobAccepted, 204: { type: 'null', description: 'deleted' }, ...commonProblems, 409: ProblemSchema, 422: ProblemSchema, 502: ProblemSchema },
+        },
+      },
+      async (request, reply) => {
+        const calendar = await app.calendars.findForUser(request.user!.id, request.params.calendar);
+        if (!calendar) throw problem.notFound(`no calendar "${request.params.calendar}"`);
+        const { job } = await submitJob(app, request, () => {
+          const payload: DeleteEventPayload = { calendarId: calendar.id, userId: request.user!.id, uid: request.params.id };
+          return { name: CalendarJob.deleteEvent, payload, extra: null };
+        });
+        return answerJob(app, request, reply, job, {
+          accepted: (ref) => ({ job: ref }),
+          completed: () => {
+            reply.code(204);
+            return null;
+          },
+        });
+      },
+    );
+  }
+};
+
+export default eventsRoutes;
