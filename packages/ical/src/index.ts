@@ -1,0 +1,9 @@
+/**
+ * @roombook/ical — iCalendar read/write for room calendars: expand a calendar object into its
+ * occurrences, edit one occurrence precisely (decline / cancel), and build new bookings. Pure: no I/O.
+ */
+export { IcalError } from './errors.js';
+export { objectUid, parseObject, type ParsedObject } from './parse.js';
+export { expandObject, type ExpandedOccurrence, type ExpandOptions } from './expand.js';
+export { cancelOccurrence, declineOccurrence, type CancelOptions, type DeclineOptions } from './edit.js';
+export { buildEvent, type BuildEventInput } from './build-event.js';

@@ -1,0 +1,205 @@
+import ICAL from 'ical.js';
+
+import { IcalError } from './errors.js';
+import { parseObject, type ParsedObject } from './parse.js';
+import { ensureTimezones, ianaZone } from './timezones.js';
+import { addDays, daysBetween, endByDuration, occurrenceKey, toInstant } from './time.js';
+
+type Component = ICAL.Component;
+type Time = ICAL.Time;
+type Timezone = ICAL.Timezone;
+type Duration = ICAL.Duration;
+
+/**
+ * Upper bound on generated occurrences per series. Expansion also stops at the end of the window, so
+ * this only bites for runaway rules (FREQ=SECONDLY from 1970 and the like).
+ */
+export const MAX_OCCURRENCES = 50_000;
+
+/** A parsed object whose time zones all resolve locally, plus what reading its times needs. */
+export interface Series extends ParsedObject {
+  defaultZone: Timezone;
+  /** VTIMEZONEs added by ensureTimezones (removed again before an edited object is written). */
+  injected: Component[];
+  /** The series' occurrences are dates (DTSTART;VALUE=DATE on the master, or the first override). */
+  allDay: boolean;
+  /** RRULE/RDATE on the master, or any override. */
+  recurring: boolean;
+}
+
+/** Parses an object and makes its times readable without touching ical.js's global zone registry. */
+export function openSeries(ics: string, defaultTimeZone: string): Series {
+  const parsed = parseObject(ics);
+  const defaultZone = ianaZone(defaultTimeZone);
+  const injected = ensureTimezones(parsed.root, defaultTimeZone);
+  const reference = parsed.master ?? parsed.overrides[0];
+  const allDay = reference ? startOf(reference).isDate : false;
+  const recurring =
+    parsed.overrides.length > 0 ||
+    (parsed.master !== null && (parsed.master.hasProperty('rrule') || parsed.master.hasProperty('rdate')));
+  return { ...parsed, defaultZone, injected, allDay, recurring };
+}
+
+function timeValue(component: Component, name: string): Time | null {
+  const value = component.getFirstPropertyValue(name);
+  return value instanceof ICAL.Time ? value : null;
+}
+
+/** DTSTART of a VEVENT; IcalError when missing (RFC 5545 requires it in a CalDAV object). */
+export function startOf(component: Component): Time {
+  const start = timeValue(component, 'dtstart');
+  if (!start) throw new IcalError(`VEVENT ${String(component.getFirstPropertyValue('uid'))} has no DTSTART`);
+  return start;
+}
+
+/** RECURRENCE-ID of an override. */
+export function recurrenceIdOf(component: Component): Time {
+  const rid = timeValue(component, 'recurrence-id');
+  if (!rid) throw new IcalError('RECURRENCE-ID is not a date or date-time');
+  return rid;
+}
+
+/** How long an occurrence lasts, as the component says it (DTEND or DURATION), or null if it does not say. */
+type Span = { kind: 'days'; days: number } | { kind: 'exact'; ms: number } | { kind: 'duration'; duration: Duration };
+
+function spanOf(component: Component, defaultZone: Timezone): Span | null {
+  const start = startOf(component);
+  const end = timeValue(component, 'dtend');
+  if (end) {
+    if (start.isDate && end.isDate) return { kind: 'days', days: daysBetween(start, end) };
+    // RFC 5545 §3.8.5.3: with DTEND every instance keeps the same exact duration.
+    return { kind: 'exact', ms: toInstant(end, defaultZone) - toInstant(start, defaultZone) };
+  }
+  const duration = component.getFirstPropertyValue('duration');
+  if (duration instanceof ICAL.Duration) return { kind: 'duration', duration };
+  return null;
+}
+
+/**
+ * End instant of an occurrence of `component` starting at `start` (an RDATE PERIOD brings its own
+ * `periodEnd`). Without DTEND/DURATION, an override takes the master's length (clients that write
+ * partial overrides mean "same length"); otherwise RFC 5545 applies: a DATE lasts one day, a
+ * DATE-TIME zero.
+ */
+export function occurrenceEnd(series: Series, component: Component, start: Time, periodEnd: Time | null = null): number {
+  const zone = series.defaultZone;
+  if (periodEnd) return toInstant(periodEnd, zone);
+  let span = spanOf(component, zone);
+  if (!span && component !== series.master && series.master) span = spanOf(series.master, zone);
+  if (!span) return start.isDate ? toInstant(addDays(start, 1), zone) : toInstant(start, zone);
+  switch (span.kind) {
+    case 'days':
+      return toInstant(addDays(start, span.days), zone);
+    case 'exact':
+      return toInstant(start, zone) + span.ms;
+    case 'duration':
+      return endByDuration(start, span.duration, zone);
+  }
+}
+
+/** One generated occurrence of the master: its original start, and its own end for an RDATE PERIOD. */
+export interface MasterOccurrence {
+  start: Time;
+  /** Only for RDATE;VALUE=PERIOD instances, which carry their own end. */
+  end: Time | null;
+}
+
+/**
+ * Works around two ical.js gaps on a copy of the master: RecurExpansion compares RDATE values as Times
+ * and fails on PERIOD values (they are replaced by their starts, the ends kept aside), and with RDATE
+ * but no RRULE it omits DTSTART, which RFC 5545 §3.8.5.2 counts as the first instance (it is added
+ * as one more RDATE, so EXDATE still applies to it).
+ */
+function prepareForExpansion(master: Component): { source: Component; periodEnds: Map<number, Time> } {
+  const periodEnds = new Map<number, Time>();
+  const hasPeriods = master.getAllProperties('rdate').some((p) => p.type === 'period');
+  const rdateOnly = !master.hasProperty('rrule');
+  if (!hasPeriods && !rdateOnly) return { source: master, periodEnds };
+  // Same parent, so TZIDs still resolve through the object's own VTIMEZONEs.
+  const source = new ICAL.Component(structuredClone(master.jCal), master.parent ?? undefined);
+  for (const rdate of source.getAllProperties('rdate')) {
+    if (rdate.type !== 'period') continue;
+    const starts = rdate.getValues().map((value: unknown) => {
+      if (!(value instanceof ICAL.Period)) throw new IcalError('malformed RDATE;VALUE=PERIOD');
+      periodEnds.set(value.start.toUnixTime(), value.getEnd());
+      return value.start.clone();
+    });
+    rdate.resetType('date-time');
+    rdate.setValues(starts);
+  }
+  if (rdateOnly) {
+    const dtstart = startOf(source);
+    const first = new ICAL.Property('rdate');
+    const tzid = source.getFirstProperty('dtstart')?.getParameter('tzid');
+    if (typeof tzid === 'string') first.setParameter('tzid', tzid);
+    first.setValue(dtstart.clone());
+    source.addProperty(first);
+  }
+  return { source, periodEnds };
+}
+
+/**
+ * The master's occurrences (RRULE + RDATE − EXDATE, via ical.js), in order of start.
+ * A master without RRULE/RDATE yields its DTSTART once. Stops after MAX_OCCURRENCES.
+ */
+export function* masterOccurrences(master: Component): Generator<MasterOccurrence> {
+  const dtstart = startOf(master);
+  if (!master.hasProperty('rrule') && !master.hasProperty('rdate')) {
+    yield { start: dtstart.clone(), end: null };
+    return;
+  }
+  let expansion: ICAL.RecurExpansion;
+  let periodEnds: Map<number, Time>;
+  try {
+    const prepared = prepareForExpansion(master);
+    periodEnds = prepared.periodEnds;
+    expansion = new ICAL.RecurExpansion({ component: prepared.source, dtstart });
+  } catch (error) {
+    throw invalidRule(error);
+  }
+  let previous: number | null = null;
+  for (let i = 0; i < MAX_OCCURRENCES; i++) {
+    let next: Time | undefined;
+    try {
+      next = expansion.next();
+    } catch (error) {
+      throw invalidRule(error);
+    }
+    if (!next) return;
+    // An RDATE equal to DTSTART (or listed twice) is one instance, not two.
+    const instant = next.toUnixTime();
+    if (instant === previous) continue;
+    previous = instant;
+    // ical.js hands out its internal RDATE objects; never let callers mutate them.
+    yield { start: next.clone(), end: periodEnds.get(instant)?.clone() ?? null };
+  }
+}
+
+function invalidRule(error: unknown): IcalError {
+  if (error instanceof IcalError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new IcalError(`cannot expand recurrence: ${message}`, { cause: error });
+}
+
+/** The occurrence key of an override's RECURRENCE-ID (see occurrenceKey). */
+export function overrideKey(series: Series, override: Component): string {
+  return occurrenceKey(recurrenceIdOf(override), series.allDay, series.defaultZone);
+}
+
+/**
+ * Finds the master occurrence with the given key, or null if the series has none. Walks the
+ * expansion only until it has passed the key.
+ */
+export function findMasterOccurrence(series: Series, key: string): MasterOccurrence | null {
+  const master = series.master;
+  if (!master) return null;
+  const target = series.allDay ? null : Date.parse(key);
+  if (target !== null && Number.isNaN(target)) return null;
+  for (const occurrence of masterOccurrences(master)) {
+    const candidate = occurrenceKey(occurrence.start, series.allDay, series.defaultZone);
+    if (candidate === key) return occurrence;
+    const passed = target === null ? candidate > key : Date.parse(candidate) > target;
+    if (passed) return null;
+  }
+  return null;
+}
