@@ -1,3 +1,5 @@
+import './provided-context.js';
+
 export * from './radicale.js';
 export { createTestDatabase, type TestDatabase } from './database.js';
 export * from './caldav-fixtures.js';

@@ -20,6 +20,22 @@ export function createAuditLogRepository(db: Database) {
       await db.update(auditLog).set({ etagAfter: etag }).where(eq(auditLog.id, id));
     },
 
+    /** Removes an entry whose write did not happen (the write failed after we recorded it). */
+    async discard(id: number): Promise<void> {
+      await db.delete(auditLog).where(eq(auditLog.id, id));
+    },
+
+    /** The entry a job wrote for this uid and action, if any: lets a retried job see its own earlier work. */
+    async findByJob(jobId: string, uid: string, action: string): Promise<AuditEntry | undefined> {
+      const [row] = await db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.jobId, jobId), eq(auditLog.uid, uid), eq(auditLog.action, action)))
+        .orderBy(desc(auditLog.id))
+        .limit(1);
+      return row;
+    },
+
     async require(id: number): Promise<AuditEntry & { calendarSlug: string }> {
       const [row] = await db
         .select({ entry: auditLog, calendarSlug: calendars.slug })

@@ -1,0 +1,40 @@
+import { createCalDavClient, type CalDavClient } from '@roombook/caldav';
+import type {
+  AuditLogRepository,
+  CalendarWithCredentials,
+  CalendarsRepository,
+  Database,
+} from '@roombook/db';
+import type { Queue } from 'bullmq';
+import type { Logger } from 'pino';
+
+import type { CalendarLock } from './calendar-lock.js';
+
+/** Everything a job handler may use; built once per process in worker.ts. */
+export interface WorkerContext {
+  db: Database;
+  calendars: CalendarsRepository;
+  audit: AuditLogRepository;
+  withCalendarLock: CalendarLock;
+  /** The mail queue, for the clear job's notifications. */
+  mailQueue: Queue;
+  /** TIME_ZONE, for calendars without a zone of their own. */
+  defaultTimeZone: string;
+  caldavTimeoutMs: number;
+  log: Logger;
+  /** Opens the calendar's CalDAV collection with its decrypted credentials. */
+  openCalendar: (calendarId: number) => Promise<{ calendar: CalendarWithCredentials; client: CalDavClient }>;
+}
+
+export function calendarOpener(calendars: CalendarsRepository, timeoutMs: number) {
+  return async (calendarId: number) => {
+    const calendar = await calendars.withCredentials(calendarId);
+    const client = createCalDavClient({
+      url: calendar.url,
+      username: calendar.username,
+      password: calendar.password,
+      timeoutMs,
+    });
+    return { calendar, client };
+  };
+}

@@ -1,0 +1,30 @@
+import { buildEvent } from '@roombook/ical';
+import { CreateEventPayload, parsePayload, type CreateEventResult } from '@roombook/queue';
+import type { Job } from 'bullmq';
+
+import type { WorkerContext } from '../context.js';
+
+/**
+ * Writes a new booking as `<uid>.ics` with If-None-Match: * — a retry after a lost answer finds
+ * its own object (412) and reports it instead of writing a duplicate.
+ */
+export async function createEvent(job: Job, ctx: WorkerContext): Promise<CreateEventResult> {
+  const payload = parsePayload(CreateEventPayload, job.data);
+  const { client } = await ctx.openCalendar(payload.calendarId);
+  const now = new Date();
+  const ics = buildEvent({
+    uid: payload.uid,
+    summary: payload.name,
+    start: new Date(payload.start),
+    end: new Date(payload.end),
+    timeZone: payload.timeZone,
+    ...(payload.description !== undefined && { description: payload.description }),
+    ...(payload.organizer !== undefined && { organizer: payload.organizer }),
+    // CREATED decides who keeps the room in a clear, so it is the booking's time, not the retry's.
+    created: new Date(job.timestamp),
+    stamp: now,
+  });
+  const written = await ctx.withCalendarLock(payload.calendarId, () => client.createObject(`${payload.uid}.ics`, ics));
+  await job.updateProgress(100);
+  return { id: payload.uid, href: written.href, etag: written.etag, alreadyExisted: !written.created };
+}

@@ -1,0 +1,2 @@
+export { startWorkers, type RunningWorkers } from './worker.js';
+export { loadWorkerConfig, type WorkerConfig } from './config.js';
