@@ -11,6 +11,7 @@ import { problemsPlugin } from './problems.js';
 import calendarsRoutes from './routes/calendars.js';
 import eventsRoutes from './routes/events.js';
 import healthRoutes from './routes/health.js';
+import clearRoutes from './routes/clear.js';
 import jobsRoutes from './routes/jobs.js';
 
 declare module 'fastify' {
@@ -46,6 +47,7 @@ export async function buildApp(config: ApiConfig, options: FastifyServerOptions 
   await app.register(calendarsRoutes);
   await app.register(eventsRoutes);
   await app.register(jobsRoutes);
+  await app.register(clearRoutes);
 
   if (config.ADMIN_TOKEN) {
     await app.register(bullBoardPlugin, { adminToken: config.ADMIN_TOKEN });

@@ -4,6 +4,7 @@ import type {
   CalendarWithCredentials,
   CalendarsRepository,
   Database,
+  PriorityTokensRepository,
 } from '@roombook/db';
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
@@ -15,6 +16,9 @@ export interface WorkerContext {
   db: Database;
   calendars: CalendarsRepository;
   audit: AuditLogRepository;
+  priorityTokens: PriorityTokensRepository;
+  /** SMTP is configured: clears queue notification mails. */
+  mailEnabled: boolean;
   withCalendarLock: CalendarLock;
   /** The mail queue, for the clear job's notifications. */
   mailQueue: Queue;

@@ -1,4 +1,12 @@
-import { createAuditLogRepository, createCalendarsRepository, createDatabase, createSecretBox } from '@roombook/db';
+import {
+  createAuditLogRepository,
+  createCalendarsRepository,
+  createDatabase,
+  createEmailTemplatesRepository,
+  createPriorityTokensRepository,
+  createSecretBox,
+} from '@roombook/db';
+import { createMailer, describeSmtpSettings, smtpSettings } from '@roombook/email';
 import {
   CalendarJob,
   JobErrorCode,
@@ -12,9 +20,15 @@ import { pino, type Logger } from 'pino';
 import { createCalendarLock } from './calendar-lock.js';
 import type { WorkerConfig } from './config.js';
 import { calendarOpener, type WorkerContext } from './context.js';
+import { clearCalendar } from './handlers/clear-calendar.js';
 import { createEvent } from './handlers/create-event.js';
 import { deleteEvent } from './handlers/delete-event.js';
+import { notify } from './handlers/notify.js';
 import { JobFailure, toJobError } from './job-failure.js';
+import { syncClearSchedules } from './schedules.js';
+
+/** How often each worker re-reads auto_clear settings into job schedulers. */
+const SCHEDULE_SYNC_MS = 60_000;
 
 export interface RunningWorkers {
   /** Finishes active jobs, then closes queues, Redis and PostgreSQL, in that order. */
@@ -32,11 +46,17 @@ export async function startWorkers(config: WorkerConfig, options: { logger?: Log
   const redis = createWorkerConnection(config.REDIS_URL);
   redis.on('error', (error) => log.warn({ err: error }, 'redis connection error'));
   const mailQueue = new Queue(QueueName.mail, { connection: redis, prefix: config.QUEUE_PREFIX, defaultJobOptions: mailJobOptions });
+  const calendarQueue = new Queue(QueueName.calendar, { connection: redis, prefix: config.QUEUE_PREFIX });
+  const smtp = smtpSettings(config);
+  if (smtp) log.info({ smtp: describeSmtpSettings(smtp) }, 'mail is on');
+  else log.info('SMTP_SERVER is not set: mail is off; clears still work');
 
   const ctx: WorkerContext = {
     db: database.db,
     calendars,
     audit: createAuditLogRepository(database.db),
+    priorityTokens: createPriorityTokensRepository(database.db),
+    mailEnabled: smtp !== null,
     withCalendarLock: createCalendarLock(redis, config.QUEUE_PREFIX),
     mailQueue,
     defaultTimeZone: config.TIME_ZONE,
@@ -54,6 +74,8 @@ export async function startWorkers(config: WorkerConfig, options: { logger?: Log
             return await createEvent(job, ctx);
           case CalendarJob.deleteEvent:
             return await deleteEvent(job, ctx);
+          case CalendarJob.clearCalendar:
+            return await clearCalendar(job, ctx);
           default:
             throw new JobFailure(JobErrorCode.invalidPayload, `unknown job "${job.name}"`, true);
         }
@@ -73,10 +95,38 @@ export async function startWorkers(config: WorkerConfig, options: { logger?: Log
   await calendarWorker.waitUntilReady();
   log.info({ queue: QueueName.calendar, concurrency: config.WORKER_CONCURRENCY }, 'worker started');
 
+  const mailer = smtp ? createMailer(smtp) : undefined;
+  const templates = createEmailTemplatesRepository(database.db);
+  const mailWorker = mailer
+    ? new Worker(
+        QueueName.mail,
+        async (job: Job) => {
+          try {
+            return await notify(job, { calendars, templates, mailer });
+          } catch (error) {
+            throw toJobError(error);
+          }
+        },
+        { connection: redis, prefix: config.QUEUE_PREFIX, concurrency: 2 },
+      )
+    : undefined;
+  if (mailWorker) {
+    attachLogging(mailWorker, log);
+    await mailWorker.waitUntilReady();
+  }
+
+  const sync = () =>
+    syncClearSchedules(calendarQueue, calendars, log).catch((error: unknown) => log.warn({ err: error }, 'auto-clear schedule sync failed'));
+  await sync();
+  const syncTimer = setInterval(sync, SCHEDULE_SYNC_MS);
+  syncTimer.unref();
+
   return {
     async close() {
-      await calendarWorker.close();
-      await mailQueue.close();
+      clearInterval(syncTimer);
+      await Promise.all([calendarWorker.close(), mailWorker?.close()]);
+      mailer?.close();
+      await Promise.all([mailQueue.close(), calendarQueue.close()]);
       redis.disconnect();
       await database.close();
     },

@@ -7,3 +7,4 @@ export { defaultJobOptions, mailJobOptions } from './job-options.js';
 export { createProducerConnection, createWorkerConnection } from './connections.js';
 export { InvalidPayloadError, parsePayload } from './validate.js';
 export { JobErrorCode, formatJobError, parseJobError } from './job-errors.js';
+export { emptyReport, mergeReports } from './clear-report.js';

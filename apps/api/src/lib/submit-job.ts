@@ -46,6 +46,8 @@ export async function submitJob<Extra>(
   app: FastifyInstance,
   request: FastifyRequest,
   build: () => Submission<Extra>,
+  /** distinguishes several jobs made by one request (one clear job per calendar) */
+  scope = '',
 ): Promise<{ job: Job; extra: Extra }> {
   // BullMQ waits for a connection rather than failing; the API must not (design §3).
   app.queues.assertAvailable();
@@ -58,7 +60,7 @@ export async function submitJob<Extra>(
     ]);
   }
   const userId = request.user!.id;
-  const redisKey = `${app.queues.prefix}:idempotency:${userId}:${sha256(key)}`;
+  const redisKey = `${app.queues.prefix}:idempotency:${userId}:${sha256(key)}${scope && `:${scope}`}`;
   const fingerprint = sha256(JSON.stringify([request.method, request.url, request.body ?? null]));
   const submission = build();
   const record: IdempotencyRecord<Extra> = { fingerprint, jobId: randomUUID(), extra: submission.extra };
@@ -73,7 +75,7 @@ export async function submitJob<Extra>(
   }
   const stored = await app.queues.redis.get(redisKey);
   const previous = stored ? (JSON.parse(stored) as IdempotencyRecord<Extra>) : undefined;
-  if (!previous) return submitJob(app, request, build); // expired between SET and GET
+  if (!previous) return submitJob(app, request, build, scope); // expired between SET and GET
   if (previous.fingerprint !== fingerprint) throw problem.idempotencyMismatch();
   const job = await app.queues.calendar.getJob(previous.jobId);
   if (!job) throw problem.conflict('a request with this Idempotency-Key is still being processed; retry shortly');
@@ -88,7 +90,7 @@ async function enqueue<Extra>(app: FastifyInstance, submission: Submission<Extra
 /**
  * Answers for a submitted job. Without `Prefer: wait` (or when the job is not done in time):
  * 202 with the job reference and a Location to poll. When the job finished in time: whatever
- * `completed` sends (the seed's synchronous answer); when it failed: its problem document.
+ * `completed` returns (the seed's synchronous answer); when it failed: its problem document.
  */
 export async function answerJob<Accepted, Completed>(
   app: FastifyInstance,
@@ -101,27 +103,50 @@ export async function answerJob<Accepted, Completed>(
     completed: (result: unknown) => Completed;
   },
 ): Promise<Accepted | Completed> {
+  return answerJobs(app, request, reply, [job], {
+    accepted: ([ref]) => handlers.accepted(ref!),
+    completed: ([result]) => handlers.completed(result),
+  });
+}
+
+/** {@link answerJob} for several jobs of one request: waits for all of them within one deadline. */
+export async function answerJobs<Accepted, Completed>(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  jobs: Job[],
+  handlers: {
+    accepted: (refs: JobRef[]) => Accepted;
+    completed: (results: unknown[]) => Completed;
+  },
+): Promise<Accepted | Completed> {
   const wait = preferredWait(request.headers.prefer);
   if (wait !== undefined && wait > 0) {
     reply.header('Preference-Applied', `wait=${wait}`);
-    try {
-      const result: unknown = await job.waitUntilFinished(app.queues.calendarEvents(), wait * 1000);
-      return handlers.completed(result);
-    } catch (error) {
-      const state = await job.getState();
-      if (state === 'failed') {
-        const fresh = (await app.queues.calendar.getJob(job.id!)) ?? job;
-        const { code, message } = parseJobError(fresh.failedReason);
-        throw problem.jobFailed(statusForJobError[code] ?? 500, code, message, await toJobView(fresh));
-      }
-      if (state === 'completed') {
-        const fresh = await app.queues.calendar.getJob(job.id!);
-        return handlers.completed(fresh?.returnvalue);
-      }
-      request.log.debug({ err: error, jobId: job.id }, 'Prefer: wait elapsed');
+    const deadline = Date.now() + wait * 1000;
+    const results = await Promise.all(jobs.map((job) => finished(app, job, deadline)));
+    const failed = results.find((r) => r.state === 'failed');
+    if (failed) {
+      const { code, message } = parseJobError(failed.job.failedReason);
+      throw problem.jobFailed(statusForJobError[code] ?? 500, code, message, await toJobView(failed.job));
     }
+    if (results.every((r) => r.state === 'completed')) return handlers.completed(results.map((r) => r.job.returnvalue));
   }
-  const state = await job.getState();
-  reply.code(202).header('Location', jobUrl(job.id!));
-  return handlers.accepted({ id: job.id!, state, url: jobUrl(job.id!) });
+  const refs = await Promise.all(
+    jobs.map(async (job) => ({ id: job.id!, state: await job.getState(), url: jobUrl(job.id!) })),
+  );
+  reply.code(202);
+  if (refs.length > 0) reply.header('Location', refs[0]!.url);
+  return handlers.accepted(refs);
+}
+
+/** Waits until the job finishes or the deadline passes; returns the fresh job and its state. */
+async function finished(app: FastifyInstance, job: Job, deadline: number): Promise<{ job: Job; state: string }> {
+  try {
+    await job.waitUntilFinished(app.queues.calendarEvents(), Math.max(1, deadline - Date.now()));
+  } catch {
+    // failed or timed out: the state below tells which
+  }
+  const fresh = (await app.queues.calendar.getJob(job.id!)) ?? job;
+  return { job: fresh, state: await fresh.getState() };
 }

@@ -11,7 +11,7 @@ import {
 import type { CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { emit, formatDuration, table, withJson } from '../output.js';
-import { integerIn, parseDuration, parseHttpUrl, parseName, parseSlug, parseTimeZone } from '../validate.js';
+import { integerIn, parseDuration, parseEmail, parseHttpUrl, parseName, parseSlug, parseTimeZone } from '../validate.js';
 
 /** What the CLI shows of a calendar: everything but the password (not even its ciphertext). */
 export interface CalendarView {
@@ -21,6 +21,7 @@ export interface CalendarView {
   url: string;
   username: string;
   timeZone: string;
+  roomEmail: string | null;
   autoClear: boolean;
   clearIntervalSeconds: number;
   horizonDays: number;
@@ -43,6 +44,7 @@ function view(row: CalendarRow, templates: Map<number, string>): CalendarView {
     url: row.url,
     username: row.username,
     timeZone: row.timeZone,
+    roomEmail: row.roomEmail,
     autoClear: row.autoClear,
     clearIntervalSeconds: row.clearIntervalSeconds,
     horizonDays: row.horizonDays,
@@ -59,6 +61,7 @@ function describe(c: CalendarView): string {
     `url:            ${c.url}`,
     `username:       ${c.username}`,
     `time zone:      ${c.timeZone}`,
+    `room address:   ${c.roomEmail ?? '(none: lost occurrences are cancelled, not declined)'}`,
     `auto clear:     ${c.autoClear ? `every ${formatDuration(c.clearIntervalSeconds)}` : 'off'}`,
     `horizon:        ${c.horizonDays} days`,
     `mail:           ${c.mailEnabled ? `on, template ${c.template ?? '(default)'}` : 'off'}`,
@@ -99,6 +102,7 @@ interface CreateOptions extends PasswordOptions {
   url: string;
   username: string;
   timezone?: string;
+  roomEmail?: string;
   name?: string;
   autoClear?: boolean;
   clearInterval?: number;
@@ -110,6 +114,7 @@ interface UpdateOptions extends PasswordOptions {
   url?: string;
   username?: string;
   timezone?: string;
+  roomEmail?: string | false;
   name?: string;
   autoClear?: boolean;
   clearInterval?: number;
@@ -132,6 +137,7 @@ export function registerCalendarCommands(program: Command, ctx: CliContext): voi
     .addOption(passwordOption())
     .addOption(passwordEnvOption())
     .option('--timezone <zone>', 'IANA time zone of the room (default UTC)', parseTimeZone)
+    .option('--room-email <email>', "the room's calendar-user address: invitations to it are declined, not cancelled", parseEmail)
     .option('--name <display>', 'display name (default: the slug)', parseName)
     .option('--auto-clear', 'clear the calendar on a schedule')
     .option('--clear-interval <duration>', 'time between scheduled clears, e.g. 15m, 1h, 3600 (default 1h)', parseDuration)
@@ -149,6 +155,7 @@ export function registerCalendarCommands(program: Command, ctx: CliContext): voi
         username: opts.username,
         password,
         timeZone: opts.timezone,
+        roomEmail: opts.roomEmail,
         autoClear: opts.autoClear,
         clearIntervalSeconds: opts.clearInterval,
         horizonDays: opts.horizonDays,
@@ -164,6 +171,8 @@ export function registerCalendarCommands(program: Command, ctx: CliContext): voi
     .addOption(passwordOption())
     .addOption(passwordEnvOption())
     .option('--timezone <zone>', 'IANA time zone', parseTimeZone)
+    .option('--room-email <email>', "the room's calendar-user address (invitations to it are declined)", parseEmail)
+    .option('--no-room-email', 'forget the room address: lost occurrences are cancelled')
     .option('--name <display>', 'display name', parseName)
     .option('--auto-clear', 'clear on a schedule')
     .option('--no-auto-clear', 'stop scheduled clears')
@@ -183,6 +192,7 @@ export function registerCalendarCommands(program: Command, ctx: CliContext): voi
         username: opts.username,
         password,
         timeZone: opts.timezone,
+        roomEmail: opts.roomEmail === false ? null : opts.roomEmail,
         displayName: opts.name,
         autoClear: opts.autoClear,
         clearIntervalSeconds: opts.clearInterval,

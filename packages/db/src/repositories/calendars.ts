@@ -18,6 +18,7 @@ export interface CalendarInput {
   username: string;
   password: string;
   timeZone?: string | undefined;
+  roomEmail?: string | undefined;
   autoClear?: boolean | undefined;
   clearIntervalSeconds?: number | undefined;
   horizonDays?: number | undefined;
@@ -29,6 +30,8 @@ export interface CalendarUpdate {
   username?: string | undefined;
   password?: string | undefined;
   timeZone?: string | undefined;
+  /** null removes it */
+  roomEmail?: string | null | undefined;
   autoClear?: boolean | undefined;
   clearIntervalSeconds?: number | undefined;
   horizonDays?: number | undefined;
@@ -59,6 +62,20 @@ export function createCalendarsRepository(db: Database, secrets?: SecretBox) {
   return {
     requireBySlug,
 
+    async requireById(id: number): Promise<CalendarRow> {
+      const [row] = await db.select().from(calendars).where(eq(calendars.id, id));
+      if (!row) throw new NotFoundError(`calendar ${id} no longer exists`);
+      return row;
+    },
+
+    /** Calendars cleared on a schedule, for the worker's scheduler sync. */
+    listAutoClear(): Promise<Pick<CalendarRow, 'id' | 'slug' | 'clearIntervalSeconds'>[]> {
+      return db
+        .select({ id: calendars.id, slug: calendars.slug, clearIntervalSeconds: calendars.clearIntervalSeconds })
+        .from(calendars)
+        .where(eq(calendars.autoClear, true));
+    },
+
     async create(input: CalendarInput): Promise<CalendarRow> {
       const [row] = await unique(
         db
@@ -70,6 +87,7 @@ export function createCalendarsRepository(db: Database, secrets?: SecretBox) {
             username: input.username,
             passwordEncrypted: box().encrypt(input.password),
             timeZone: input.timeZone ?? 'UTC',
+            roomEmail: input.roomEmail ?? null,
             autoClear: input.autoClear ?? false,
             clearIntervalSeconds: input.clearIntervalSeconds ?? 3600,
             horizonDays: input.horizonDays ?? 365,
@@ -88,6 +106,7 @@ export function createCalendarsRepository(db: Database, secrets?: SecretBox) {
       if (change.username !== undefined) set.username = change.username;
       if (change.password !== undefined) set.passwordEncrypted = box().encrypt(change.password);
       if (change.timeZone !== undefined) set.timeZone = change.timeZone;
+      if (change.roomEmail !== undefined) set.roomEmail = change.roomEmail;
       if (change.autoClear !== undefined) set.autoClear = change.autoClear;
       if (change.clearIntervalSeconds !== undefined) set.clearIntervalSeconds = change.clearIntervalSeconds;
       if (change.horizonDays !== undefined) set.horizonDays = change.horizonDays;

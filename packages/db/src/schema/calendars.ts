@@ -22,6 +22,11 @@ export const calendars = pgTable('calendars', {
   /** AES-256-GCM ciphertext of the CalDAV password (see secret-box.ts); never the plain text. */
   passwordEncrypted: text().notNull(),
   timeZone: text().notNull().default('UTC'),
+  /**
+   * The room's calendar-user address. When an event invites it as an ATTENDEE, a lost occurrence
+   * is declined (the server tells the organizer); otherwise it is cancelled (shared calendars).
+   */
+  roomEmail: text(),
   /** Mail losing organizers after a clear. */
   mailEnabled: boolean().notNull().default(true),
   /** Template to mail with; null = the built-in default template. */

@@ -25,7 +25,10 @@ export type ReportEvent = Static<typeof ReportEvent>;
 
 export const ReportItem = Type.Object({
   event: ReportEvent,
+  /** The (first) event that keeps the room, as in the seed; null for cancelled leftovers. */
   overlaps_with: Type.Union([ReportEvent, Type.Null()]),
+  /** Further events that keep the room and overlap this one (the seed showed only one). */
+  also_overlaps: Type.Array(ReportEvent),
   calendar: Type.String(),
   recurrence_id: Type.Union([Type.String(), Type.Null()]),
   action: Type.Union([
@@ -36,7 +39,7 @@ export const ReportItem = Type.Object({
     Type.Literal('none'),
   ]),
   reason: Type.String(),
-  /** applied | planned (test mode) | failed | skipped */
+  /** applied | planned (test mode) | failed (see error) | skipped (nothing to do) */
   status: Type.Union([Type.Literal('applied'), Type.Literal('planned'), Type.Literal('failed'), Type.Literal('skipped')]),
   error: Type.Optional(Type.String()),
 });
@@ -49,5 +52,11 @@ export const ClearReport = Type.Object({
   cancelled_overlapping_recurring_events: Type.Array(ReportItem),
   ignored_overlapping_events: Type.Array(ReportItem),
   test_mode: Type.Boolean(),
+  /** Objects that could not be read (bad iCalendar); left untouched. */
+  unreadable_objects: Type.Array(Type.Object({ calendar: Type.String(), href: Type.String(), error: Type.String() })),
+  /** Notification mails queued for losing organizers. */
+  mails_queued: Type.Integer(),
+  /** The window that was cleared, per calendar. */
+  windows: Type.Array(Type.Object({ calendar: Type.String(), from: DateTime, to: DateTime })),
 });
 export type ClearReport = Static<typeof ClearReport>;

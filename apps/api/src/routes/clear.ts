@@ -1,0 +1,51 @@
+import { CalendarJob, mergeReports, type ClearCalendarPayload, type ClearReport } from '@roombook/queue';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Job } from 'bullmq';
+
+import { answerJobs, submitJob } from '../lib/submit-job.js';
+import { problem } from '../problems.js';
+import { ClearAcceptedSchema, ClearQuerySchema, ClearReportSchema } from '../schemas/clear.js';
+import { ProblemSchema, commonProblems } from '../schemas/problem.js';
+
+/** The seed's truthy spellings for `test`. */
+const TRUTHY = new Set(['1', 'ok', 'on', 'true', 'yes']);
+
+const clearRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.delete(
+    '/api/clear-bookings',
+    {
+      onRequest: app.authenticate,
+      schema: {
+        tags: ['clearing'],
+        summary: 'Clear double bookings and cancelled leftovers',
+        description:
+          "Enqueues one clear job per calendar (the named one, or all of the caller's). Answers 202 with the jobs; with `Prefer: wait=N` answers 200 with the merged report once all are done, as the seed did. `test=1|ok|on|true|yes` plans without writing anything.",
+        querystring: ClearQuerySchema,
+        headers: { type: 'object', properties: { prefer: { type: 'string' }, 'idempotency-key': { type: 'string' } } },
+        response: { 200: ClearReportSchema, 202: ClearAcceptedSchema, ...commonProblems, 409: ProblemSchema, 422: ProblemSchema, 502: ProblemSchema },
+      },
+    },
+    async (request, reply) => {
+      const userId = request.user!.id;
+      const test = TRUTHY.has((request.query.test ?? '').toLowerCase());
+      const calendars = request.query.calendar
+        ? [await app.calendars.findForUser(userId, request.query.calendar)].filter((c) => c !== undefined)
+        : await app.calendars.listForUser(userId);
+      if (request.query.calendar && calendars.length === 0) throw problem.notFound(`no calendar "${request.query.calendar}"`);
+      const jobs: Job[] = [];
+      for (const calendar of calendars) {
+        const { job } = await submitJob(app, request, () => {
+          const payload: ClearCalendarPayload = { calendarId: calendar.id, userId, test, trigger: 'api' };
+          return { name: CalendarJob.clearCalendar, payload, extra: null };
+        }, calendar.slug);
+        jobs.push(job);
+      }
+      return answerJobs(app, request, reply, jobs, {
+        accepted: (refs) => ({ ...(refs.length === 1 && { job: refs[0] }), jobs: refs }),
+        completed: (results) => mergeReports(results as ClearReport[], test),
+      });
+    },
+  );
+};
+
+export default clearRoutes;

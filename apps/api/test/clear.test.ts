@@ -1,0 +1,178 @@
+import { createAuditLogRepository, createPriorityTokensRepository, createCalendarsRepository } from '@roombook/db';
+import { getObject, makeCalendar, putObject, uniqueName } from '@roombook/testing';
+import { loadWorkerConfig, startWorkers, type RunningWorkers } from '@roombook/worker';
+import { formatInTimeZone } from 'date-fns-tz';
+import ICAL from 'ical.js';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+
+import { TEST_SECRET_KEY, bearer, buildTestApp, seedUser, type Fixture } from './helper.js';
+
+const ZONE = 'Europe/Berlin';
+const BERLIN = [
+  'BEGIN:VTIMEZONE', 'TZID:Europe/Berlin', 'X-LIC-LOCATION:Europe/Berlin',
+  'BEGIN:DAYLIGHT', 'TZOFFSETFROM:+0100', 'TZOFFSETTO:+0200', 'TZNAME:CEST', 'DTSTART:19700329T020000', 'RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU', 'END:DAYLIGHT',
+  'BEGIN:STANDARD', 'TZOFFSETFROM:+0200', 'TZOFFSETTO:+0100', 'TZNAME:CET', 'DTSTART:19701025T030000', 'RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU', 'END:STANDARD',
+  'END:VTIMEZONE',
+];
+
+/** A local day `offset` days from today, as YYYYMMDD (in Berlin). */
+function day(offset: number): string {
+  return formatInTimeZone(new Date(Date.now() + offset * 86_400_000), ZONE, 'yyyyMMdd');
+}
+
+/** A Thunderbird-style object: VTIMEZONE + one VEVENT with local Berlin times. */
+function event(props: { uid: string; summary: string; date: string; from: string; to: string; created: string; extra?: string[] }): string {
+  return [
+    'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Mozilla.org/NONSGML Mozilla Calendar V1.1//EN', ...BERLIN,
+    'BEGIN:VEVENT', `UID:${props.uid}`, `CREATED:${props.created}`, `DTSTAMP:${props.created}`, `LAST-MODIFIED:${props.created}`,
+    `SUMMARY:${props.summary}`, `DTSTART;TZID=Europe/Berlin:${props.date}T${props.from}00`, `DTEND;TZID=Europe/Berlin:${props.date}T${props.to}00`,
+    ...(props.extra ?? []), 'END:VEVENT', 'END:VCALENDAR', '',
+  ].join('\r\n');
+}
+
+describe('clearing a room calendar over the API', () => {
+  let ctx: Awaited<ReturnType<typeof buildTestApp>>;
+  let workers: RunningWorkers;
+  let fixture: Fixture;
+  let collection: string;
+  const [rooms] = inject('radicaleUsers');
+  const href: Record<string, string> = {};
+  let before: Record<string, string | undefined> = {};
+  let token: string;
+
+  const snapshot = async () =>
+    Object.fromEntries(await Promise.all(Object.entries(href).map(async ([k, url]) => [k, await getObject(url, rooms!)] as const)));
+
+  const clear = async (query: string) => {
+    const response = await ctx.app.inject({
+      method: 'DELETE',
+      url: `/api/clear-bookings?calendar=${fixture.calendar.slug}${query}`,
+      headers: { ...bearer(fixture.token), prefer: 'wait=60' },
+    });
+    expect(response.statusCode).toBe(200);
+    return response.json();
+  };
+
+  beforeAll(async () => {
+    ctx = await buildTestApp();
+    collection = await makeCalendar(inject('radicaleUrl'), rooms!, uniqueName('clear'));
+    fixture = await seedUser(ctx.db, collection);
+    token = (await createPriorityTokensRepository(ctx.db.db).create({ calendarId: fixture.calendar.id, label: 'board' })).token;
+    workers = await startWorkers(
+      loadWorkerConfig({
+        DATABASE_URL: ctx.config.DATABASE_URL,
+        REDIS_URL: ctx.config.REDIS_URL,
+        QUEUE_PREFIX: ctx.config.QUEUE_PREFIX,
+        SECRET_KEY: TEST_SECRET_KEY,
+        LOG_LEVEL: 'silent',
+      }),
+    );
+    const put = async (key: string, file: string, ics: string) => (href[key] = await putObject(collection, rooms!, file, ics));
+    const d1 = day(3);
+    // earlier booking keeps the room; the later overlapping one goes
+    await put('finance', 'finance.ics', event({ uid: 'finance-1', summary: 'Finance Monthly', date: d1, from: '1000', to: '1200', created: '20260101T080000Z', extra: ['ORGANIZER:mailto:head-of-finance@example.org'] }));
+    await put('fundraising', 'fundraising.ics', event({ uid: 'fundraising-1', summary: 'Fundraising', date: d1, from: '1100', to: '1300', created: '20260301T080000Z', extra: ['ORGANIZER:mailto:head-of-fundraising@example.org'] }));
+    // touching is not overlapping; transparent never blocks; a cancelled leftover is deleted
+    await put('touching', 'touching.ics', event({ uid: 'touching-1', summary: 'Right after', date: d1, from: '1300', to: '1400', created: '20260401T080000Z' }));
+    await put('transparent', 'free.ics', event({ uid: 'free-1', summary: 'Reminder', date: d1, from: '1000', to: '1100', created: '20260501T080000Z', extra: ['TRANSP:TRANSPARENT'] }));
+    await put('cancelled', 'cancelled.ics', event({ uid: 'cancelled-1', summary: 'Called off', date: day(4), from: '0900', to: '1000', created: '20260101T080000Z', extra: ['STATUS:CANCELLED'] }));
+    // a weekly series whose second occurrence clashes with an earlier booking: only that one goes
+    const series = event({ uid: 'interviews-1', summary: 'Job Interviews', date: day(5), from: '1400', to: '1500', created: '20260601T080000Z', extra: ['RRULE:FREQ=WEEKLY;COUNT=4', 'ORGANIZER:mailto:head-of-hr@example.org'] });
+    await put('series', 'interviews.ics', series);
+    await put('council', 'council.ics', event({ uid: 'council-1', summary: 'Workers Council', date: day(12), from: '1430', to: '1530', created: '20260201T080000Z' }));
+    // a prioritized booking beats an earlier one, which is then deprioritized
+    await put('early', 'early.ics', event({ uid: 'early-1', summary: 'Team lunch', date: day(6), from: '1200', to: '1300', created: '20260101T080000Z' }));
+    await put('board', 'board.ics', event({ uid: 'board-1', summary: 'Board', date: day(6), from: '1230', to: '1330', created: '20260701T080000Z', extra: [`DESCRIPTION:priority ${token}`] }));
+    before = await snapshot();
+  });
+
+  afterAll(async () => {
+    await workers.close();
+    await ctx.app.close();
+    await ctx.db.close();
+  });
+
+  it('reports what it would do in test mode, and writes nothing', async () => {
+    const report = await clear('&test=on');
+    expect(report.test_mode).toBe(true);
+    expect(report.deleted_cancelled_events.map((i: { event: { uid: string } }) => i.event.uid)).toEqual(['cancelled-1']);
+    expect(report.deleted_overlapping_events.map((i: { event: { uid: string } }) => i.event.uid).sort()).toEqual(['early-1', 'fundraising-1']);
+    const fundraising = report.deleted_overlapping_events.find((i: { event: { uid: string } }) => i.event.uid === 'fundraising-1');
+    expect(fundraising).toMatchObject({
+      calendar: fixture.calendar.slug,
+      action: 'deleted',
+      status: 'planned',
+      event: { name: 'Fundraising', organizer: 'head-of-fundraising@example.org', created: '2026-03-01T09:00:00+01:00' },
+      overlaps_with: { uid: 'finance-1', name: 'Finance Monthly', organizer: 'head-of-finance@example.org' },
+    });
+    expect(fundraising.event.start).toMatch(/T11:00:00\+0[12]:00$/);
+    const [interview] = report.cancelled_overlapping_recurring_events;
+    expect(report.cancelled_overlapping_recurring_events).toHaveLength(1);
+    expect(interview).toMatchObject({ action: 'cancelled', event: { uid: 'interviews-1' }, overlaps_with: { uid: 'council-1' } });
+    expect(interview.recurrence_id).toBeTruthy();
+    expect(report.ignored_overlapping_events).toEqual([]);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('clears live: exactly the losers go, other occurrences stay, the override carries CANCELLED', async () => {
+    const report = await clear('');
+    expect(report.test_mode).toBe(false);
+    const statuses = [...report.deleted_cancelled_events, ...report.deleted_overlapping_events, ...report.cancelled_overlapping_recurring_events].map((i: { status: string }) => i.status);
+    expect(statuses).toEqual(['applied', 'applied', 'applied', 'applied']);
+    const after = await snapshot();
+    for (const gone of ['fundraising', 'cancelled', 'early']) expect(after[gone], gone).toBeUndefined();
+    for (const kept of ['finance', 'touching', 'transparent', 'council', 'board']) expect(after[kept], kept).toBe(before[kept]);
+
+    const calendar = new ICAL.Component(ICAL.parse(after['series']!));
+    const vevents = calendar.getAllSubcomponents('vevent');
+    expect(vevents).toHaveLength(2);
+    const master = vevents.find((v) => !v.hasProperty('recurrence-id'))!;
+    expect(master.getFirstPropertyValue('rrule')?.toString()).toBe('FREQ=WEEKLY;COUNT=4');
+    const override = vevents.find((v) => v.hasProperty('recurrence-id'))!;
+    expect(override.getFirstPropertyValue('status')).toBe('CANCELLED');
+    expect(override.getFirstPropertyValue('recurrence-id')?.toString()).toContain(`${day(12).slice(0, 4)}-${day(12).slice(4, 6)}-${day(12).slice(6)}T14:00:00`);
+
+    const audit = await createAuditLogRepository(ctx.db.db).list({ calendarId: fixture.calendar.id });
+    expect(audit.map((a) => `${a.uid}:${a.action}`).sort()).toEqual(['cancelled-1:deleted', 'early-1:deleted', 'fundraising-1:deleted', 'interviews-1:cancelled']);
+    const entry = await createAuditLogRepository(ctx.db.db).require(audit.find((a) => a.uid === 'fundraising-1')!.id);
+    expect(entry.previousIcal).toBe(before['fundraising']);
+  });
+
+  it('changes nothing when run again', async () => {
+    const snapshotBefore = await snapshot();
+    const report = await clear('');
+    expect(report.deleted_cancelled_events).toEqual([]);
+    expect(report.deleted_overlapping_events).toEqual([]);
+    expect(report.cancelled_overlapping_recurring_events).toEqual([]);
+    expect(await snapshot()).toEqual(snapshotBefore);
+  });
+
+  it('answers 202 with the job without Prefer, and 404 for a calendar the caller does not have', async () => {
+    const response = await ctx.app.inject({ method: 'DELETE', url: `/api/clear-bookings?test=1`, headers: bearer(fixture.token) });
+    expect(response.statusCode).toBe(202);
+    expect(response.json().jobs).toHaveLength(1);
+    expect(response.json().job.url).toMatch(/^\/api\/jobs\//);
+    const other = await seedUser(ctx.db);
+    const forbidden = await ctx.app.inject({ method: 'DELETE', url: `/api/clear-bookings?calendar=${other.calendar.slug}`, headers: bearer(fixture.token) });
+    expect(forbidden.statusCode).toBe(404);
+  });
+
+  it('declines the occurrence as the room attendee when the calendar knows its address', async () => {
+    const roomCollection = await makeCalendar(inject('radicaleUrl'), rooms!, uniqueName('room'));
+    const room = await seedUser(ctx.db, roomCollection);
+    await createCalendarsRepository(ctx.db.db).update(room.calendar.slug, { roomEmail: 'room-1@example.org' });
+    const attendee = ['ATTENDEE;CUTYPE=ROOM;PARTSTAT=ACCEPTED;RSVP=TRUE;CN=Room 1:mailto:room-1@example.org', 'ORGANIZER;CN=Sales:mailto:sales@example.org'];
+    const seriesUrl = await putObject(roomCollection, rooms!, 'sales.ics', event({ uid: 'sales-weekly', summary: 'Sales weekly', date: day(7), from: '0900', to: '1000', created: '20260801T080000Z', extra: ['RRULE:FREQ=WEEKLY;COUNT=3', ...attendee] }));
+    await putObject(roomCollection, rooms!, 'all-hands.ics', event({ uid: 'all-hands', summary: 'All hands', date: day(14), from: '0930', to: '1030', created: '20260101T080000Z' }));
+    const response = await ctx.app.inject({ method: 'DELETE', url: `/api/clear-bookings?calendar=${room.calendar.slug}`, headers: { ...bearer(room.token), prefer: 'wait=60' } });
+    const report = response.json();
+    expect(report.cancelled_overlapping_recurring_events).toHaveLength(1);
+    expect(report.cancelled_overlapping_recurring_events[0]).toMatchObject({ action: 'declined', status: 'applied', event: { uid: 'sales-weekly' } });
+    const vevents = new ICAL.Component(ICAL.parse((await getObject(seriesUrl, rooms!))!)).getAllSubcomponents('vevent');
+    const override = vevents.find((v) => v.hasProperty('recurrence-id'))!;
+    const roomAttendee = override.getAllProperties('attendee').find((p) => String(p.getFirstValue()).toLowerCase().includes('room-1'))!;
+    expect(roomAttendee.getParameter('partstat')).toBe('DECLINED');
+    const master = vevents.find((v) => !v.hasProperty('recurrence-id'))!;
+    expect(master.getFirstProperty('attendee')!.getParameter('partstat')).toBe('ACCEPTED');
+  });
+});

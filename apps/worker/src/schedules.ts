@@ -1,0 +1,30 @@
+import type { CalendarsRepository } from '@roombook/db';
+import { CalendarJob, type ClearCalendarPayload } from '@roombook/queue';
+import type { Queue } from 'bullmq';
+import type { Logger } from 'pino';
+
+const SCHEDULER_PREFIX = 'auto-clear-';
+
+/**
+ * Mirrors the calendars' auto_clear settings onto BullMQ job schedulers: one per calendar,
+ * every clear_interval. Idempotent (upsert by a fixed id), so every worker process may run it;
+ * schedulers of calendars no longer auto-cleared are removed.
+ */
+export async function syncClearSchedules(queue: Queue, calendars: CalendarsRepository, log: Logger): Promise<number> {
+  const wanted = await calendars.listAutoClear();
+  const wantedIds = new Set<string>();
+  for (const calendar of wanted) {
+    const id = `${SCHEDULER_PREFIX}${calendar.id}`;
+    wantedIds.add(id);
+    const data: ClearCalendarPayload = { calendarId: calendar.id, userId: null, test: false, trigger: 'schedule' };
+    await queue.upsertJobScheduler(id, { every: calendar.clearIntervalSeconds * 1000 }, { name: CalendarJob.clearCalendar, data });
+  }
+  for (const scheduler of await queue.getJobSchedulers()) {
+    const key = scheduler.key ?? scheduler.id ?? '';
+    if (key.startsWith(SCHEDULER_PREFIX) && !wantedIds.has(key)) {
+      await queue.removeJobScheduler(key);
+      log.info({ scheduler: key }, 'auto-clear schedule removed');
+    }
+  }
+  return wanted.length;
+}
