@@ -1,34 +1,11 @@
 import { createAuditLogRepository, createPriorityTokensRepository, createCalendarsRepository } from '@roombook/db';
 import { getObject, makeCalendar, putObject, uniqueName } from '@roombook/testing';
-import { loadWorkerConfig, startWorkers, type RunningWorkers } from '@roombook/worker';
-import { formatInTimeZone } from 'date-fns-tz';
+import type { RunningWorkers } from '@roombook/worker';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
-import { TEST_SECRET_KEY, bearer, buildTestApp, seedUser, type Fixture } from './helper.js';
-
-const ZONE = 'Europe/Berlin';
-const BERLIN = [
-  'BEGIN:VTIMEZONE', 'TZID:Europe/Berlin', 'X-LIC-LOCATION:Europe/Berlin',
-  'BEGIN:DAYLIGHT', 'TZOFFSETFROM:+0100', 'TZOFFSETTO:+0200', 'TZNAME:CEST', 'DTSTART:19700329T020000', 'RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU', 'END:DAYLIGHT',
-  'BEGIN:STANDARD', 'TZOFFSETFROM:+0200', 'TZOFFSETTO:+0100', 'TZNAME:CET', 'DTSTART:19701025T030000', 'RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU', 'END:STANDARD',
-  'END:VTIMEZONE',
-];
-
-/** A local day `offset` days from today, as YYYYMMDD (in Berlin). */
-function day(offset: number): string {
-  return formatInTimeZone(new Date(Date.now() + offset * 86_400_000), ZONE, 'yyyyMMdd');
-}
-
-/** A Thunderbird-style object: VTIMEZONE + one VEVENT with local Berlin times. */
-function event(props: { uid: string; summary: string; date: string; from: string; to: string; created: string; extra?: string[] }): string {
-  return [
-    'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Mozilla.org/NONSGML Mozilla Calendar V1.1//EN', ...BERLIN,
-    'BEGIN:VEVENT', `UID:${props.uid}`, `CREATED:${props.created}`, `DTSTAMP:${props.created}`, `LAST-MODIFIED:${props.created}`,
-    `SUMMARY:${props.summary}`, `DTSTART;TZID=Europe/Berlin:${props.date}T${props.from}00`, `DTEND;TZID=Europe/Berlin:${props.date}T${props.to}00`,
-    ...(props.extra ?? []), 'END:VEVENT', 'END:VCALENDAR', '',
-  ].join('\r\n');
-}
+import { bearer, buildTestApp, seedUser, startTestWorkers, type Fixture } from './helper.js';
+import { day, event } from './ics.js';
 
 describe('clearing a room calendar over the API', () => {
   let ctx: Awaited<ReturnType<typeof buildTestApp>>;
@@ -58,15 +35,7 @@ describe('clearing a room calendar over the API', () => {
     collection = await makeCalendar(inject('radicaleUrl'), rooms!, uniqueName('clear'));
     fixture = await seedUser(ctx.db, collection);
     token = (await createPriorityTokensRepository(ctx.db.db).create({ calendarId: fixture.calendar.id, label: 'board' })).token;
-    workers = await startWorkers(
-      loadWorkerConfig({
-        DATABASE_URL: ctx.config.DATABASE_URL,
-        REDIS_URL: ctx.config.REDIS_URL,
-        QUEUE_PREFIX: ctx.config.QUEUE_PREFIX,
-        SECRET_KEY: TEST_SECRET_KEY,
-        LOG_LEVEL: 'silent',
-      }),
-    );
+    workers = await startTestWorkers(ctx.config);
     const put = async (key: string, file: string, ics: string) => (href[key] = await putObject(collection, rooms!, file, ics));
     const d1 = day(3);
     // earlier booking keeps the room; the later overlapping one goes

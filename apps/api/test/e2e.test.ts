@@ -1,8 +1,8 @@
 import { getObject, makeCalendar, putObject, uniqueName } from '@roombook/testing';
-import { loadWorkerConfig, startWorkers, type RunningWorkers } from '@roombook/worker';
+import type { RunningWorkers } from '@roombook/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
-import { TEST_SECRET_KEY, bearer, buildTestApp, seedUser, type Fixture } from './helper.js';
+import { bearer, buildTestApp, seedUser, startTestWorkers, type Fixture } from './helper.js';
 
 /** Polls the job URL until it leaves waiting/active/delayed. */
 async function settle(ctx: Awaited<ReturnType<typeof buildTestApp>>, token: string, url: string) {
@@ -25,16 +25,7 @@ describe('booking end to end: REST -> queue -> worker -> Radicale', () => {
     ctx = await buildTestApp();
     collection = await makeCalendar(inject('radicaleUrl'), rooms!, uniqueName('e2e'));
     fixture = await seedUser(ctx.db, collection);
-    workers = await startWorkers(
-      loadWorkerConfig({
-        DATABASE_URL: ctx.config.DATABASE_URL,
-        REDIS_URL: ctx.config.REDIS_URL,
-        QUEUE_PREFIX: ctx.config.QUEUE_PREFIX,
-        SECRET_KEY: TEST_SECRET_KEY,
-        LOG_LEVEL: 'silent',
-        CALDAV_TIMEOUT_MS: '5000',
-      }),
-    );
+    workers = await startTestWorkers(ctx.config, { CALDAV_TIMEOUT_MS: '5000' });
   });
 
   afterAll(async () => {

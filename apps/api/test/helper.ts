@@ -7,6 +7,7 @@ import {
   createUsersRepository,
   type DatabaseHandle,
 } from '@roombook/db';
+import { loadWorkerConfig, startWorkers, type RunningWorkers } from '@roombook/worker';
 import type { FastifyInstance } from 'fastify';
 import type {} from '@roombook/testing';
 import { inject } from 'vitest';
@@ -64,3 +65,17 @@ export async function buildTestApp(config = testConfig()): Promise<{ app: Fastif
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** A real worker in this process, on the same database and queue prefix as the API under test. */
+export function startTestWorkers(config: ApiConfig, env: Record<string, string> = {}): Promise<RunningWorkers> {
+  return startWorkers(
+    loadWorkerConfig({
+      DATABASE_URL: config.DATABASE_URL,
+      REDIS_URL: config.REDIS_URL,
+      QUEUE_PREFIX: config.QUEUE_PREFIX,
+      SECRET_KEY: TEST_SECRET_KEY,
+      LOG_LEVEL: 'silent',
+      ...env,
+    }),
+  );
+}

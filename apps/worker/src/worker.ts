@@ -45,7 +45,15 @@ export async function startWorkers(config: WorkerConfig, options: { logger?: Log
   const calendars = createCalendarsRepository(database.db, createSecretBox(config.SECRET_KEY));
   const redis = createWorkerConnection(config.REDIS_URL);
   redis.on('error', (error) => log.warn({ err: error }, 'redis connection error'));
-  const mailQueue = new Queue(QueueName.mail, { connection: redis, prefix: config.QUEUE_PREFIX, defaultJobOptions: mailJobOptions });
+  const mailQueue = new Queue(QueueName.mail, {
+    connection: redis,
+    prefix: config.QUEUE_PREFIX,
+    defaultJobOptions: {
+      ...mailJobOptions,
+      attempts: config.MAIL_ATTEMPTS,
+      backoff: { type: 'exponential', delay: config.MAIL_RETRY_DELAY_MS },
+    },
+  });
   const calendarQueue = new Queue(QueueName.calendar, { connection: redis, prefix: config.QUEUE_PREFIX });
   const smtp = smtpSettings(config);
   if (smtp) log.info({ smtp: describeSmtpSettings(smtp) }, 'mail is on');
