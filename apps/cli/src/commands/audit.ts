@@ -1,12 +1,169 @@
 import type { Command } from 'commander';
 
-import { createAuditLogRepository, createCalendarsRepository } from '@roombook/db';
+import type * as CalDav from '@roombook/caldav';
+import {
+  createAuditLogRepository,
+  createCalendarsRepository,
+  type AuditEntry,
+  type AuditLogRepository,
+  type CalendarWithCredentials,
+} from '@roombook/db';
 
 import type { CliContext } from '../context.js';
+import { CliError } from '../errors.js';
 import { emit, table, withJson } from '../output.js';
-import { integerIn, parseSlug } from '../validate.js';
+import { integerIn, parseId, parseSlug } from '../validate.js';
 
-/** `roombook audit list`: what clears and deletions changed, newest first. */
+/** tsdav and its XML parser load only for the command that talks CalDAV. */
+function loadCalDav(): Promise<typeof CalDav> {
+  return import('@roombook/caldav');
+}
+
+/**
+ * Entry actions whose previous text can be put back: a deletion, or an edit by a clear (declined or
+ * cancelled occurrences; 'edited' when one write did both to different occurrences of a series).
+ */
+const RESTORABLE = new Set(['deleted', 'declined', 'cancelled', 'edited']);
+
+type Entry = AuditEntry & { calendarSlug: string };
+
+/** Why a restore is refused; turned into the CliError once any pending audit record is dropped. */
+class Refusal extends Error {
+  override name = 'Refusal';
+}
+
+/** What a restore did, as `audit restore --json` prints it. */
+export interface RestoreResult {
+  /** The entry that was undone. */
+  id: number;
+  uid: string;
+  calendar: string;
+  href: string;
+  /** The undone entry's action: deleted | declined | cancelled | edited. */
+  action: string;
+  /** ETag of the restored object. */
+  etag: string | null;
+  /** The new 'restored' audit entry. */
+  auditId: number;
+  /** recreated = PUT If-None-Match: * (nothing was there); reverted = PUT If-Match over our own edit. */
+  method: 'recreated' | 'reverted';
+}
+
+/** One line, without the CalDAV password should a message ever carry it. */
+function oneLine(text: string, password: string): string {
+  const line = text.replace(/\s*\n\s*/g, ' ').trim();
+  return password ? line.replaceAll(password, '***') : line;
+}
+
+/**
+ * Puts back the previous text of an audited deletion or edit, never over a version someone wrote
+ * since: a deleted object is re-created with If-None-Match: *, an edit is reverted with If-Match
+ * on the ETag our edit produced. The restore itself is audited (action 'restored', with what was on
+ * the server before it) the way the worker audits its writes: recorded first, dropped if the write fails.
+ */
+async function restoreEntry(
+  entry: Entry,
+  calendar: CalendarWithCredentials,
+  audit: AuditLogRepository,
+  force: boolean,
+): Promise<RestoreResult> {
+  const { CalDavError, createCalDavClient } = await loadCalDav();
+  const name = `${entry.uid} in ${entry.calendarSlug}`;
+
+  try {
+    const client = createCalDavClient({ url: calendar.url, username: calendar.username, password: calendar.password });
+    /** PUT If-None-Match: *; a 412 means the object is there again and has been left alone. */
+    const recreate = async (): Promise<{ etag: string | null }> => {
+      try {
+        return await client.restoreObject(entry.href, entry.previousIcal);
+      } catch (error) {
+        if (error instanceof CalDavError && error.code === 'PRECONDITION_FAILED') {
+          throw new Refusal(`exists on the server (${entry.href}); it was not touched`);
+        }
+        throw error;
+      }
+    };
+
+    let before = '';
+    let write: () => Promise<{ etag: string | null }>;
+    let method: RestoreResult['method'];
+    const current = entry.action === 'deleted' ? undefined : await client.fetchObject(entry.href);
+    if (!current) {
+      write = recreate;
+      method = 'recreated';
+    } else {
+      if (entry.etagAfter === null && !force) {
+        throw new Refusal(
+          `is on the server, but the server gave no ETag after our edit, so whether it changed since ` +
+            'cannot be checked; it was not touched (pass --force to revert it anyway)',
+        );
+      }
+      if (current.etag === null) throw new Refusal('has no ETag on the server; refusing an unconditional overwrite');
+      if (entry.etagAfter !== null && current.etag !== entry.etagAfter) {
+        throw new Refusal(`changed since (ETag ${current.etag}, ours was ${entry.etagAfter}), not overwritten`);
+      }
+      const etag = current.etag;
+      before = current.data;
+      method = 'reverted';
+      write = async () => {
+        try {
+          return await client.updateObject({ href: current.href, etag }, entry.previousIcal);
+        } catch (error) {
+          if (error instanceof CalDavError && error.code === 'PRECONDITION_FAILED') {
+            throw new Refusal(`changed while restoring (ETag ${etag} no longer current), not overwritten`);
+          }
+          throw error;
+        }
+      };
+    }
+
+    const record = await audit.record({
+      calendarId: entry.calendarId,
+      uid: entry.uid,
+      recurrenceId: entry.recurrenceId,
+      action: 'restored',
+      href: entry.href,
+      previousIcal: before,
+      userId: null,
+      jobId: null,
+    });
+    let written: { etag: string | null };
+    try {
+      written = await write();
+    } catch (error) {
+      await audit.discard(record.id);
+      throw error;
+    }
+    await audit.setEtagAfter(record.id, written.etag);
+    return {
+      id: entry.id,
+      uid: entry.uid,
+      calendar: entry.calendarSlug,
+      href: entry.href,
+      action: entry.action,
+      etag: written.etag,
+      auditId: record.id,
+      method,
+    };
+  } catch (error) {
+    if (error instanceof Refusal) {
+      // Looked up only now, after a pending record of this attempt has been discarded.
+      const restore = await audit.findRestoreAfter(entry);
+      const since = restore ? ` (audit entry ${restore.id} restored it on ${restore.at.toISOString()})` : '';
+      throw new CliError(`not restoring entry ${entry.id}: ${name} ${error.message}${since}`);
+    }
+    if (error instanceof CalDavError) {
+      throw new CliError(oneLine(`cannot restore entry ${entry.id} (${name}): CalDAV: ${error.message}`, calendar.password));
+    }
+    // ownUrl refuses an href on another server (the calendar's URL changed since the entry was written).
+    if (error instanceof TypeError) {
+      throw new CliError(oneLine(`cannot restore entry ${entry.id} (${name}): ${error.message}`, calendar.password));
+    }
+    throw error;
+  }
+}
+
+/** `roombook audit list|restore`: what clears and deletions changed, newest first, and undoing it. */
 export function registerAuditCommands(program: Command, ctx: CliContext): void {
   const group = program.command('audit').description('inspect the audit log of calendar changes');
 
@@ -34,4 +191,43 @@ export function registerAuditCommands(program: Command, ctx: CliContext): void {
         ),
       );
     });
+
+  withJson(
+    group
+      .command('restore')
+      .description('put a deleted or edited calendar object back as it was, unless it has changed since')
+      .argument('<id>', 'the entry id shown by `audit list`', parseId)
+      .option('--force', 'revert an edit even though the server gave no ETag after it (it cannot be checked for later changes)'),
+  ).action(async (id: number, opts: { force?: boolean }, command: Command) => {
+    // Before touching the database: a missing SECRET_KEY should not cost a connection attempt.
+    const secrets = ctx.secrets();
+    const db = ctx.db();
+    const audit = createAuditLogRepository(db);
+    const entry = await audit.require(id);
+    if (!RESTORABLE.has(entry.action)) {
+      throw new CliError(
+        `audit entry ${id} records a${entry.action === 'restored' ? ' restore' : `n action "${entry.action}"`}, ` +
+          'which cannot be restored; only deleted, declined, cancelled or edited entries can',
+      );
+    }
+    let calendar: CalendarWithCredentials;
+    try {
+      calendar = await createCalendarsRepository(db, secrets).withCredentials(entry.calendarId);
+    } catch (error) {
+      // A SECRET_KEY other than the one the password was stored with: say which calendar.
+      if (error instanceof Error && error.message.startsWith('cannot decrypt')) {
+        throw new CliError(`calendar ${entry.calendarSlug}: ${error.message}`);
+      }
+      throw error;
+    }
+    const result = await restoreEntry(entry, calendar, audit, opts.force === true);
+    emit(
+      ctx.io,
+      command,
+      result,
+      `restored ${result.uid} in ${result.calendar} (entry ${result.id}): ` +
+        `${result.method === 'recreated' ? 're-created the object' : `reverted the ${result.action === 'edited' ? '' : `${result.action} `}edit`}; ` +
+        `recorded as entry ${result.auditId}`,
+    );
+  });
 }

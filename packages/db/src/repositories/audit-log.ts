@@ -1,4 +1,4 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, gt } from 'drizzle-orm';
 
 import type { Database } from '../client.js';
 import { NotFoundError } from '../errors.js';
@@ -31,6 +31,27 @@ export function createAuditLogRepository(db: Database) {
         .select()
         .from(auditLog)
         .where(and(eq(auditLog.jobId, jobId), eq(auditLog.uid, uid), eq(auditLog.action, action)))
+        .orderBy(desc(auditLog.id))
+        .limit(1);
+      return row;
+    },
+
+    /**
+     * The newest 'restored' entry written for the same object after `entry`, if any: lets a
+     * refused restore say that the object was already put back, rather than only that it changed.
+     */
+    async findRestoreAfter(entry: { id: number; calendarId: number; href: string }): Promise<AuditEntry | undefined> {
+      const [row] = await db
+        .select()
+        .from(auditLog)
+        .where(
+          and(
+            eq(auditLog.calendarId, entry.calendarId),
+            eq(auditLog.href, entry.href),
+            eq(auditLog.action, 'restored'),
+            gt(auditLog.id, entry.id),
+          ),
+        )
         .orderBy(desc(auditLog.id))
         .limit(1);
       return row;
