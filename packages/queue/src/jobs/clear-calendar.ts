@@ -1,5 +1,7 @@
 import { Type, type Static } from 'typebox';
 
+import { Instant } from './instant.js';
+
 export const ClearCalendarPayload = Type.Object({
   calendarId: Type.Integer(),
   /** null for scheduled clears */
@@ -9,7 +11,7 @@ export const ClearCalendarPayload = Type.Object({
 });
 export type ClearCalendarPayload = Static<typeof ClearCalendarPayload>;
 
-const DateTime = Type.String({ format: 'date-time' });
+const DateTime = Instant;
 
 /** An event as the seed's report shows it (instants in the calendar's zone, with offset). */
 export const ReportEvent = Type.Object({

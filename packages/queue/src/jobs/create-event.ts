@@ -1,13 +1,15 @@
 import { Type, type Static } from 'typebox';
 
+import { Instant } from './instant.js';
+
 /** Instants travel as ISO-8601 UTC strings; `timeZone` says how to write them into the VEVENT. */
 export const CreateEventPayload = Type.Object({
   calendarId: Type.Integer(),
   userId: Type.Integer(),
   uid: Type.String({ minLength: 1, maxLength: 255 }),
   name: Type.String({ minLength: 1, maxLength: 255 }),
-  start: Type.String({ format: 'date-time' }),
-  end: Type.String({ format: 'date-time' }),
+  start: Instant,
+  end: Instant,
   timeZone: Type.String({ minLength: 1 }),
   description: Type.Optional(Type.String({ maxLength: 10_000 })),
   organizer: Type.Optional(Type.String({ format: 'email' })),

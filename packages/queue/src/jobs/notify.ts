@@ -1,6 +1,8 @@
 import { Type, type Static } from 'typebox';
 
-const DateTime = Type.String({ format: 'date-time' });
+import { Instant } from './instant.js';
+
+const DateTime = Instant;
 
 export const NotifyEvent = Type.Object({
   name: Type.String(),
