@@ -63,7 +63,7 @@ describe('parsePayload(CreateEventPayload)', () => {
   it.each(['tomorrow', '2030-07-01', '2030-07-01T10:00:00', '2030-07-01 10:00:00Z', '2030-07-01T10:00Z', '2030-02-30T10:00:00Z', '2030-07-01T25:00:00Z', ''])(
     'refuses the date-time %j (TypeBox checks `format` out of the box)',
     (value) => {
-      expect(refusal({ ...valid, end: value }).message).toBe('invalid job payload: /end must match format "date-time"');
+      expect(refusal({ ...valid, end: value }).message).toMatch(/^invalid job payload: \/end must match format "date-time"(; \/end must match pattern .*)?$/);
     },
   );
 
