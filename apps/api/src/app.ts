@@ -37,6 +37,15 @@ export async function buildApp(config: ApiConfig, options: FastifyServerOptions 
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('config', config);
+  // The original app's documented DELETE sends `Content-Type: application/json` with no body;
+  // Fastify would refuse that with 400, so an empty JSON body counts as no body.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text === '') return done(null, undefined);
+    return parseJson(request, text, done);
+  });
   await app.register(problemsPlugin);
   await app.register(databasePlugin, { url: config.DATABASE_URL });
   await app.register(queuesPlugin, { url: config.REDIS_URL, prefix: config.QUEUE_PREFIX });

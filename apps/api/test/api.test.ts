@@ -146,8 +146,12 @@ describe('API without a worker', () => {
     expect(response.json()).toEqual({ calendars: [{ slug: alice.calendar.slug, name: alice.calendar.slug, time_zone: 'Europe/Berlin' }] });
   });
 
-  it('enqueues a delete job', async () => {
-    const response = await ctx.app.inject({ method: 'DELETE', url: `/api/${alice.calendar.slug}/event/someuid`, headers: bearer(alice.token) });
+  it('enqueues a delete job, also with the seed curl example\'s empty JSON body', async () => {
+    const response = await ctx.app.inject({
+      method: 'DELETE',
+      url: `/api/${alice.calendar.slug}/event/someuid`,
+      headers: { ...bearer(alice.token), 'content-type': 'application/json' },
+    });
     expect(response.statusCode).toBe(202);
     const job = await queue.getJob(response.json().job.id);
     expect(job?.name).toBe('delete-event');
@@ -175,7 +179,22 @@ describe('API without a worker', () => {
   });
 });
 
-describe('API with its dependencies down', () => {
+describe('API edge cases: malformed input, dependencies down', () => {
+  it('refuses malformed JSON with a problem document', async () => {
+    const { app, db } = await buildTestApp();
+    const fixture = await seedUser(db);
+    const response = await app.inject({
+      method: 'POST',
+      url: `/api/${fixture.calendar.slug}/events`,
+      headers: { ...bearer(fixture.token), 'content-type': 'application/json' },
+      payload: '{"name": ',
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['content-type']).toContain('application/problem+json');
+    await app.close();
+    await db.close();
+  });
+
   it('answers 503 quickly when Redis is unreachable', async () => {
     const { app, db } = await buildTestApp(testConfig({ REDIS_URL: 'redis://127.0.0.1:1' }));
     const fixture = await seedUser(db);

@@ -6,6 +6,8 @@ import { apiKeys, users } from '../schema/index.js';
 import { generateApiToken, hashToken } from '../secret-box.js';
 
 export type User = typeof users.$inferSelect;
+
+const LAST_USED_RESOLUTION_MS = 60_000;
 export type ApiKey = Omit<typeof apiKeys.$inferSelect, 'tokenHash'>;
 
 export function createUsersRepository(db: Database) {
@@ -70,16 +72,22 @@ export function createUsersRepository(db: Database) {
         .orderBy(asc(apiKeys.createdAt));
     },
 
-    /** The user owning an active key with this token, and records the use. */
+    /**
+     * The user owning an active key with this token, and records the use. last_used_at is
+     * written at most once a minute per key: a write per request would double the cost of auth.
+     */
     async authenticate(token: string): Promise<User | undefined> {
       const [row] = await db
-        .update(apiKeys)
-        .set({ lastUsedAt: new Date() })
-        .where(and(eq(apiKeys.tokenHash, hashToken(token)), isNull(apiKeys.revokedAt)))
-        .returning({ userId: apiKeys.userId });
+        .select({ user: users, keyId: apiKeys.id, lastUsedAt: apiKeys.lastUsedAt })
+        .from(apiKeys)
+        .innerJoin(users, eq(users.id, apiKeys.userId))
+        .where(and(eq(apiKeys.tokenHash, hashToken(token)), isNull(apiKeys.revokedAt)));
       if (!row) return undefined;
-      const [user] = await db.select().from(users).where(eq(users.id, row.userId));
-      return user;
+      const now = new Date();
+      if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+        await db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, row.keyId));
+      }
+      return row.user;
     },
   };
 }
