@@ -42,7 +42,6 @@ export const ApiEnv = Type.Object({
   ADMIN_TOKEN: Type.Optional(
     Type.String({ minLength: 12, description: 'password of user "admin" for /admin/queues' }),
   ),
-  PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://', description: 'base URL used in links' })),
 });
 
 // Logging
