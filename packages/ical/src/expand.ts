@@ -1,11 +1,23 @@
 import ICAL from 'ical.js';
 
 import { normaliseAddress, textValue } from './parse.js';
-import { masterOccurrences, occurrenceEnd, openSeries, overrideKey, startOf, type Series } from './series.js';
+import {
+  endReader,
+  masterOccurrences,
+  occurrenceEnd,
+  openSeries,
+  overrideKey,
+  startOf,
+  type EndReader,
+  type Series,
+} from './series.js';
+import { type ExpansionWindow } from './fast-forward.js';
 import { occurrenceKey, toInstant } from './time.js';
 
 type Component = ICAL.Component;
 type Time = ICAL.Time;
+
+const DAY_MS = 86_400_000;
 
 /** One occurrence of a calendar object, as the clearing logic needs it. */
 export interface ExpandedOccurrence {
@@ -49,6 +61,12 @@ export interface ExpandOptions {
   roomAddresses: string[];
 }
 
+/** The per-component part of an ExpandedOccurrence (dtstamp as ms: each occurrence gets its own Date). */
+type ComponentFields = Pick<
+  ExpandedOccurrence,
+  'summary' | 'description' | 'organizer' | 'status' | 'transparent' | 'roomPartstat'
+> & { dtstamp: number | null };
+
 function dateValue(component: Component | null, name: string, series: Series): Date | null {
   const value = component?.getFirstPropertyValue(name);
   return value instanceof ICAL.Time ? new Date(toInstant(value, series.defaultZone)) : null;
@@ -75,6 +93,18 @@ function overlaps(start: number, end: number, from: number, to: number): boolean
 }
 
 /**
+ * What expanding the master may skip: occurrences starting so long before `from` that they end before
+ * it (the length is the master's — DTEND/DURATION, read once — plus two days for DST and nominal
+ * days). Null with RDATEs, whose PERIOD values bring lengths of their own.
+ */
+function masterWindow(series: Series, master: Component, from: number, to: number): ExpansionWindow | null {
+  if (master.hasProperty('rdate') || !master.hasProperty('rrule')) return null;
+  const dtstart = startOf(master);
+  const length = endReader(series, master)(dtstart, null) - toInstant(dtstart, series.defaultZone);
+  return { notBefore: from - Math.max(0, length) - 2 * DAY_MS, to, zone: series.defaultZone };
+}
+
+/**
  * Every occurrence of one calendar object (master + RECURRENCE-ID overrides) that overlaps
  * [from, to), sorted by start. Recurrences are expanded here, client-side, because server-side
  * expansion differs between CalDAV servers. Throws IcalError on unusable input.
@@ -89,18 +119,38 @@ export function expandObject(ics: string, options: ExpandOptions): ExpandedOccur
   const created = dateValue(seriesInfo, 'created', series) ?? dateValue(seriesInfo, 'dtstamp', series);
   const masterCancelled = statusOf(master) === 'CANCELLED';
 
-  // Returns null outside the window, before reading anything else: long series are mostly outside it.
+  // What an occurrence reports about its component is the same for every occurrence of it: read it
+  // once per component, not once per occurrence (a weekly master has ~52 in a year's window).
+  const fields = new Map<Component, ComponentFields>();
+  const fieldsOf = (component: Component): ComponentFields => {
+    let read = fields.get(component);
+    if (!read) {
+      const organizer = textValue(component, 'organizer') ?? (master ? textValue(master, 'organizer') : null);
+      const dtstamp = dateValue(component, 'dtstamp', series);
+      read = {
+        summary: textValue(component, 'summary') ?? '',
+        description: textValue(component, 'description'),
+        organizer: organizer === null ? null : normaliseAddress(organizer),
+        dtstamp: dtstamp === null ? null : dtstamp.getTime(),
+        status: statusOf(component),
+        transparent: textValue(component, 'transp')?.toUpperCase() === 'TRANSPARENT',
+        roomPartstat: roomPartstat(component, rooms),
+      };
+      fields.set(component, read);
+    }
+    return read;
+  };
+
+  /** The occurrence [startMs, endMs) of `component` (the caller has checked it overlaps the window). */
   const occurrence = (
     component: Component,
     start: Time,
+    startMs: number,
+    endMs: number,
     recurrenceId: string | null,
     isOverride: boolean,
-    periodEnd: Time | null = null,
-  ): ExpandedOccurrence | null => {
-    const startMs = toInstant(start, series.defaultZone);
-    const endMs = occurrenceEnd(series, component, start, periodEnd);
-    if (!overlaps(startMs, endMs, from, to)) return null;
-    const organizer = textValue(component, 'organizer') ?? (master ? textValue(master, 'organizer') : null);
+  ): ExpandedOccurrence => {
+    const read = fieldsOf(component);
     return {
       uid: series.uid,
       recurrenceId,
@@ -109,15 +159,16 @@ export function expandObject(ics: string, options: ExpandOptions): ExpandedOccur
       allDay: start.isDate,
       isRecurring: series.recurring,
       isOverride,
-      summary: textValue(component, 'summary') ?? '',
-      description: textValue(component, 'description'),
-      organizer: organizer === null ? null : normaliseAddress(organizer),
+      summary: read.summary,
+      description: read.description,
+      organizer: read.organizer,
       created,
-      dtstamp: dateValue(component, 'dtstamp', series),
-      status: statusOf(component),
+      // A Date of its own per occurrence, as before: callers may hold on to (or mutate) them.
+      dtstamp: read.dtstamp === null ? null : new Date(read.dtstamp),
+      status: read.status,
       masterCancelled,
-      transparent: textValue(component, 'transp')?.toUpperCase() === 'TRANSPARENT',
-      roomPartstat: roomPartstat(component, rooms),
+      transparent: read.transparent,
+      roomPartstat: read.roomPartstat,
     };
   };
 
@@ -128,16 +179,24 @@ export function expandObject(ics: string, options: ExpandOptions): ExpandedOccur
   for (const override of series.overrides) {
     const key = overrideKey(series, override);
     overridden.add(key);
-    const item = occurrence(override, startOf(override), key, true);
-    if (item) result.push(item);
+    const start = startOf(override);
+    const startMs = toInstant(start, series.defaultZone);
+    const endMs = occurrenceEnd(series, override, start);
+    if (overlaps(startMs, endMs, from, to)) result.push(occurrence(override, start, startMs, endMs, key, true));
   }
   if (master) {
-    for (const { start, end } of masterOccurrences(master)) {
-      if (toInstant(start, series.defaultZone) >= to) break;
+    // A long series is mostly outside the window: per instance, only its start and end are read (the
+    // length once per series) until it overlaps; its key and fields only then.
+    let endOf: EndReader | null = null;
+    for (const { start, end } of masterOccurrences(master, masterWindow(series, master, from, to) ?? undefined)) {
+      const startMs = toInstant(start, series.defaultZone);
+      if (startMs >= to) break;
+      endOf ??= endReader(series, master);
+      const endMs = endOf(start, end);
+      if (!overlaps(startMs, endMs, from, to)) continue;
       const key = series.recurring ? occurrenceKey(start, series.allDay, series.defaultZone) : null;
       if (key !== null && overridden.has(key)) continue;
-      const item = occurrence(master, start, key, false, end);
-      if (item) result.push(item);
+      result.push(occurrence(master, start, startMs, endMs, key, false));
     }
   }
   return result.sort((a, b) => a.start.getTime() - b.start.getTime());

@@ -1,6 +1,7 @@
 import ICAL from 'ical.js';
 
 import { IcalError } from './errors.js';
+import { fastForward, type ExpansionWindow, type FastForward } from './fast-forward.js';
 import { parseObject, type ParsedObject } from './parse.js';
 import { ensureTimezones, ianaZone } from './timezones.js';
 import { addDays, daysBetween, endByDuration, occurrenceKey, toInstant } from './time.js';
@@ -82,19 +83,33 @@ function spanOf(component: Component, defaultZone: Timezone): Span | null {
  * DATE-TIME zero.
  */
 export function occurrenceEnd(series: Series, component: Component, start: Time, periodEnd: Time | null = null): number {
+  if (periodEnd) return toInstant(periodEnd, series.defaultZone);
+  return endReader(series, component)(start, null);
+}
+
+/** occurrenceEnd for many starts of one component. */
+export type EndReader = (start: Time, periodEnd: Time | null) => number;
+
+/**
+ * occurrenceEnd with the component's length read once, for expanding a series: the length (DTEND minus
+ * DTSTART, or DURATION) is the same for every occurrence, only where it is added differs.
+ */
+export function endReader(series: Series, component: Component): EndReader {
   const zone = series.defaultZone;
-  if (periodEnd) return toInstant(periodEnd, zone);
   let span = spanOf(component, zone);
   if (!span && component !== series.master && series.master) span = spanOf(series.master, zone);
-  if (!span) return start.isDate ? toInstant(addDays(start, 1), zone) : toInstant(start, zone);
-  switch (span.kind) {
-    case 'days':
-      return toInstant(addDays(start, span.days), zone);
-    case 'exact':
-      return toInstant(start, zone) + span.ms;
-    case 'duration':
-      return endByDuration(start, span.duration, zone);
-  }
+  return (start, periodEnd) => {
+    if (periodEnd) return toInstant(periodEnd, zone);
+    if (!span) return start.isDate ? toInstant(addDays(start, 1), zone) : toInstant(start, zone);
+    switch (span.kind) {
+      case 'days':
+        return toInstant(addDays(start, span.days), zone);
+      case 'exact':
+        return toInstant(start, zone) + span.ms;
+      case 'duration':
+        return endByDuration(start, span.duration, zone);
+    }
+  };
 }
 
 /** One generated occurrence of the master: its original start, and its own end for an RDATE PERIOD. */
@@ -141,22 +156,29 @@ function prepareForExpansion(master: Component): { source: Component; periodEnds
 /**
  * The master's occurrences (RRULE + RDATE − EXDATE, via ical.js), in order of start.
  * A master without RRULE/RDATE yields its DTSTART once. Stops after MAX_OCCURRENCES.
+ * With a `window`, occurrences starting before `window.notBefore` may be left out (see fastForward):
+ * the caller promises not to want them.
  */
-export function* masterOccurrences(master: Component): Generator<MasterOccurrence> {
+export function* masterOccurrences(master: Component, window?: ExpansionWindow): Generator<MasterOccurrence> {
   const dtstart = startOf(master);
   if (!master.hasProperty('rrule') && !master.hasProperty('rdate')) {
     yield { start: dtstart.clone(), end: null };
     return;
   }
   let expansion: ICAL.RecurExpansion;
-  let periodEnds: Map<number, Time>;
+  let prepared: ReturnType<typeof prepareForExpansion>;
+  let forward: FastForward | null = null;
   try {
-    const prepared = prepareForExpansion(master);
-    periodEnds = prepared.periodEnds;
-    expansion = new ICAL.RecurExpansion({ component: prepared.source, dtstart });
+    prepared = prepareForExpansion(master);
+    if (window && prepared.source === master) forward = tryFastForward(master, dtstart, window);
+    expansion = new ICAL.RecurExpansion(forward ?? { component: prepared.source, dtstart });
   } catch (error) {
     throw invalidRule(error);
   }
+  const skipping = forward !== null;
+  // RecurExpansion returns a fresh clone for every RRULE instance, but its own stored objects for RDATE
+  // instances: only those need copying before callers see them.
+  const shared = prepared.source.hasProperty('rdate');
   let previous: number | null = null;
   for (let i = 0; i < MAX_OCCURRENCES; i++) {
     let next: Time | undefined;
@@ -170,8 +192,20 @@ export function* masterOccurrences(master: Component): Generator<MasterOccurrenc
     const instant = next.toUnixTime();
     if (instant === previous) continue;
     previous = instant;
+    // A restarted expansion's first instances may not be the series' own: they lie before notBefore.
+    if (skipping && window && toInstant(next, window.zone) < window.notBefore) continue;
     // ical.js hands out its internal RDATE objects; never let callers mutate them.
-    yield { start: next.clone(), end: periodEnds.get(instant)?.clone() ?? null };
+    const periodEnd = prepared.periodEnds.size > 0 ? prepared.periodEnds.get(instant) : undefined;
+    yield { start: shared ? next.clone() : next, end: periodEnd?.clone() ?? null };
+  }
+}
+
+/** fastForward, or null (expand from DTSTART, which reports any problem with the rule) if it fails. */
+function tryFastForward(master: Component, dtstart: Time, window: ExpansionWindow): FastForward | null {
+  try {
+    return fastForward(master, dtstart, window, MAX_OCCURRENCES);
+  } catch {
+    return null;
   }
 }
 
