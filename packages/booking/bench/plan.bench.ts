@@ -5,6 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { planClearing, type Occurrence } from '../src/index.js';
+import { seededRandom } from '@roombook/testing';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -14,23 +15,13 @@ const TOKENS = ['#board', '#works-council'];
 const PER_DAY = 14;
 const RUNS = 7;
 
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const NAMES = ['Finance Monthly', 'Job Interviews', 'Workers Council Meeting', 'Team Standup', 'Design Review', 'Sales Sync'];
 const ORGANIZERS = ['head-of-finance', 'head-of-hr', 'workers-council', 'head-of-fundraising', 'it-team', 'sales'];
 
 /** A deterministic calendar of exactly `size` occurrences spread over size / PER_DAY days. */
 function generate(size: number, seed: number): Occurrence[] {
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const int = (n: number) => Math.floor(random() * n);
   const days = Math.max(1, Math.ceil(size / PER_DAY));
   const out: Occurrence[] = [];

@@ -15,6 +15,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
 import { expandObject, type ExpandedOccurrence, type ExpandOptions } from '../src/index.js';
+import { seededRandom } from '@roombook/testing';
 
 const DAY_MS = 86_400_000;
 const FROM = new Date('2026-01-05T00:00:00Z');
@@ -36,16 +37,6 @@ function fixture(name: string): string {
   return readFileSync(new URL(`../test/fixtures/${name}`, import.meta.url), 'utf8');
 }
 
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
@@ -92,7 +83,7 @@ const WEEKDAYS = ['MO', 'TU', 'WE', 'TH', 'FR'];
 
 /** A deterministic busy room calendar of `size` objects. */
 function generate(size: number, seed: number): BenchObject[] {
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const int = (n: number) => Math.floor(random() * n);
   const thunderbird = fixture('thunderbird-weekly.ics');
   const outlook = fixture('outlook-series.ics');

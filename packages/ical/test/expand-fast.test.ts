@@ -5,6 +5,7 @@ import { expandObject, type ExpandedOccurrence } from '../src/index.js';
 import { fastForward } from '../src/fast-forward.js';
 import { openSeries, startOf } from '../src/series.js';
 import { BERLIN, fixture, ROOM } from './helpers.js';
+import { seededRandom } from '@roombook/testing';
 
 /**
  * The shortcuts in expandObject (restarting a long series' expansion near the window, zones shared
@@ -14,16 +15,6 @@ import { BERLIN, fixture, ROOM } from './helpers.js';
 
 const DAY = 86_400_000;
 
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const BERLIN_VTIMEZONE = /BEGIN:VTIMEZONE[\s\S]*?END:VTIMEZONE\r\n/.exec(fixture('thunderbird-weekly.ics'))?.[0] ?? '';
 const OUTLOOK_VTIMEZONE = /BEGIN:VTIMEZONE[\s\S]*?END:VTIMEZONE\r\n/.exec(fixture('outlook-series.ics'))?.[0] ?? '';
@@ -114,7 +105,7 @@ function reference(ics: string, from: Date, to: Date): ExpandedOccurrence[] {
 
 describe('restarting a long series near the window', () => {
   it('gives exactly the occurrences of a full expansion, for random weekly and daily series', () => {
-    const random = mulberry32(20260305);
+    const random = seededRandom(20260305);
     let restarted = 0;
     for (let n = 0; n < 300; n++) {
       const { ics, from, to } = randomCase(random);

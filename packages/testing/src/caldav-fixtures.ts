@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Socket } from 'node:net';
 
-import { freePort, type CalDavUser } from './radicale.js';
+import { freePort } from './radicale.js';
 
 /** A collection name no other test (or run) uses. */
 export function uniqueName(prefix: string): string {

@@ -4,3 +4,4 @@ export * from './radicale.js';
 export { createTestDatabase, type TestDatabase } from './database.js';
 export * from './caldav-fixtures.js';
 export { startSmtpServer, type SmtpServerOptions, type ReceivedMail, type TestSmtpServer } from './smtp-server.js';
+export { seededRandom } from './random.js';
