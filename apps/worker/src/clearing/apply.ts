@@ -46,6 +46,10 @@ export async function applyPlan(input: ApplyInput): Promise<Outcomes> {
         markAll(outcomes, decision, { status: 'applied' });
         break;
       } catch (error) {
+        if (error instanceof CalDavError && error.code === 'NOT_FOUND') {
+          markAll(outcomes, firstDecision, { status: 'skipped', error: 'the object was removed meanwhile' });
+          break;
+        }
         const stale = error instanceof CalDavError && error.code === 'PRECONDITION_FAILED';
         if (!stale || attempt >= MAX_ATTEMPTS) {
           markAll(outcomes, decision, { status: 'failed', error: (error as Error).message });
