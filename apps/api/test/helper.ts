@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-
 import {
   createCalendarsRepository,
   createDatabase,
@@ -9,7 +7,7 @@ import {
 } from '@roombook/db';
 import { loadWorkerConfig, startWorkers, type RunningWorkers } from '@roombook/worker';
 import type { FastifyInstance } from 'fastify';
-import type {} from '@roombook/testing';
+import { uniqueName } from '@roombook/testing';
 import { inject } from 'vitest';
 
 import { buildApp } from '../src/app.js';
@@ -17,9 +15,7 @@ import { loadApiConfig, type ApiConfig } from '../src/config.js';
 
 export const TEST_SECRET_KEY = 'test-secret-key-0123456789';
 
-export function uniqueName(prefix: string): string {
-  return `${prefix}-${randomBytes(4).toString('hex')}`;
-}
+export { uniqueName };
 
 /** API config for this test run: the per-run database and a queue prefix of its own. */
 export function testConfig(overrides: Record<string, string> = {}): ApiConfig {

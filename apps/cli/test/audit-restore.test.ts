@@ -12,6 +12,7 @@ import {
   type CalDavUser,
 } from '@roombook/testing';
 
+import type { RestoreResult } from '../src/commands/audit.js';
 import { SECRET_KEY, expectOneErrorLine, openDatabase, run, runJson } from './helpers.js';
 
 const handle = openDatabase();
@@ -21,16 +22,7 @@ const audit = createAuditLogRepository(handle.db);
 const calendars = createCalendarsRepository(handle.db, createSecretBox(SECRET_KEY));
 const rooms: CalDavUser = inject('radicaleUsers').find((u) => u.username === 'rooms')!;
 
-interface Restored {
-  id: number;
-  uid: string;
-  calendar: string;
-  href: string;
-  action: string;
-  etag: string | null;
-  auditId: number;
-  method: string;
-}
+type Restored = RestoreResult;
 
 /** An event with a recognisable summary, so tests can tell versions apart. */
 const event = (uid: string, summary: string) =>

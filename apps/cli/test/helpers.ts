@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
-
 import { inject } from 'vitest';
 
 import { createDatabase, type DatabaseHandle } from '@roombook/db';
 
 import { runCli } from '../src/program.js';
+import { uniqueName } from '@roombook/testing';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -41,10 +40,7 @@ export async function runJson<T>(argv: string[], env: Record<string, string | un
   return JSON.parse(result.stdout) as T;
 }
 
-/** A name no other test (or test file sharing the database) uses; valid as a slug too. */
-export function uniqueName(prefix: string): string {
-  return `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
-}
+export { uniqueName };
 
 /** stderr is exactly one `roombook: error:` line. */
 export function expectOneErrorLine(stderr: string): string {

@@ -1,4 +1,5 @@
 import type { Occurrence } from '../src/index.js';
+import { seededRandom } from '@roombook/testing';
 
 /** Monday 2025-07-14 00:00 Europe/Berlin (start of the clearing window): the instant the clears in these tests run at. */
 export const NOW = new Date('2025-07-13T22:00:00.000Z');
@@ -83,21 +84,10 @@ export function weekly(
   });
 }
 
-/** Deterministic PRNG (mulberry32) so shuffles and random inputs are reproducible. */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** Fisher–Yates shuffle with a seeded PRNG; returns a new array. */
 export function shuffled<T>(items: readonly T[], seed: number): T[] {
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const copy = [...items];
   for (let i = copy.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { OverlapIndex, planClearing, type Occurrence } from '../src/index.js';
-import { NOW, TOKEN, mulberry32 } from './fixtures.js';
+import { seededRandom } from '@roombook/testing';
+
+import { NOW, TOKEN } from './fixtures.js';
 
 /**
  * Cross-checks the indexed planner against a deliberately naive all-pairs reading of design §5
@@ -10,7 +12,7 @@ import { NOW, TOKEN, mulberry32 } from './fixtures.js';
 const HOUR = 3_600_000;
 
 function randomCalendar(seed: number, size: number): Occurrence[] {
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const occurrences: Occurrence[] = [];
   let objectNo = 0;
@@ -120,7 +122,7 @@ describe('planClearing against a naive all-pairs reference', () => {
 
 describe('OverlapIndex', () => {
   it('returns exactly the accepted intervals overlapping a query, in start order', () => {
-    const random = mulberry32(99);
+    const random = seededRandom(99);
     const intervals = Array.from({ length: 400 }, () => {
       const start = Math.floor(random() * 1000);
       return { start, end: start + Math.floor(random() * 40) };
