@@ -1,10 +1,11 @@
+import { runCli } from '@roombook/cli';
 import { createAuditLogRepository, createPriorityTokensRepository, createCalendarsRepository } from '@roombook/db';
 import { getObject, makeCalendar, putObject, uniqueName } from '@roombook/testing';
 import type { RunningWorkers } from '@roombook/worker';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
-import { bearer, buildTestApp, seedUser, startTestWorkers, type Fixture } from './helper.js';
+import { TEST_SECRET_KEY, bearer, buildTestApp, seedUser, startTestWorkers, type Fixture } from './helper.js';
 import { day, event } from './ics.js';
 
 describe('clearing a room calendar over the API', () => {
@@ -114,6 +115,24 @@ describe('clearing a room calendar over the API', () => {
     expect(report.deleted_overlapping_events).toEqual([]);
     expect(report.cancelled_overlapping_recurring_events).toEqual([]);
     expect(await snapshot()).toEqual(snapshotBefore);
+  });
+
+  it('puts a removed booking back from the audit log, byte for byte', async () => {
+    const [entry] = (await createAuditLogRepository(ctx.db.db).list({ calendarId: fixture.calendar.id })).filter((a) => a.uid === 'fundraising-1');
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runCli(['audit', 'restore', String(entry!.id), '--json'], {
+      stdout: (s) => out.push(s),
+      stderr: (s) => err.push(s),
+      env: { DATABASE_URL: ctx.config.DATABASE_URL, SECRET_KEY: TEST_SECRET_KEY },
+    });
+    expect(err.join('')).toBe('');
+    expect(code).toBe(0);
+    expect(JSON.parse(out.join(''))).toMatchObject({ uid: 'fundraising-1', action: 'deleted', method: 'recreated' });
+    expect(await getObject(href['fundraising']!, rooms!)).toBe(before['fundraising']);
+    // and the next clear takes it away again: it still loses to Finance Monthly
+    const report = await clear('&test=1');
+    expect(report.deleted_overlapping_events.map((i: { event: { uid: string } }) => i.event.uid)).toEqual(['fundraising-1']);
   });
 
   it('answers 202 with the job without Prefer, and 404 for a calendar the caller does not have', async () => {
