@@ -29,6 +29,7 @@ export const problem = {
     new HttpProblem(400, '/problems/validation', 'Invalid request', detail, { errors }),
   unauthorized: (detail = 'a valid API key is required (Authorization: Bearer <key>)') =>
     new HttpProblem(401, '/problems/unauthorized', 'Unauthorized', detail),
+  forbidden: (detail: string) => new HttpProblem(403, '/problems/forbidden', 'Forbidden', detail),
   notFound: (detail: string) => new HttpProblem(404, '/problems/not-found', 'Not found', detail),
   conflict: (detail: string) => new HttpProblem(409, '/problems/conflict', 'Conflict', detail),
   idempotencyMismatch: () =>

@@ -1,3 +1,4 @@
+import { createUsersRepository } from '@roombook/db';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -96,6 +97,20 @@ describe('API without a worker', () => {
     expect(problem).toMatchObject({ type: '/problems/validation', status: 400 });
     expect(problem.errors.map((e: { field: string }) => e.field).join(' ')).toContain(field);
     expect(await queue.getJobCounts()).toEqual(before);
+  });
+
+  it('books prioritized events only with a key allowed to (403 otherwise, nothing enqueued)', async () => {
+    const body = { name: 'Board', start: '2026-12-05T10:00', end: '2026-12-05T11:00', prioritized: true };
+    const before = await queue.getJobCounts();
+    const refused = await post(alice, body);
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json()).toMatchObject({ type: '/problems/forbidden', status: 403 });
+    expect(await queue.getJobCounts()).toEqual(before);
+
+    const { token } = await createUsersRepository(ctx.db.db).createKey({ userName: alice.user.name, canPrioritize: true });
+    const allowed = await post({ ...alice, token }, body);
+    expect(allowed.statusCode).toBe(202);
+    expect((await queue.getJob(allowed.json().job.id))?.data).toMatchObject({ prioritized: true });
   });
 
   it('refuses a missing, malformed or revoked key with 401', async () => {

@@ -1,5 +1,5 @@
 import { runCli } from '@roombook/cli';
-import { createAuditLogRepository, createPriorityTokensRepository, createCalendarsRepository } from '@roombook/db';
+import { createAuditLogRepository, createCalendarsRepository, createPriorityTokensRepository, createUsersRepository } from '@roombook/db';
 import { getObject, makeCalendar, putObject, uniqueName } from '@roombook/testing';
 import type { RunningWorkers } from '@roombook/worker';
 import ICAL from 'ical.js';
@@ -143,6 +143,33 @@ describe('clearing a room calendar over the API', () => {
     const other = await seedUser(ctx.db);
     const forbidden = await ctx.app.inject({ method: 'DELETE', url: `/api/clear-bookings?calendar=${other.calendar.slug}`, headers: bearer(fixture.token) });
     expect(forbidden.statusCode).toBe(404);
+  });
+
+  it('lets an event booked with prioritized: true keep the room; a mark copied onto another event counts for nothing', async () => {
+    const roomCollection = await makeCalendar(inject('radicaleUrl'), rooms!, uniqueName('prio'));
+    const room = await seedUser(ctx.db, roomCollection);
+    const { token: prioKey } = await createUsersRepository(ctx.db.db).createKey({ userName: room.user.name, canPrioritize: true });
+    const d = day(8);
+    const iso = `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6)}`;
+    const booked = await ctx.app.inject({
+      method: 'POST',
+      url: `/api/${room.calendar.slug}/events`,
+      headers: { ...bearer(prioKey), prefer: 'wait=30' },
+      payload: { name: 'Board (API, prioritized)', start: `${iso}T10:00`, end: `${iso}T11:00`, prioritized: true },
+    });
+    expect(booked.statusCode).toBe(201);
+    const bookedIcs = (await getObject(new URL(`${booked.json().id}.ics`, roomCollection).toString(), rooms!))!;
+    const mark = /X-ROOMBOOK-PRIORITY:(\S+)/.exec(bookedIcs)![1]!;
+    // booked long before, so without the priority it would keep the room
+    await putObject(roomCollection, rooms!, 'early.ics', event({ uid: 'early-team', summary: 'Team', date: d, from: '1030', to: '1130', created: '20250101T080000Z' }));
+    // someone copies the mark into their own event: it is not theirs, so it counts for nothing
+    await putObject(roomCollection, rooms!, 'forged.ics', event({ uid: 'forged', summary: 'Forged', date: d, from: '1045', to: '1145', created: '20260901T080000Z', extra: [`X-ROOMBOOK-PRIORITY:${mark}`] }));
+    const response = await ctx.app.inject({ method: 'DELETE', url: `/api/clear-bookings?calendar=${room.calendar.slug}&test=1`, headers: { ...bearer(room.token), prefer: 'wait=60' } });
+    const report = response.json();
+    const losers = Object.fromEntries(report.deleted_overlapping_events.map((i: { event: { uid: string }; reason: string }) => [i.event.uid, i.reason]));
+    expect(Object.keys(losers).sort()).toEqual(['early-team', 'forged']);
+    expect(losers['early-team']).toMatch(/prioritized/);
+    expect(report.ignored_overlapping_events).toEqual([]);
   });
 
   it('declines the occurrence as the room attendee when the calendar knows its address', async () => {

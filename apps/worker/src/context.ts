@@ -10,6 +10,7 @@ import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 
 import type { CalendarLock } from './calendar-lock.js';
+import type { PriorityMarker } from './priority-mark.js';
 
 /** Everything a job handler may use; built once per process in worker.ts. */
 export interface WorkerContext {
@@ -17,6 +18,8 @@ export interface WorkerContext {
   calendars: CalendarsRepository;
   audit: AuditLogRepository;
   priorityTokens: PriorityTokensRepository;
+  /** Signs and checks the priority of events booked with `prioritized: true`. */
+  priorityMarker: PriorityMarker;
   /** SMTP is configured: clears queue notification mails. */
   mailEnabled: boolean;
   withCalendarLock: CalendarLock;

@@ -25,6 +25,7 @@ import { createEvent } from './handlers/create-event.js';
 import { deleteEvent } from './handlers/delete-event.js';
 import { notify } from './handlers/notify.js';
 import { JobFailure, toJobError } from './job-failure.js';
+import { createPriorityMarker } from './priority-mark.js';
 import { syncClearSchedules } from './schedules.js';
 
 /** How often each worker re-reads auto_clear settings into job schedulers. */
@@ -64,6 +65,7 @@ export async function startWorkers(config: WorkerConfig, options: { logger?: Log
     calendars,
     audit: createAuditLogRepository(database.db),
     priorityTokens: createPriorityTokensRepository(database.db),
+    priorityMarker: createPriorityMarker(config.SECRET_KEY),
     mailEnabled: smtp !== null,
     withCalendarLock: createCalendarLock(redis, config.QUEUE_PREFIX),
     mailQueue,

@@ -31,7 +31,7 @@ describe('applying a plan when an object changed meanwhile (real Radicale)', () 
     await putObject(url, rooms!, 'winner.ics', icsEvent({ uid: 'a-winner', start, end: hours(2), summary: 'Winner' }));
     const loserUrl = await putObject(url, rooms!, 'loser.ics', icsEvent({ uid: 'b-loser', start: hours(1), end: hours(3), summary: 'Loser' }));
     const client = createCalDavClient({ url, username: rooms!.username, password: rooms!.password });
-    const settings: ExpandSettings = { from: new Date(), to: new Date(Date.now() + 30 * 86_400_000), timeZone: 'UTC', roomAddresses: [] };
+    const settings: ExpandSettings = { from: new Date(), to: new Date(Date.now() + 30 * 86_400_000), timeZone: 'UTC', roomAddresses: [], isPriorityMarkValid: () => false };
     const objects = await client.fetchObjects({ start: settings.from, end: settings.to });
     const { occurrences } = expandCalendar(objects, settings);
     const now = new Date();

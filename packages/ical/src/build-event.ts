@@ -19,7 +19,12 @@ export interface BuildEventInput {
   organizer?: string;
   created: Date;
   stamp: Date;
+  /** Written as X-ROOMBOOK-PRIORITY: the worker's proof that the event was booked as prioritized. */
+  priorityMark?: string;
 }
+
+/** Carries an API booking's priority; other clients keep X- properties when they edit an event. */
+export const PRIORITY_PROPERTY = 'X-ROOMBOOK-PRIORITY';
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
@@ -92,6 +97,7 @@ export function buildEvent(input: BuildEventInput): string {
     created: input.created,
     description: input.description ?? null,
     organizer: input.organizer ? parseOrganizer(input.organizer) : null,
+    x: input.priorityMark ? [{ key: PRIORITY_PROPERTY, value: input.priorityMark }] : [],
   });
   return calendar.toString();
 }

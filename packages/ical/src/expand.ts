@@ -47,6 +47,8 @@ export interface ExpandedOccurrence {
   transparent: boolean;
   /** PARTSTAT (upper-case, default NEEDS-ACTION) of the first ATTENDEE matching roomAddresses; null if the room is not an attendee. */
   roomPartstat: string | null;
+  /** X-ROOMBOOK-PRIORITY of this occurrence's component (the override's, else the master's); null if absent. */
+  priorityMark: string | null;
 }
 
 /** What expandObject needs besides the object. */
@@ -64,7 +66,7 @@ export interface ExpandOptions {
 /** The per-component part of an ExpandedOccurrence (dtstamp as ms: each occurrence gets its own Date). */
 type ComponentFields = Pick<
   ExpandedOccurrence,
-  'summary' | 'description' | 'organizer' | 'status' | 'transparent' | 'roomPartstat'
+  'summary' | 'description' | 'organizer' | 'status' | 'transparent' | 'roomPartstat' | 'priorityMark'
 > & { dtstamp: number | null };
 
 function dateValue(component: Component | null, name: string, series: Series): Date | null {
@@ -135,6 +137,7 @@ export function expandObject(ics: string, options: ExpandOptions): ExpandedOccur
         status: statusOf(component),
         transparent: textValue(component, 'transp')?.toUpperCase() === 'TRANSPARENT',
         roomPartstat: roomPartstat(component, rooms),
+        priorityMark: textValue(component, 'x-roombook-priority') ?? (master ? textValue(master, 'x-roombook-priority') : null),
       };
       fields.set(component, read);
     }
@@ -169,6 +172,7 @@ export function expandObject(ics: string, options: ExpandOptions): ExpandedOccur
       masterCancelled,
       transparent: read.transparent,
       roomPartstat: read.roomPartstat,
+      priorityMark: read.priorityMark,
     };
   };
 

@@ -6,4 +6,4 @@ export { IcalError } from './errors.js';
 export { objectUid, parseObject, type ParsedObject } from './parse.js';
 export { expandObject, type ExpandedOccurrence, type ExpandOptions } from './expand.js';
 export { cancelOccurrence, declineOccurrence, type CancelOptions, type DeclineOptions } from './edit.js';
-export { buildEvent, type BuildEventInput } from './build-event.js';
+export { PRIORITY_PROPERTY, buildEvent, type BuildEventInput } from './build-event.js';

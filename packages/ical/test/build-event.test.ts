@@ -97,4 +97,20 @@ describe('buildEvent', () => {
     expect(() => buildEvent({ ...base, timeZone: 'Mars/Olympus' })).toThrow(IcalError);
     expect(() => buildEvent({ ...base, end: base.start, timeZone: 'UTC' })).toThrow(IcalError);
   });
+
+  it('writes a priority mark that expansion reads back, on every occurrence', () => {
+    const ics = buildEvent({
+      uid: 'prio-1',
+      summary: 'Board',
+      start: new Date('2026-03-30T07:00:00Z'),
+      end: new Date('2026-03-30T08:00:00Z'),
+      timeZone: 'Europe/Berlin',
+      created: new Date('2026-03-01T00:00:00Z'),
+      stamp: new Date('2026-03-01T00:00:00Z'),
+      priorityMark: 'mark-abc',
+    });
+    expect(ics).toContain('X-ROOMBOOK-PRIORITY:mark-abc');
+    const [occurrence] = expandObject(ics, { from: new Date('2026-03-01T00:00:00Z'), to: new Date('2026-04-30T00:00:00Z'), defaultTimeZone: 'UTC', roomAddresses: [] });
+    expect(occurrence?.priorityMark).toBe('mark-abc');
+  });
 });

@@ -67,6 +67,7 @@ describe('Thunderbird weekly series (VTIMEZONE Europe/Berlin, EXDATE)', () => {
       masterCancelled: false,
       transparent: false,
       roomPartstat: 'ACCEPTED',
+      priorityMark: null,
     } satisfies ExpandedOccurrence);
   });
 
@@ -181,6 +182,7 @@ describe('single events from different clients', () => {
         masterCancelled: false,
         transparent: false,
         roomPartstat: 'ACCEPTED',
+        priorityMark: null,
       },
     ] satisfies ExpandedOccurrence[]);
   });

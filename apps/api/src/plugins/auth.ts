@@ -1,5 +1,5 @@
 import bearerAuth from '@fastify/bearer-auth';
-import type { User } from '@roombook/db';
+import type { AuthenticatedUser } from '@roombook/db';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 
@@ -7,7 +7,7 @@ import { problem } from '../problems.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    user: User | null;
+    user: AuthenticatedUser | null;
   }
   interface FastifyInstance {
     /** onRequest hook for routes that need an API key. */

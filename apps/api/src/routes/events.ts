@@ -37,13 +37,16 @@ const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
           params: CalendarParams,
           body: CreateEventSchema,
           headers: { type: 'object', properties: { prefer: { type: 'string' }, 'idempotency-key': { type: 'string' } } },
-          response: { 201: CreateEventCreated, 202: CreateEventAccepted, ...commonProblems, 409: ProblemSchema, 422: ProblemSchema, 502: ProblemSchema },
+          response: { 201: CreateEventCreated, 202: CreateEventAccepted, ...commonProblems, 403: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema, 502: ProblemSchema },
         },
       },
       async (request, reply) => {
         const calendar = await app.calendars.findForUser(request.user!.id, request.params.calendar);
         if (!calendar) throw problem.notFound(`no calendar "${request.params.calendar}"`);
         const body = request.body;
+        if (body.prioritized === true && !request.user!.canPrioritize) {
+          throw problem.forbidden('this API key may not book prioritized events (roombook key create --can-prioritize)');
+        }
         const errors: FieldError[] = [];
         if (body.timezone !== undefined && !isTimeZone(body.timezone)) {
           errors.push({ field: 'body.timezone', message: `unknown IANA time zone "${body.timezone}"` });
@@ -71,6 +74,7 @@ const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
             timeZone: body.timezone ?? calendar.timeZone,
             ...(body.description !== undefined && { description: body.description }),
             ...(body.organizer !== undefined && { organizer: body.organizer }),
+            ...(body.prioritized === true && { prioritized: true }),
           };
           return { name: CalendarJob.createEvent, payload, extra: { id: uid } };
         });

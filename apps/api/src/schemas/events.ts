@@ -24,6 +24,11 @@ export const CreateEventSchema = Type.Object(
     end: DateTimeInput,
     description: Type.Optional(Type.String({ maxLength: 10_000 })),
     organizer: Type.Optional(Type.String({ format: 'email', description: 'ORGANIZER of the event; receives clearing mails' })),
+    prioritized: Type.Optional(
+      Type.Boolean({
+        description: 'keep the room against non-prioritized bookings in a clear; only for API keys created with --can-prioritize (403 otherwise)',
+      }),
+    ),
     timezone: Type.Optional(
       Type.String({ minLength: 1, description: 'IANA zone for naive start/end and for DTSTART/DTEND (default: the calendar\'s zone)' }),
     ),

@@ -13,12 +13,17 @@ export function registerKeyCommands(program: Command, ctx: CliContext): void {
   withJson(group.command('create').description('create an API key for a user and print its token (once)'))
     .requiredOption('--user <name>', 'owner of the key', parseName)
     .option('--label <label>', 'what the key is for', parseName)
-    .action(async (opts: { user: string; label?: string }, command: Command) => {
-      const key = await createUsersRepository(ctx.db()).createKey({ userName: opts.user, label: opts.label });
+    .option('--can-prioritize', 'the key may book with "prioritized": true (such events keep the room in a clear)')
+    .action(async (opts: { user: string; label?: string; canPrioritize?: boolean }, command: Command) => {
+      const key = await createUsersRepository(ctx.db()).createKey({
+        userName: opts.user,
+        label: opts.label,
+        canPrioritize: opts.canPrioritize === true,
+      });
       emit(
         ctx.io,
         command,
-        { prefix: key.prefix, user: key.user, label: key.label, createdAt: key.createdAt, token: key.token },
+        { prefix: key.prefix, user: key.user, label: key.label, canPrioritize: key.canPrioritize, createdAt: key.createdAt, token: key.token },
         // The token on a line of its own, last, so `| tail -n1` captures it; it cannot be shown again.
         `created key ${key.prefix} for user ${key.user}; its token is shown only now:\n${key.token}`,
       );
@@ -41,6 +46,7 @@ export function registerKeyCommands(program: Command, ctx: CliContext): void {
             { header: 'PREFIX', value: (k) => k.prefix },
             { header: 'USER', value: (k) => k.user },
             { header: 'LABEL', value: (k) => k.label },
+            { header: 'PRIORITY', value: (k) => (k.canPrioritize ? 'yes' : 'no') },
             { header: 'CREATED', value: (k) => k.createdAt },
             { header: 'LAST USED', value: (k) => k.lastUsedAt },
             { header: 'REVOKED', value: (k) => k.revokedAt },

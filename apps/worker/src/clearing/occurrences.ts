@@ -12,6 +12,8 @@ export interface ExpandSettings {
   to: Date;
   timeZone: string;
   roomAddresses: string[];
+  /** Whether an X-ROOMBOOK-PRIORITY mark is genuine for that UID. */
+  isPriorityMarkValid: (uid: string, mark: string | null) => boolean;
 }
 
 /**
@@ -55,5 +57,6 @@ export function expandOne(object: CalendarObject, settings: ExpandSettings): Occ
     transparent: o.transparent,
     description: o.description,
     organizer: o.organizer,
+    prioritizedFlag: settings.isPriorityMarkValid(o.uid, o.priorityMark),
   }));
 }

@@ -25,6 +25,7 @@ export async function clearCalendar(job: Job, ctx: WorkerContext): Promise<Clear
     to: window.to,
     timeZone: calendar.timeZone,
     roomAddresses: calendar.roomEmail ? [calendar.roomEmail] : [],
+    isPriorityMarkValid: ctx.priorityMarker.verify,
   };
 
   return ctx.withCalendarLock(calendar.id, async () => {

@@ -6,6 +6,8 @@ import { apiKeys, users } from '../schema/index.js';
 import { generateApiToken, hashToken } from '../secret-box.js';
 
 export type User = typeof users.$inferSelect;
+/** A user as an API key authenticates them: with what that key may do. */
+export type AuthenticatedUser = User & { canPrioritize: boolean };
 
 const LAST_USED_RESOLUTION_MS = 60_000;
 export type ApiKey = Omit<typeof apiKeys.$inferSelect, 'tokenHash'>;
@@ -33,13 +35,13 @@ export function createUsersRepository(db: Database) {
     },
 
     /** Creates a key; the token is returned once and only its hash is stored. */
-    async createKey(input: { userName: string; label?: string | undefined }) {
+    async createKey(input: { userName: string; label?: string | undefined; canPrioritize?: boolean | undefined }) {
       const user = await requireUser(input.userName);
       const { token, prefix, hash } = generateApiToken();
       const [key] = await db
         .insert(apiKeys)
-        .values({ userId: user.id, label: input.label ?? null, prefix, tokenHash: hash })
-        .returning({ id: apiKeys.id, prefix: apiKeys.prefix, label: apiKeys.label, createdAt: apiKeys.createdAt });
+        .values({ userId: user.id, label: input.label ?? null, prefix, tokenHash: hash, canPrioritize: input.canPrioritize ?? false })
+        .returning({ id: apiKeys.id, prefix: apiKeys.prefix, label: apiKeys.label, canPrioritize: apiKeys.canPrioritize, createdAt: apiKeys.createdAt });
       return { ...key!, user: user.name, token };
     },
 
@@ -63,6 +65,7 @@ export function createUsersRepository(db: Database) {
           prefix: apiKeys.prefix,
           user: users.name,
           label: apiKeys.label,
+          canPrioritize: apiKeys.canPrioritize,
           createdAt: apiKeys.createdAt,
           lastUsedAt: apiKeys.lastUsedAt,
           revokedAt: apiKeys.revokedAt,
@@ -76,9 +79,9 @@ export function createUsersRepository(db: Database) {
      * The user owning an active key with this token, and records the use. last_used_at is
      * written at most once a minute per key: a write per request would double the cost of auth.
      */
-    async authenticate(token: string): Promise<User | undefined> {
+    async authenticate(token: string): Promise<AuthenticatedUser | undefined> {
       const [row] = await db
-        .select({ user: users, keyId: apiKeys.id, lastUsedAt: apiKeys.lastUsedAt })
+        .select({ user: users, keyId: apiKeys.id, lastUsedAt: apiKeys.lastUsedAt, canPrioritize: apiKeys.canPrioritize })
         .from(apiKeys)
         .innerJoin(users, eq(users.id, apiKeys.userId))
         .where(and(eq(apiKeys.tokenHash, hashToken(token)), isNull(apiKeys.revokedAt)));
@@ -87,7 +90,7 @@ export function createUsersRepository(db: Database) {
       if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
         await db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, row.keyId));
       }
-      return row.user;
+      return { ...row.user, canPrioritize: row.canPrioritize };
     },
   };
 }

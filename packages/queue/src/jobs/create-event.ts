@@ -13,6 +13,8 @@ export const CreateEventPayload = Type.Object({
   timeZone: Type.String({ minLength: 1 }),
   description: Type.Optional(Type.String({ maxLength: 10_000 })),
   organizer: Type.Optional(Type.String({ format: 'email' })),
+  /** booked with `prioritized: true` by a key allowed to: the event keeps the room in a clear */
+  prioritized: Type.Optional(Type.Boolean()),
 });
 export type CreateEventPayload = Static<typeof CreateEventPayload>;
 

@@ -1,0 +1,1 @@
+ALTER TABLE "api_keys" ADD COLUMN "can_prioritize" boolean DEFAULT false NOT NULL;
