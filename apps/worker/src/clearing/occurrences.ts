@@ -34,12 +34,16 @@ export function expandCalendar(objects: CalendarObject[], settings: ExpandSettin
 }
 
 export function expandOne(object: CalendarObject, settings: ExpandSettings): Occurrence[] {
-  return expandObject(object.data, {
+  const expanded = expandObject(object.data, {
     from: settings.from,
     to: settings.to,
     defaultTimeZone: settings.timeZone,
     roomAddresses: settings.roomAddresses,
-  }).map((o) => ({
+  });
+  // Clients do write these; one must not stop the whole calendar's clear (the planner refuses them).
+  const inverted = expanded.find((o) => o.end.getTime() < o.start.getTime());
+  if (inverted) throw new Error(`an occurrence ends before it starts (${inverted.start.toISOString()} > ${inverted.end.toISOString()})`);
+  return expanded.map((o) => ({
     objectId: object.href,
     uid: o.uid,
     recurrenceId: o.recurrenceId,

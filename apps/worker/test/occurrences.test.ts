@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+
+import { expandCalendar, type ExpandSettings } from '../src/clearing/occurrences.js';
+
+const settings: ExpandSettings = {
+  from: new Date('2026-12-01T00:00:00Z'),
+  to: new Date('2027-01-01T00:00:00Z'),
+  timeZone: 'Europe/Berlin',
+  roomAddresses: [],
+  isPriorityMarkValid: (uid, mark) => uid === 'marked' && mark === 'good',
+};
+
+const object = (href: string, lines: string[]) => ({
+  href,
+  etag: '"1"',
+  data: ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//test//EN', 'BEGIN:VEVENT', 'DTSTAMP:20260101T000000Z', ...lines, 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n'),
+});
+
+describe('expanding a fetched calendar for the planner', () => {
+  it('sets aside objects that cannot be planned, and keeps the rest', () => {
+    const { occurrences, unreadable } = expandCalendar(
+      [
+        object('/ok.ics', ['UID:ok', 'DTSTART:20261210T100000Z', 'DTEND:20261210T110000Z', 'SUMMARY:Fine']),
+        object('/inverted.ics', ['UID:inverted', 'DTSTART:20261210T100000Z', 'DTEND:20261210T090000Z', 'SUMMARY:Backwards']),
+        { href: '/garbage.ics', etag: null, data: 'not iCalendar at all' },
+      ],
+      settings,
+    );
+    expect(occurrences.map((o) => [o.objectId, o.uid, o.name])).toEqual([['/ok.ics', 'ok', 'Fine']]);
+    expect(unreadable.map((u) => u.href)).toEqual(['/inverted.ics', '/garbage.ics']);
+    expect(unreadable[0]!.error).toMatch(/ends before it starts/);
+  });
+
+  it('treats an object of overrides only as a series, and honours only genuine priority marks', () => {
+    const { occurrences } = expandCalendar(
+      [
+        object('/override.ics', ['UID:series-elsewhere', 'RECURRENCE-ID:20261214T090000Z', 'DTSTART:20261214T090000Z', 'DTEND:20261214T100000Z']),
+        object('/marked.ics', ['UID:marked', 'X-ROOMBOOK-PRIORITY:good', 'DTSTART:20261215T090000Z', 'DTEND:20261215T100000Z']),
+        object('/copied.ics', ['UID:copied', 'X-ROOMBOOK-PRIORITY:good', 'DTSTART:20261216T090000Z', 'DTEND:20261216T100000Z']),
+      ],
+      settings,
+    );
+    const byUid = Object.fromEntries(occurrences.map((o) => [o.uid, o]));
+    expect(byUid['series-elsewhere']).toMatchObject({ isRecurring: true, recurrenceId: '2026-12-14T09:00:00.000Z' });
+    expect(byUid['marked']!.prioritizedFlag).toBe(true);
+    expect(byUid['copied']!.prioritizedFlag).toBe(false);
+  });
+});
