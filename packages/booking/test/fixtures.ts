@@ -54,16 +54,7 @@ export function occurrence(
   created: string | null,
   extra: Partial<Occurrence> = {},
 ): Occurrence {
-  return base({
-    uid,
-    name,
-    start: new Date(start),
-    end: new Date(end),
-    created: created === null ? null : new Date(created),
-    isRecurring: true,
-    recurrenceId: new Date(start).toISOString(),
-    ...extra,
-  });
+  return single(uid, name, start, end, created, { isRecurring: true, recurrenceId: new Date(start).toISOString(), ...extra });
 }
 
 /** `count` weekly occurrences of a series, starting at `firstStart`, each `minutes` long. */
