@@ -25,6 +25,9 @@ export interface WorkerContext {
   withCalendarLock: CalendarLock;
   /** The mail queue, for the clear job's notifications. */
   mailQueue: Queue;
+  /** The calendar queue, to follow a booking with a clear on auto_clear calendars. */
+  calendarQueue: Queue;
+  autoClearAfterBookingMs: number;
   /** TIME_ZONE, for calendars without a zone of their own. */
   defaultTimeZone: string;
   caldavTimeoutMs: number;

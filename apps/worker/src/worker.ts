@@ -69,6 +69,8 @@ export async function startWorkers(config: WorkerConfig, options: { logger?: Log
     mailEnabled: smtp !== null,
     withCalendarLock: createCalendarLock(redis, config.QUEUE_PREFIX),
     mailQueue,
+    calendarQueue,
+    autoClearAfterBookingMs: config.AUTO_CLEAR_AFTER_BOOKING_MS,
     defaultTimeZone: config.TIME_ZONE,
     caldavTimeoutMs: config.CALDAV_TIMEOUT_MS,
     log,

@@ -56,6 +56,11 @@ export const LogEnv = Type.Object({
 export const WorkerEnv = Type.Object({
   WORKER_CONCURRENCY: Type.Integer({ default: 4, minimum: 1, maximum: 64 }),
   CALDAV_TIMEOUT_MS: Type.Integer({ default: 30_000, minimum: 1000 }),
+  AUTO_CLEAR_AFTER_BOOKING_MS: Type.Integer({
+    default: 10_000,
+    minimum: 0,
+    description: 'auto_clear calendars are cleared this long after a new booking (bookings in between share one clear)',
+  }),
   MAIL_ATTEMPTS: Type.Integer({ default: 6, minimum: 1, maximum: 50, description: 'tries per notification mail' }),
   MAIL_RETRY_DELAY_MS: Type.Integer({ default: 5000, minimum: 10, description: 'first retry delay; doubles each time' }),
 });

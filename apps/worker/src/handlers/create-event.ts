@@ -1,5 +1,5 @@
 import { buildEvent } from '@roombook/ical';
-import { CreateEventPayload, parsePayload, type CreateEventResult } from '@roombook/queue';
+import { CalendarJob, CreateEventPayload, parsePayload, type ClearCalendarPayload, type CreateEventResult } from '@roombook/queue';
 import type { Job } from 'bullmq';
 
 import type { WorkerContext } from '../context.js';
@@ -10,7 +10,7 @@ import type { WorkerContext } from '../context.js';
  */
 export async function createEvent(job: Job, ctx: WorkerContext): Promise<CreateEventResult> {
   const payload = parsePayload(CreateEventPayload, job.data);
-  const { client } = await ctx.openCalendar(payload.calendarId);
+  const { calendar, client } = await ctx.openCalendar(payload.calendarId);
   const now = new Date();
   const ics = buildEvent({
     uid: payload.uid,
@@ -26,6 +26,20 @@ export async function createEvent(job: Job, ctx: WorkerContext): Promise<CreateE
     stamp: now,
   });
   const written = await ctx.withCalendarLock(payload.calendarId, () => client.createObject(`${payload.uid}.ics`, ics));
+  if (calendar.autoClear) await clearSoon(calendar.id, ctx);
   await job.updateProgress(100);
   return { id: payload.uid, href: written.href, etag: written.etag, alreadyExisted: !written.created };
+}
+
+/**
+ * On auto_clear calendars a new booking is followed by a clear (design §4), debounced: bookings
+ * arriving within the delay share one clear, which runs after the last of them.
+ */
+async function clearSoon(calendarId: number, ctx: WorkerContext): Promise<void> {
+  const data: ClearCalendarPayload = { calendarId, userId: null, test: false, trigger: 'booking' };
+  const delay = ctx.autoClearAfterBookingMs;
+  await ctx.calendarQueue.add(CalendarJob.clearCalendar, data, {
+    delay,
+    deduplication: { id: `clear-after-booking-${calendarId}`, ttl: Math.max(delay, 1), extend: true, replace: true },
+  });
 }
