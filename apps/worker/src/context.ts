@@ -3,18 +3,15 @@ import type {
   AuditLogRepository,
   CalendarWithCredentials,
   CalendarsRepository,
-  Database,
   PriorityTokensRepository,
 } from '@roombook/db';
 import type { Queue } from 'bullmq';
-import type { Logger } from 'pino';
 
 import type { CalendarLock } from './calendar-lock.js';
 import type { PriorityMarker } from './priority-mark.js';
 
 /** Everything a job handler may use; built once per process in worker.ts. */
 export interface WorkerContext {
-  db: Database;
   calendars: CalendarsRepository;
   audit: AuditLogRepository;
   priorityTokens: PriorityTokensRepository;
@@ -28,10 +25,6 @@ export interface WorkerContext {
   /** The calendar queue, to follow a booking with a clear on auto_clear calendars. */
   calendarQueue: Queue;
   autoClearAfterBookingMs: number;
-  /** TIME_ZONE, for calendars without a zone of their own. */
-  defaultTimeZone: string;
-  caldavTimeoutMs: number;
-  log: Logger;
   /** Opens the calendar's CalDAV collection with its decrypted credentials. */
   openCalendar: (calendarId: number) => Promise<{ calendar: CalendarWithCredentials; client: CalDavClient }>;
 }

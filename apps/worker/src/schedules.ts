@@ -1,5 +1,5 @@
 import type { CalendarsRepository } from '@roombook/db';
-import { CalendarJob, type ClearCalendarPayload } from '@roombook/queue';
+import { CalendarJob, defaultJobOptions, type ClearCalendarPayload } from '@roombook/queue';
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 
@@ -17,7 +17,13 @@ export async function syncClearSchedules(queue: Queue, calendars: CalendarsRepos
     const id = `${SCHEDULER_PREFIX}${calendar.id}`;
     wantedIds.add(id);
     const data: ClearCalendarPayload = { calendarId: calendar.id, userId: null, test: false, trigger: 'schedule' };
-    await queue.upsertJobScheduler(id, { every: calendar.clearIntervalSeconds * 1000 }, { name: CalendarJob.clearCalendar, data });
+    // Each scheduled job is made from this template, not through the queue's defaults.
+    const { attempts, backoff, removeOnComplete, removeOnFail } = defaultJobOptions;
+    await queue.upsertJobScheduler(
+      id,
+      { every: calendar.clearIntervalSeconds * 1000 },
+      { name: CalendarJob.clearCalendar, data, opts: { attempts, backoff, removeOnComplete, removeOnFail } },
+    );
   }
   for (const scheduler of await queue.getJobSchedulers()) {
     const key = scheduler.key ?? scheduler.id ?? '';

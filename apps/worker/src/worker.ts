@@ -12,7 +12,7 @@ import {
   JobErrorCode,
   QueueName,
   createWorkerConnection,
-  mailJobOptions,
+  defaultJobOptions,
 } from '@roombook/queue';
 import { Queue, Worker, type Job } from 'bullmq';
 import { pino, type Logger } from 'pino';
@@ -50,18 +50,18 @@ export async function startWorkers(config: WorkerConfig, options: { logger?: Log
     connection: redis,
     prefix: config.QUEUE_PREFIX,
     defaultJobOptions: {
-      ...mailJobOptions,
+      ...defaultJobOptions,
       attempts: config.MAIL_ATTEMPTS,
       backoff: { type: 'exponential', delay: config.MAIL_RETRY_DELAY_MS },
     },
   });
-  const calendarQueue = new Queue(QueueName.calendar, { connection: redis, prefix: config.QUEUE_PREFIX });
+  // Clears this process queues itself (after a booking, on a schedule) retry and expire like the API's jobs.
+  const calendarQueue = new Queue(QueueName.calendar, { connection: redis, prefix: config.QUEUE_PREFIX, defaultJobOptions });
   const smtp = smtpSettings(config);
   if (smtp) log.info({ smtp: describeSmtpSettings(smtp) }, 'mail is on');
   else log.info('SMTP_SERVER is not set: mail is off; clears still work');
 
   const ctx: WorkerContext = {
-    db: database.db,
     calendars,
     audit: createAuditLogRepository(database.db),
     priorityTokens: createPriorityTokensRepository(database.db),
@@ -71,9 +71,6 @@ export async function startWorkers(config: WorkerConfig, options: { logger?: Log
     mailQueue,
     calendarQueue,
     autoClearAfterBookingMs: config.AUTO_CLEAR_AFTER_BOOKING_MS,
-    defaultTimeZone: config.TIME_ZONE,
-    caldavTimeoutMs: config.CALDAV_TIMEOUT_MS,
-    log,
     openCalendar: calendarOpener(calendars, config.CALDAV_TIMEOUT_MS),
   };
 

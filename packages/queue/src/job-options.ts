@@ -1,7 +1,7 @@
 import type { JobsOptions } from 'bullmq';
 
 /**
- * Transient CalDAV/SMTP failures retry with exponential backoff (2 s, 4 s, 8 s, …); permanent ones
+ * Transient CalDAV failures retry with exponential backoff (2 s, 4 s, 8 s, …); permanent ones
  * throw UnrecoverableError in the worker and stop at once. Finished jobs are kept a day so
  * clients can poll their result.
  */
@@ -10,10 +10,4 @@ export const defaultJobOptions: JobsOptions = {
   backoff: { type: 'exponential', delay: 2000 },
   removeOnComplete: { age: 24 * 3600, count: 10_000 },
   removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
-};
-
-export const mailJobOptions: JobsOptions = {
-  ...defaultJobOptions,
-  attempts: 6,
-  backoff: { type: 'exponential', delay: 5000 },
 };
