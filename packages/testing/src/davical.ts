@@ -4,6 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { processEnv } from '@roombook/config';
 import postgres from 'postgres';
 
 import { basicAuth, freePort, type CalDavUser } from './radicale.js';
@@ -79,7 +80,7 @@ export async function startDavical(serverUrl = 'postgres://postgres@127.0.0.1:54
     databaseCreated = true;
     // Creates the roles davical_dba/davical_app only when missing, so repeated runs share them.
     await run(CREATE_DATABASE, [dbName, randomBytes(9).toString('hex')], {
-      ...inheritedEnv(),
+      ...processEnv(),
       PGHOST: pgHost,
       PGPORT: pgPort,
       PGUSER: pgUser,
@@ -105,7 +106,7 @@ export async function startDavical(serverUrl = 'postgres://postgres@127.0.0.1:54
     child = spawn('php', ['-S', `127.0.0.1:${port}`, '-t', HTDOCS, router], {
       cwd: HTDOCS,
       stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...inheritedEnv(), PHP_CLI_SERVER_WORKERS: '' },
+      env: { ...processEnv(), PHP_CLI_SERVER_WORKERS: '' },
     });
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
@@ -198,9 +199,4 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<s
 
 function phpString(value: string): string {
   return `'${value.replace(/[\\']/g, (c) => `\\${c}`)}'`;
-}
-
-function inheritedEnv(): NodeJS.ProcessEnv {
-  // eslint-disable-next-line no-restricted-properties -- test harness: child processes need PATH etc.
-  return process.env;
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
+import { processEnv } from '@roombook/config';
 import type { TestProject } from 'vitest/node';
 
 import { createTestDatabase } from './database.js';
@@ -13,8 +14,7 @@ import { startRadicale } from './radicale.js';
  * Override the servers with TEST_PG_URL / TEST_REDIS_URL.
  */
 export default async function setup(project: TestProject) {
-  // eslint-disable-next-line no-restricted-properties -- test harness: where the test services are
-  const env = process.env;
+  const env = processEnv();
   const database = await createTestDatabase(env['TEST_PG_URL'] ?? undefined);
   const radicale = await startRadicale();
   project.provide('databaseUrl', database.url);
