@@ -2,8 +2,8 @@ import { CalendarJob, mergeReports, type ClearCalendarPayload, type ClearReport 
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Job } from 'bullmq';
 
+import { requireCalendar } from '../lib/require-calendar.js';
 import { answerJobs, submitJob } from '../lib/submit-job.js';
-import { problem } from '../problems.js';
 import { ClearAcceptedSchema, ClearQuerySchema, ClearReportSchema } from '../schemas/clear.js';
 import { ProblemSchema, commonProblems } from '../schemas/problem.js';
 
@@ -28,10 +28,7 @@ const clearRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const userId = request.user!.id;
       const test = TRUTHY.has((request.query.test ?? '').toLowerCase());
-      const calendars = request.query.calendar
-        ? [await app.calendars.findForUser(userId, request.query.calendar)].filter((c) => c !== undefined)
-        : await app.calendars.listForUser(userId);
-      if (request.query.calendar && calendars.length === 0) throw problem.notFound(`no calendar "${request.query.calendar}"`);
+      const calendars = request.query.calendar ? [await requireCalendar(app, userId, request.query.calendar)] : await app.calendars.listForUser(userId);
       const jobs: Job[] = [];
       for (const calendar of calendars) {
         const { job } = await submitJob(app, request, () => {

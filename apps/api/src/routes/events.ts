@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 
 import { newEventId } from '../lib/event-id.js';
 import { toInstant } from '../lib/local-time.js';
+import { requireCalendar } from '../lib/require-calendar.js';
 import { answerJob, submitJob } from '../lib/submit-job.js';
 import { problem, type FieldError } from '../problems.js';
 import {
@@ -41,8 +42,7 @@ const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
       },
       async (request, reply) => {
-        const calendar = await app.calendars.findForUser(request.user!.id, request.params.calendar);
-        if (!calendar) throw problem.notFound(`no calendar "${request.params.calendar}"`);
+        const calendar = await requireCalendar(app, request.user!.id, request.params.calendar);
         const body = request.body;
         if (body.prioritized === true && !request.user!.canPrioritize) {
           throw problem.forbidden('this API key may not book prioritized events (roombook key create --can-prioritize)');
@@ -104,8 +104,7 @@ const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
       },
       async (request, reply) => {
-        const calendar = await app.calendars.findForUser(request.user!.id, request.params.calendar);
-        if (!calendar) throw problem.notFound(`no calendar "${request.params.calendar}"`);
+        const calendar = await requireCalendar(app, request.user!.id, request.params.calendar);
         const { job } = await submitJob(app, request, () => {
           const payload: DeleteEventPayload = { calendarId: calendar.id, userId: request.user!.id, uid: request.params.id };
           return { name: CalendarJob.deleteEvent, payload, extra: null };

@@ -59,14 +59,16 @@ export function createCalendarsRepository(db: Database, secrets?: SecretBox) {
     return row;
   }
 
+  async function requireById(id: number): Promise<CalendarRow> {
+    const [row] = await db.select().from(calendars).where(eq(calendars.id, id));
+    if (!row) throw new NotFoundError(`calendar ${id} no longer exists`);
+    return row;
+  }
+
   return {
     requireBySlug,
 
-    async requireById(id: number): Promise<CalendarRow> {
-      const [row] = await db.select().from(calendars).where(eq(calendars.id, id));
-      if (!row) throw new NotFoundError(`calendar ${id} no longer exists`);
-      return row;
-    },
+    requireById,
 
     /** Calendars cleared on a schedule, for the worker's scheduler sync. */
     listAutoClear(): Promise<Pick<CalendarRow, 'id' | 'slug' | 'clearIntervalSeconds'>[]> {
@@ -157,9 +159,7 @@ export function createCalendarsRepository(db: Database, secrets?: SecretBox) {
     },
 
     async withCredentials(id: number): Promise<CalendarWithCredentials> {
-      const [row] = await db.select().from(calendars).where(eq(calendars.id, id));
-      if (!row) throw new NotFoundError(`calendar ${id} no longer exists`);
-      const { passwordEncrypted, ...rest } = row;
+      const { passwordEncrypted, ...rest } = await requireById(id);
       return { ...rest, password: box().decrypt(passwordEncrypted) };
     },
   };
