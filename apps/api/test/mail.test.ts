@@ -20,6 +20,18 @@ async function clashingRoom(ctx: Awaited<ReturnType<typeof buildTestApp>>) {
   return { room, loser };
 }
 
+/** Worker settings for a local SMTP server on `port`; `extra` adds or overrides. */
+function smtpEnv(port: number | string, starttls: boolean, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    SMTP_SERVER: '127.0.0.1',
+    SMTP_PORT: String(port),
+    SMTP_STARTTLS: String(starttls),
+    SMTP_EMAIL: 'rooms@example.org',
+    SMTP_TLS_REJECT_UNAUTHORIZED: 'false',
+    ...extra,
+  };
+}
+
 async function clearLive(ctx: Awaited<ReturnType<typeof buildTestApp>>, room: Fixture) {
   const response = await ctx.app.inject({
     method: 'DELETE',
@@ -47,21 +59,19 @@ describe('notification mails after a live clear', () => {
   });
 
   it.each([
-    ['STARTTLS', { secure: false, starttls: true }, 'true'],
-    ['implicit TLS', { secure: true }, 'false'],
+    ['STARTTLS', { secure: false, starttls: true }, true],
+    ['implicit TLS', { secure: true }, false],
   ])('mails the losing organizer over %s: recipient, BCC, sender, subject, both parts, local times', async (_label, tls, starttls) => {
     ctx ??= await buildTestApp();
     smtp = await startSmtpServer({ ...tls, auth: { user: 'rooms@example.org', pass: 'smtp-secret' } });
-    workers = await startTestWorkers(ctx.config, {
-      SMTP_SERVER: '127.0.0.1',
-      SMTP_PORT: String(smtp.port),
-      SMTP_STARTTLS: starttls,
-      SMTP_EMAIL: 'rooms@example.org',
-      SMTP_PASSWORD: 'smtp-secret',
-      SMTP_SENDER_NAME: 'Room booking',
-      SMTP_BCC: 'audit@example.org, facilities@example.org',
-      SMTP_TLS_REJECT_UNAUTHORIZED: 'false',
-    });
+    workers = await startTestWorkers(
+      ctx.config,
+      smtpEnv(smtp.port, starttls, {
+        SMTP_PASSWORD: 'smtp-secret',
+        SMTP_SENDER_NAME: 'Room booking',
+        SMTP_BCC: 'audit@example.org, facilities@example.org',
+      }),
+    );
     const { room, loser } = await clashingRoom(ctx);
     const report = await clearLive(ctx, room);
     expect(report.deleted_overlapping_events).toHaveLength(1);
@@ -91,7 +101,7 @@ describe('notification mails after a live clear', () => {
   it('uses the calendar\'s own template', async () => {
     ctx ??= await buildTestApp();
     smtp = await startSmtpServer({ secure: false, starttls: true });
-    workers = await startTestWorkers(ctx.config, { SMTP_SERVER: '127.0.0.1', SMTP_PORT: String(smtp.port), SMTP_STARTTLS: 'true', SMTP_EMAIL: 'rooms@example.org', SMTP_TLS_REJECT_UNAUTHORIZED: 'false' });
+    workers = await startTestWorkers(ctx.config, smtpEnv(smtp.port, true));
     const name = uniqueName('tpl');
     await createEmailTemplatesRepository(ctx.db.db).upsert({
       name,
@@ -111,14 +121,7 @@ describe('notification mails after a live clear', () => {
   it('retries a mail while SMTP is down, then fails it; the calendar change stands', async () => {
     ctx ??= await buildTestApp();
     const down = new URL(await closedPortUrl());
-    workers = await startTestWorkers(ctx.config, {
-      SMTP_SERVER: '127.0.0.1',
-      SMTP_PORT: down.port,
-      SMTP_STARTTLS: 'true',
-      SMTP_EMAIL: 'rooms@example.org',
-      MAIL_ATTEMPTS: '3',
-      MAIL_RETRY_DELAY_MS: '50',
-    });
+    workers = await startTestWorkers(ctx.config, smtpEnv(down.port, true, { MAIL_ATTEMPTS: '3', MAIL_RETRY_DELAY_MS: '50' }));
     const { room, loser } = await clashingRoom(ctx);
     const report = await clearLive(ctx, room);
     expect(report.mails_queued).toBe(1);
