@@ -195,9 +195,8 @@ function setStamp(component: Component, now: Date): void {
   component.updatePropertyWithValue('dtstamp', ICAL.Time.fromJSDate(now, true));
 }
 
-/** Writes the object back, without the VTIMEZONEs added only to read it. */
+/** Writes the object back (its zones were resolved without adding anything to it). */
 function serialise(series: Series): string {
-  for (const component of series.injected) series.root.removeSubcomponent(component);
   const text = series.root.toString();
   return text.endsWith('\r\n') ? text : `${text}\r\n`;
 }

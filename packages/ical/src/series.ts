@@ -3,7 +3,7 @@ import ICAL from 'ical.js';
 import { IcalError } from './errors.js';
 import { fastForward, type ExpansionWindow, type FastForward } from './fast-forward.js';
 import { parseObject, type ParsedObject } from './parse.js';
-import { ensureTimezones, ianaZone } from './timezones.js';
+import { ianaZone, resolveTimezones } from './timezones.js';
 import { addDays, daysBetween, endByDuration, occurrenceKey, toInstant } from './time.js';
 
 type Component = ICAL.Component;
@@ -20,8 +20,6 @@ export const MAX_OCCURRENCES = 50_000;
 /** A parsed object whose time zones all resolve locally, plus what reading its times needs. */
 export interface Series extends ParsedObject {
   defaultZone: Timezone;
-  /** VTIMEZONEs added by ensureTimezones (removed again before an edited object is written). */
-  injected: Component[];
   /** The series' occurrences are dates (DTSTART;VALUE=DATE on the master, or the first override). */
   allDay: boolean;
   /** RRULE/RDATE on the master, or any override. */
@@ -32,13 +30,13 @@ export interface Series extends ParsedObject {
 export function openSeries(ics: string, defaultTimeZone: string): Series {
   const parsed = parseObject(ics);
   const defaultZone = ianaZone(defaultTimeZone);
-  const injected = ensureTimezones(parsed.root, defaultTimeZone);
+  resolveTimezones(parsed.root);
   const reference = parsed.master ?? parsed.overrides[0];
   const allDay = reference ? startOf(reference).isDate : false;
   const recurring =
     parsed.overrides.length > 0 ||
     (parsed.master !== null && (parsed.master.hasProperty('rrule') || parsed.master.hasProperty('rdate')));
-  return { ...parsed, defaultZone, injected, allDay, recurring };
+  return { ...parsed, defaultZone, allDay, recurring };
 }
 
 function timeValue(component: Component, name: string): Time | null {

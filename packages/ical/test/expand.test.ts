@@ -388,10 +388,10 @@ describe('time zone isolation', () => {
     expect(expand(fixture('new-york-no-vtimezone.ics'))[0]?.start).toEqual(new Date('2026-03-02T14:00:00Z'));
   });
 
-  it('a non-IANA TZID without definition is read in the default zone', () => {
+  it('a TZID that names no zone and has no definition is never guessed (issue 8)', () => {
     const ics = vevent(['DTSTART;TZID=Some Custom Zone:20260304T100000', 'DTEND;TZID=Some Custom Zone:20260304T110000']);
-    expect(expand(ics)[0]?.start).toEqual(new Date('2026-03-04T09:00:00Z'));
-    expect(expand(ics, { defaultTimeZone: 'UTC' })[0]?.start).toEqual(new Date('2026-03-04T10:00:00Z'));
+    expect(() => expand(ics)).toThrow(IcalError);
+    expect(() => expand(ics)).toThrow(/unknown time zone "Some Custom Zone"/);
   });
 
   it('an old Thunderbird-style prefixed TZID resolves to its IANA zone', () => {
