@@ -2,6 +2,7 @@ import ICAL from 'ical.js';
 
 import { normaliseAddress, textValue } from './parse.js';
 import {
+  MAX_OCCURRENCES,
   endReader,
   masterOccurrences,
   occurrenceEnd,
@@ -61,6 +62,20 @@ export interface ExpandOptions {
   defaultTimeZone: string;
   /** The room's calendar addresses (with or without 'mailto:'), to find its ATTENDEE. */
   roomAddresses: string[];
+  /**
+   * Hears when the runaway guard (MAX_OCCURRENCES) cut the series off before the window's end, so
+   * occurrences after `expandedUntil` are missing from the result (issue 8: report, never drop silently).
+   */
+  onTruncated?: (notice: TruncatedExpansion) => void;
+}
+
+/** A series whose expansion the runaway guard stopped. */
+export interface TruncatedExpansion {
+  uid: string;
+  /** How many occurrences were generated before the guard stopped the expansion. */
+  limit: number;
+  /** Start of the last occurrence generated (the series is unknown after it); null if none. */
+  expandedUntil: Date | null;
 }
 
 /** The per-component part of an ExpandedOccurrence (dtstamp as ms: each occurrence gets its own Date). */
@@ -192,7 +207,13 @@ export function expandObject(ics: string, options: ExpandOptions): ExpandedOccur
     // A long series is mostly outside the window: per instance, only its start and end are read (the
     // length once per series) until it overlaps; its key and fields only then.
     let endOf: EndReader | null = null;
-    for (const { start, end } of masterOccurrences(master, masterWindow(series, master, from, to) ?? undefined)) {
+    const cutOff = (last: Time | null) =>
+      options.onTruncated?.({
+        uid: series.uid,
+        limit: MAX_OCCURRENCES,
+        expandedUntil: last ? new Date(toInstant(last, series.defaultZone)) : null,
+      });
+    for (const { start, end } of masterOccurrences(master, masterWindow(series, master, from, to) ?? undefined, cutOff)) {
       const startMs = toInstant(start, series.defaultZone);
       if (startMs >= to) break;
       endOf ??= endReader(series, master);

@@ -13,7 +13,8 @@ type Duration = ICAL.Duration;
 
 /**
  * Upper bound on generated occurrences per series. Expansion also stops at the end of the window, so
- * this only bites for runaway rules (FREQ=SECONDLY from 1970 and the like).
+ * this only bites for runaway rules (FREQ=SECONDLY from 1970 and the like); when it does, the caller
+ * is told (masterOccurrences' onCutOff), so a clear can report the series instead of dropping it.
  */
 export const MAX_OCCURRENCES = 50_000;
 
@@ -155,9 +156,14 @@ function prepareForExpansion(master: Component): { source: Component; periodEnds
  * The master's occurrences (RRULE + RDATE − EXDATE, via ical.js), in order of start.
  * A master without RRULE/RDATE yields its DTSTART once. Stops after MAX_OCCURRENCES.
  * With a `window`, occurrences starting before `window.notBefore` may be left out (see fastForward):
- * the caller promises not to want them.
+ * the caller promises not to want them. `onCutOff` hears when the cap stopped a rule that went on,
+ * with the start of the last occurrence generated.
  */
-export function* masterOccurrences(master: Component, window?: ExpansionWindow): Generator<MasterOccurrence> {
+export function* masterOccurrences(
+  master: Component,
+  window?: ExpansionWindow,
+  onCutOff?: (lastStart: Time | null) => void,
+): Generator<MasterOccurrence> {
   const dtstart = startOf(master);
   if (!master.hasProperty('rrule') && !master.hasProperty('rdate')) {
     yield { start: dtstart.clone(), end: null };
@@ -178,6 +184,7 @@ export function* masterOccurrences(master: Component, window?: ExpansionWindow):
   // instances: only those need copying before callers see them.
   const shared = prepared.source.hasProperty('rdate');
   let previous: number | null = null;
+  let last: Time | null = null;
   for (let i = 0; i < MAX_OCCURRENCES; i++) {
     let next: Time | undefined;
     try {
@@ -186,6 +193,7 @@ export function* masterOccurrences(master: Component, window?: ExpansionWindow):
       throw invalidRule(error);
     }
     if (!next) return;
+    last = next;
     // An RDATE equal to DTSTART (or listed twice) is one instance, not two.
     const instant = next.toUnixTime();
     if (instant === previous) continue;
@@ -196,6 +204,7 @@ export function* masterOccurrences(master: Component, window?: ExpansionWindow):
     const periodEnd = prepared.periodEnds.size > 0 ? prepared.periodEnds.get(instant) : undefined;
     yield { start: shared ? next.clone() : next, end: periodEnd?.clone() ?? null };
   }
+  if (onCutOff && !expansion.complete) onCutOff(last ? last.clone() : null);
 }
 
 /** fastForward, or null (expand from DTSTART, which reports any problem with the rule) if it fails. */

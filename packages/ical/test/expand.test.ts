@@ -1,7 +1,7 @@
 import ICAL from 'ical.js';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { expandObject, IcalError, objectUid, type ExpandedOccurrence } from '../src/index.js';
+import { expandObject, IcalError, MAX_OCCURRENCES, objectUid, type ExpandedOccurrence, type TruncatedExpansion } from '../src/index.js';
 import { BERLIN, fixture, iso, MARCH_APRIL, ROOM } from './helpers.js';
 
 function expand(ics: string, overrides: Partial<Parameters<typeof expandObject>[1]> = {}): ExpandedOccurrence[] {
@@ -354,6 +354,20 @@ describe('recurrence rules and durations', () => {
     const started = Date.now();
     expect(expand(ics)).toEqual([]);
     expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('tells the caller when the runaway guard cut a series off, and not for one that simply ends', () => {
+    const notices: TruncatedExpansion[] = [];
+    const runaway = vevent(['DTSTART:20000101T000000Z', 'DURATION:PT1S', 'RRULE:FREQ=SECONDLY']);
+    expect(expand(runaway, { onTruncated: (n) => notices.push(n) })).toEqual([]);
+    expect(notices).toEqual([{ uid: 'inline@example.com', limit: MAX_OCCURRENCES, expandedUntil: new Date(Date.UTC(2000, 0, 1) + (MAX_OCCURRENCES - 1) * 1000) }]);
+
+    notices.length = 0;
+    const endless = vevent(['DTSTART:20260301T000000Z', 'DURATION:PT5M', 'RRULE:FREQ=MINUTELY;INTERVAL=15']);
+    expect(expand(endless, { onTruncated: (n) => notices.push(n) }).length).toBeGreaterThan(0);
+    const counted = vevent(['DTSTART:20260301T000000Z', 'DURATION:PT5M', 'RRULE:FREQ=DAILY;COUNT=3']);
+    expect(expand(counted, { onTruncated: (n) => notices.push(n) })).toHaveLength(3);
+    expect(notices).toEqual([]);
   });
 });
 
