@@ -244,3 +244,58 @@ export function findMasterOccurrence(series: Series, key: string): MasterOccurre
   }
   return null;
 }
+
+/**
+ * An override with RECURRENCE-ID;RANGE=THISANDFUTURE (RFC 5545 §3.8.4.4): it stands for its own
+ * occurrence and every later one that has no override of its own. Read as ical.js's Event does:
+ * the later occurrences take the override's properties and length, and move by the override's
+ * shift — DTSTART minus RECURRENCE-ID on the wall clock, so "from now on at 11:00 instead of 10:00"
+ * stays 11:00 across a DST change.
+ */
+export interface RangeOverride {
+  component: Component;
+  /** Instant (ms) of its RECURRENCE-ID: it governs occurrences from here on. */
+  from: number;
+  /** Wall-clock shift in seconds. */
+  shift: number;
+  /** The zone its DTSTART is written in; shifted occurrences are written in it. */
+  zone: Timezone | null;
+}
+
+const wallSeconds = (t: Time) => Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second) / 1000;
+
+/** The series' THISANDFUTURE overrides, by their RECURRENCE-ID's instant. */
+export function rangeOverridesOf(series: Series): RangeOverride[] {
+  const ranges: RangeOverride[] = [];
+  for (const override of series.overrides) {
+    const range = override.getFirstProperty('recurrence-id')?.getParameter('range');
+    if (typeof range !== 'string' || range.toUpperCase() !== 'THISANDFUTURE') continue;
+    const rid = recurrenceIdOf(override);
+    const start = startOf(override);
+    ranges.push({
+      component: override,
+      from: toInstant(rid, series.defaultZone),
+      shift: wallSeconds(start) - wallSeconds(rid),
+      zone: start.isDate ? null : start.zone,
+    });
+  }
+  return ranges.sort((a, b) => a.from - b.from);
+}
+
+/** The THISANDFUTURE override governing the master occurrence that starts at `startMs`, if any. */
+export function governingRange(ranges: RangeOverride[], startMs: number): RangeOverride | null {
+  let found: RangeOverride | null = null;
+  for (const range of ranges) {
+    if (range.from > startMs) break;
+    found = range;
+  }
+  return found;
+}
+
+/** Where a master occurrence starting at `start` lies under a THISANDFUTURE override. */
+export function shiftedStart(start: Time, range: RangeOverride): Time {
+  const moved = start.clone();
+  if (range.zone && !moved.isDate) moved.zone = range.zone;
+  moved.adjust(0, 0, 0, range.shift);
+  return moved;
+}
