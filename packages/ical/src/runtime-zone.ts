@@ -1,59 +1,61 @@
 import ICAL from 'ical.js';
 
+import { intlOffset, wallClockMs } from './intl-zone.js';
+import { findTransitions, type Transition } from './zone-transitions.js';
+
 type Time = ICAL.Time;
 
+export { runtimeZoneName, wallClockMs } from './intl-zone.js';
+
+const DAY_MS = 86_400_000;
+
 /**
- * The runtime's own zone rules (ICU, through Intl) are the one source of time-zone data here: request
- * times, the expansion of TZIDs and every VTIMEZONE we write all read them, so they cannot disagree,
- * and they are as current as the Node.js release (`process.versions.tz`). Intl exposes no transition
- * list, only "which offset at this instant": everything else is derived from that.
+ * Offsets are answered from each zone's transitions, found once per span of CHUNK_MS (a clear reads
+ * the same few years of a zone thousands of times; Intl costs microseconds a call and makes garbage).
  */
-
-const offsetFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** The runtime's canonical name for a zone id (IANA names and their aliases), or null when unknown. */
-export function runtimeZoneName(id: string): string | null {
-  if (id.trim() === '') return null;
-  try {
-    return new Intl.DateTimeFormat('en-US', { timeZone: id }).resolvedOptions().timeZone;
-  } catch {
-    return null;
-  }
+const CHUNK_MS = 366 * DAY_MS;
+const MAX_CHUNKS = 20_000;
+interface Chunk {
+  /** Offset at the chunk's start. */
+  offset: number;
+  transitions: Transition[];
 }
+const chunks = new Map<string, Map<number, Chunk>>();
+let chunkCount = 0;
 
-function offsetFormat(zone: string): Intl.DateTimeFormat {
-  let format = offsetFormats.get(zone);
-  if (!format) {
-    // 'longOffset' prints "GMT+05:45" (or "GMT" for zero): the offset without a round trip through
-    // the wall-clock fields, and the cheapest Intl call that yields it.
-    format = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' });
-    offsetFormats.set(zone, format);
+function chunkOf(zone: string, index: number): Chunk {
+  let byIndex = chunks.get(zone);
+  if (!byIndex) {
+    byIndex = new Map();
+    chunks.set(zone, byIndex);
   }
-  return format;
+  let chunk = byIndex.get(index);
+  if (!chunk) {
+    if (chunkCount >= MAX_CHUNKS) {
+      chunks.clear();
+      chunkCount = 0;
+      byIndex = new Map();
+      chunks.set(zone, byIndex);
+    }
+    const start = index * CHUNK_MS;
+    chunk = { offset: intlOffset(zone, start), transitions: findTransitions(zone, start, start + CHUNK_MS) };
+    byIndex.set(index, chunk);
+    chunkCount++;
+  }
+  return chunk;
 }
-
-const OFFSET = /GMT(?:([+-])(\d{2}):(\d{2})(?::(\d{2}))?)?$/;
 
 /** UTC offset (seconds, east positive) of `zone` at the instant `ms`, as the runtime knows it. */
 export function offsetAt(zone: string, ms: number): number {
-  const text = offsetFormat(zone).format(ms);
-  const match = OFFSET.exec(text);
-  if (!match) throw new Error(`unexpected offset format "${text}" for ${zone}`);
-  const [, sign, hours, minutes, seconds] = match;
-  if (sign === undefined) return 0;
-  const value = Number(hours) * 3600 + Number(minutes) * 60 + Number(seconds ?? 0);
-  return sign === '-' ? -value : value;
+  if (!Number.isFinite(ms)) return intlOffset(zone, ms);
+  const chunk = chunkOf(zone, Math.floor(ms / CHUNK_MS));
+  let offset = chunk.offset;
+  for (const transition of chunk.transitions) {
+    if (transition.at > ms) break;
+    offset = transition.to;
+  }
+  return offset;
 }
-
-/** The wall-clock fields of a local time as if they were UTC, in ms (years 0–99 included). */
-export function wallClockMs(year: number, month: number, day: number, hour: number, minute: number, second: number): number {
-  const date = new Date(0);
-  date.setUTCFullYear(year, month - 1, day);
-  date.setUTCHours(hour, minute, second, 0);
-  return date.getTime();
-}
-
-const DAY_MS = 86_400_000;
 
 /**
  * The UTC offset that makes the wall-clock time `localMs` (fields as if UTC) an instant in `zone`,

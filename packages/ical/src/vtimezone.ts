@@ -1,4 +1,4 @@
-import { offsetAt } from './runtime-zone.js';
+import { intlOffset } from './intl-zone.js';
 import { findTransitions, type Transition } from './zone-transitions.js';
 
 /**
@@ -152,7 +152,7 @@ export function vtimezoneLines(tzid: string, zone: string, range: ZoneRange): st
   // The rule in force at the start of the range, as an observance starting exactly there.
   const firstInside = all.findIndex((t) => t.at >= range.from);
   const startIndex = firstInside === -1 ? all.length : firstInside;
-  const offset = offsetAt(zone, range.from);
+  const offset = intlOffset(zone, range.from);
   const startKind = startIndex > 0 ? kindOf(all, startIndex - 1) : 'STANDARD';
   lines.push(...observance(startKind, offset, offset, localText(range.from, offset)));
 

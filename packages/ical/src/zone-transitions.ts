@@ -1,4 +1,4 @@
-import { offsetAt } from './runtime-zone.js';
+import { intlOffset } from './intl-zone.js';
 
 /** One change of a zone's UTC offset. */
 export interface Transition {
@@ -21,10 +21,10 @@ export const PROBE_STEP_MS = 7 * 86_400_000;
 export function findTransitions(zone: string, fromMs: number, toMs: number): Transition[] {
   const found: Transition[] = [];
   let at = Math.floor(fromMs / 1000) * 1000;
-  let offset = offsetAt(zone, at);
+  let offset = intlOffset(zone, at);
   while (at < toMs) {
     const next = Math.min(at + PROBE_STEP_MS, Math.ceil(toMs / 1000) * 1000);
-    const nextOffset = offsetAt(zone, next);
+    const nextOffset = intlOffset(zone, next);
     if (nextOffset === offset) {
       at = next;
       continue;
@@ -34,10 +34,10 @@ export function findTransitions(zone: string, fromMs: number, toMs: number): Tra
     let high = next;
     while (high - low > 1000) {
       const middle = low + Math.floor((high - low) / 2000) * 1000;
-      if (offsetAt(zone, middle) === offset) low = middle;
+      if (intlOffset(zone, middle) === offset) low = middle;
       else high = middle;
     }
-    const to = offsetAt(zone, high);
+    const to = intlOffset(zone, high);
     if (high >= toMs) break;
     found.push({ at: high, from: offset, to });
     at = high;

@@ -2,7 +2,7 @@ import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
 
 import { buildEvent } from '../src/index.js';
-import { offsetAt } from '../src/runtime-zone.js';
+import { intlOffset as offsetAt } from '../src/intl-zone.js';
 import { findTransitions } from '../src/zone-transitions.js';
 
 /**
