@@ -44,7 +44,7 @@ describe('API without a worker', () => {
     expect(response.headers.location).toBe(body.job.url);
     const job = await queue.getJob(body.job.id);
     expect(job?.name).toBe('create-event');
-    // naive time is Europe/Berlin (TIME_ZONE): 10:00 CET = 09:00Z
+    // naive time is read in the calendar's zone, Europe/Berlin: 10:00 CET = 09:00Z
     expect(job?.data).toMatchObject({
       uid: body.id,
       name: 'Standup',

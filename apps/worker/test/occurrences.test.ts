@@ -31,6 +31,20 @@ describe('expanding a fetched calendar for the planner', () => {
     expect(unreadable[0]!.error).toMatch(/ends before it starts/);
   });
 
+  it('sets aside an object whose TZID names no zone and defines none, and reports a runaway series it cut off', () => {
+    const { occurrences, unreadable, truncated } = expandCalendar(
+      [
+        object('/unknown-zone.ics', ['UID:unknown-zone', 'DTSTART;TZID=Office Time:20261210T100000', 'DTEND;TZID=Office Time:20261210T110000']),
+        object('/windows.ics', ['UID:windows', 'DTSTART;TZID=W. Europe Standard Time:20261210T100000', 'DTEND;TZID=W. Europe Standard Time:20261210T110000']),
+        object('/runaway.ics', ['UID:runaway', 'DTSTART:20261101T000000Z', 'DURATION:PT1S', 'RRULE:FREQ=SECONDLY']),
+      ],
+      settings,
+    );
+    expect(unreadable).toEqual([{ href: '/unknown-zone.ics', error: expect.stringMatching(/unknown time zone "Office Time"/) }]);
+    expect(occurrences.map((o) => [o.uid, o.start.toISOString()])).toEqual([['windows', '2026-12-10T09:00:00.000Z']]);
+    expect(truncated).toEqual([{ href: '/runaway.ics', uid: 'runaway', limit: 50_000, expandedUntil: new Date(Date.UTC(2026, 10, 1) + 49_999_000) }]);
+  });
+
   it('treats an object of overrides only as a series, and honours only genuine priority marks', () => {
     const { occurrences } = expandCalendar(
       [

@@ -1,9 +1,9 @@
-import tzdata from '@touch4it/ical-timezones';
 import ical, { type ICalLuxonDateTimeStub } from 'ical-generator';
-import ICAL from 'ical.js';
 
 import { IcalError } from './errors.js';
-import { ianaZone, isUtcZoneId } from './timezones.js';
+import { offsetAt, runtimeZoneName } from './runtime-zone.js';
+import { isUtcZoneId } from './tzid.js';
+import { vtimezoneText, type ZoneRange } from './vtimezone.js';
 
 /** What a new booking consists of. */
 export interface BuildEventInput {
@@ -31,7 +31,8 @@ const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 /**
  * An instant seen in one zone, shaped like the Luxon DateTime ical-generator accepts. ical-generator
  * formats plain Dates with TZID using the *process's* local zone; this stub gives it the wall-clock
- * time in the event's zone instead, computed from the same VTIMEZONE rules that go into the file.
+ * time in the event's zone instead, from the runtime's zone rules — the source of the VTIMEZONE
+ * that goes into the file.
  */
 class ZonedInstant implements ICalLuxonDateTimeStub {
   readonly zone = { type: 'iana' };
@@ -39,6 +40,7 @@ class ZonedInstant implements ICalLuxonDateTimeStub {
 
   constructor(
     private readonly date: Date,
+    /** The runtime's name of the zone. */
     private readonly timeZone: string,
   ) {}
 
@@ -47,12 +49,13 @@ class ZonedInstant implements ICalLuxonDateTimeStub {
   }
 
   toFormat(format: string): string {
-    const t = ICAL.Time.fromJSDate(this.date, true).convertToZone(ianaZone(this.timeZone));
+    const ms = this.date.getTime();
+    const t = new Date(ms + offsetAt(this.timeZone, ms) * 1000);
     switch (format) {
       case 'yyyyLLdd':
-        return `${pad(t.year, 4)}${pad(t.month)}${pad(t.day)}`;
+        return `${pad(t.getUTCFullYear(), 4)}${pad(t.getUTCMonth() + 1)}${pad(t.getUTCDate())}`;
       case 'HHmmss':
-        return `${pad(t.hour)}${pad(t.minute)}${pad(t.second)}`;
+        return `${pad(t.getUTCHours())}${pad(t.getUTCMinutes())}${pad(t.getUTCSeconds())}`;
       default:
         throw new IcalError(`unsupported date format "${format}"`);
     }
@@ -74,6 +77,24 @@ function parseOrganizer(organizer: string): { name: string; email: string } {
   return { name, email };
 }
 
+/** Years past the later of the booking and its writing that a written VTIMEZONE describes exactly. */
+export const VTIMEZONE_YEARS = 10;
+
+/**
+ * What the VTIMEZONE of a booking covers: from the start of the year of the earlier of its start and
+ * its writing, to the end of the year VTIMEZONE_YEARS after the later of its end and its writing.
+ * Yearly rules go on beyond that in the written RRULEs; only irregular changes stop there.
+ */
+export function vtimezoneRange(input: Pick<BuildEventInput, 'start' | 'end' | 'stamp'>): ZoneRange {
+  const first = Math.min(input.start.getTime(), input.stamp.getTime());
+  const last = Math.max(input.end.getTime(), input.stamp.getTime());
+  return {
+    // A day early, so the first observance starts before midnight of 1 January in every zone.
+    from: Date.UTC(new Date(first).getUTCFullYear(), 0, 1) - 86_400_000,
+    to: Date.UTC(new Date(last).getUTCFullYear() + VTIMEZONE_YEARS + 1, 0, 1),
+  };
+}
+
 /**
  * The iCalendar text of a new booking, ready for a CalDAV PUT: one VEVENT with DTSTART/DTEND in the
  * booking's zone (TZID + generated VTIMEZONE; UTC as 'Z' times), and no METHOD (RFC 4791 §4.1 forbids
@@ -82,16 +103,20 @@ function parseOrganizer(organizer: string): { name: string; email: string } {
 export function buildEvent(input: BuildEventInput): string {
   if (!(input.end.getTime() > input.start.getTime())) throw new IcalError('event end must be after its start');
   const utc = isUtcZoneId(input.timeZone);
-  if (!utc) ianaZone(input.timeZone); // fail early, with our error, for an unknown zone
+  const zone = utc ? 'UTC' : runtimeZoneName(input.timeZone);
+  if (zone === null) throw new IcalError(`unknown time zone "${input.timeZone}"`);
+  const range = vtimezoneRange(input);
   const calendar = ical({
     prodId: { company: 'roombook', product: 'roombook', language: 'EN' },
-    timezone: utc ? null : { name: null, generator: (tz) => tzdata.getVtimezoneComponent(tz) },
+    // The TZID is the name the booking gave (Europe/Kyiv stays Europe/Kyiv, even where the runtime's
+    // canonical name is the older Europe/Kiev); its rules are the runtime's.
+    timezone: utc ? null : { name: null, generator: (tzid) => vtimezoneText(tzid, zone, range) },
   });
   calendar.createEvent({
     id: input.uid,
     summary: input.summary,
-    start: utc ? input.start : new ZonedInstant(input.start, input.timeZone),
-    end: utc ? input.end : new ZonedInstant(input.end, input.timeZone),
+    start: utc ? input.start : new ZonedInstant(input.start, zone),
+    end: utc ? input.end : new ZonedInstant(input.end, zone),
     timezone: utc ? null : input.timeZone,
     stamp: input.stamp,
     created: input.created,

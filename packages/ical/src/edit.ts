@@ -4,14 +4,18 @@ import { IcalError } from './errors.js';
 import { normaliseAddress } from './parse.js';
 import {
   findMasterOccurrence,
+  governingRange,
   occurrenceEnd,
   openSeries,
   overrideKey,
+  rangeOverridesOf,
+  shiftedStart,
   startOf,
   type MasterOccurrence,
+  type RangeOverride,
   type Series,
 } from './series.js';
-import { addDays, daysBetween, timeLike } from './time.js';
+import { addDays, daysBetween, timeLike, toInstant } from './time.js';
 
 type Component = ICAL.Component;
 
@@ -115,7 +119,8 @@ function editOccurrence(ics: string, recurrenceId: string, defaultTimeZone: stri
   }
   const occurrence = findMasterOccurrence(series, key);
   if (!occurrence) throw new IcalError(`${recurrenceId} is not an occurrence of "${series.uid}"`);
-  const override = newOverride(series, occurrence);
+  const range = governingRange(rangeOverridesOf(series), toInstant(occurrence.start, series.defaultZone));
+  const override = range ? overrideUnderRange(series, occurrence, range) : newOverride(series, occurrence);
   mutate(override);
   setStamp(override, now);
   series.root.addSubcomponent(override);
@@ -178,6 +183,34 @@ function newOverride(series: Series, { start, end: periodEnd }: MasterOccurrence
   return override;
 }
 
+/**
+ * An override for an occurrence that a RANGE=THISANDFUTURE override governs: a copy of that override
+ * (it is what the occurrence looks like now: moved, renamed…) for this one occurrence, its
+ * RECURRENCE-ID the occurrence's original start (written like the master's DTSTART, without RANGE).
+ */
+function overrideUnderRange(series: Series, { start }: MasterOccurrence, range: RangeOverride): Component {
+  const override = new ICAL.Component(structuredClone(range.component.jCal));
+  const moved = shiftedStart(start, range);
+  const dtstart = override.getFirstProperty('dtstart');
+  if (!dtstart) throw new IcalError(`"${series.uid}" has an override without DTSTART`);
+  const dtend = override.getFirstProperty('dtend');
+  const end = dtend?.getFirstValue();
+  if (dtend && end instanceof ICAL.Time) {
+    const ends = moved.isDate
+      ? addDays(moved, daysBetween(startOf(range.component), end))
+      : timeLike(occurrenceEnd(series, range.component, moved), end, series.defaultZone);
+    dtend.setValue(ends);
+  }
+  dtstart.setValue(moved);
+  override.removeAllProperties('recurrence-id');
+  const recurrenceId = new ICAL.Property('recurrence-id');
+  const tzid = series.master?.getFirstProperty('dtstart')?.getParameter('tzid');
+  if (typeof tzid === 'string') recurrenceId.setParameter('tzid', tzid);
+  recurrenceId.setValue(start.clone());
+  override.addProperty(recurrenceId);
+  return override;
+}
+
 /** DAViCal compares calendar addresses case-sensitively, and the scheme it stores is 'mailto:'. */
 function lowerMailtoSchemes(component: Component): boolean {
   let changed = false;
@@ -195,9 +228,8 @@ function setStamp(component: Component, now: Date): void {
   component.updatePropertyWithValue('dtstamp', ICAL.Time.fromJSDate(now, true));
 }
 
-/** Writes the object back, without the VTIMEZONEs added only to read it. */
+/** Writes the object back (its zones were resolved without adding anything to it). */
 function serialise(series: Series): string {
-  for (const component of series.injected) series.root.removeSubcomponent(component);
   const text = series.root.toString();
   return text.endsWith('\r\n') ? text : `${text}\r\n`;
 }

@@ -2,11 +2,15 @@ import ICAL from 'ical.js';
 
 import { normaliseAddress, textValue } from './parse.js';
 import {
+  MAX_OCCURRENCES,
   endReader,
+  governingRange,
   masterOccurrences,
   occurrenceEnd,
   openSeries,
   overrideKey,
+  rangeOverridesOf,
+  shiftedStart,
   startOf,
   type EndReader,
   type Series,
@@ -29,7 +33,7 @@ export interface ExpandedOccurrence {
   allDay: boolean;
   /** The object has RRULE/RDATE (or overrides). */
   isRecurring: boolean;
-  /** Comes from a RECURRENCE-ID component. */
+  /** Comes from a RECURRENCE-ID component (its own, or a RANGE=THISANDFUTURE one before it). */
   isOverride: boolean;
   /** '' if none. */
   summary: string;
@@ -61,6 +65,20 @@ export interface ExpandOptions {
   defaultTimeZone: string;
   /** The room's calendar addresses (with or without 'mailto:'), to find its ATTENDEE. */
   roomAddresses: string[];
+  /**
+   * Hears when the runaway guard (MAX_OCCURRENCES) cut the series off before the window's end, so
+   * occurrences after `expandedUntil` are missing from the result (issue 8: report, never drop silently).
+   */
+  onTruncated?: (notice: TruncatedExpansion) => void;
+}
+
+/** A series whose expansion the runaway guard stopped. */
+export interface TruncatedExpansion {
+  uid: string;
+  /** How many occurrences were generated before the guard stopped the expansion. */
+  limit: number;
+  /** Start of the last occurrence generated (the series is unknown after it); null if none. */
+  expandedUntil: Date | null;
 }
 
 /** The per-component part of an ExpandedOccurrence (dtstamp as ms: each occurrence gets its own Date). */
@@ -192,9 +210,32 @@ export function expandObject(ics: string, options: ExpandOptions): ExpandedOccur
     // A long series is mostly outside the window: per instance, only its start and end are read (the
     // length once per series) until it overlaps; its key and fields only then.
     let endOf: EndReader | null = null;
-    for (const { start, end } of masterOccurrences(master, masterWindow(series, master, from, to) ?? undefined)) {
+    const cutOff = (last: Time | null) =>
+      options.onTruncated?.({
+        uid: series.uid,
+        limit: MAX_OCCURRENCES,
+        expandedUntil: last ? new Date(toInstant(last, series.defaultZone)) : null,
+      });
+    // THISANDFUTURE overrides move later occurrences, possibly from outside the window into it: then
+    // the series is walked from its start, and on until no moved occurrence can still reach the window.
+    const ranges = rangeOverridesOf(series);
+    const window = ranges.length > 0 ? undefined : (masterWindow(series, master, from, to) ?? undefined);
+    const earliest = Math.min(0, ...ranges.map((r) => r.shift)) * 1000;
+    const stopAt = to - earliest + (ranges.length > 0 ? 2 * DAY_MS : 0);
+    for (const { start, end } of masterOccurrences(master, window, cutOff)) {
       const startMs = toInstant(start, series.defaultZone);
-      if (startMs >= to) break;
+      if (startMs >= stopAt) break;
+      const range = ranges.length > 0 ? governingRange(ranges, startMs) : null;
+      if (range) {
+        const key = occurrenceKey(start, series.allDay, series.defaultZone);
+        if (overridden.has(key)) continue;
+        const moved = shiftedStart(start, range);
+        const movedMs = toInstant(moved, series.defaultZone);
+        const movedEnd = occurrenceEnd(series, range.component, moved);
+        if (overlaps(movedMs, movedEnd, from, to)) result.push(occurrence(range.component, moved, movedMs, movedEnd, key, true));
+        continue;
+      }
+      if (startMs >= to) continue;
       endOf ??= endReader(series, master);
       const endMs = endOf(start, end);
       if (!overlaps(startMs, endMs, from, to)) continue;

@@ -3,7 +3,7 @@ import ICAL from 'ical.js';
 import { IcalError } from './errors.js';
 import { fastForward, type ExpansionWindow, type FastForward } from './fast-forward.js';
 import { parseObject, type ParsedObject } from './parse.js';
-import { ensureTimezones, ianaZone } from './timezones.js';
+import { ianaZone, resolveTimezones } from './timezones.js';
 import { addDays, daysBetween, endByDuration, occurrenceKey, toInstant } from './time.js';
 
 type Component = ICAL.Component;
@@ -13,15 +13,14 @@ type Duration = ICAL.Duration;
 
 /**
  * Upper bound on generated occurrences per series. Expansion also stops at the end of the window, so
- * this only bites for runaway rules (FREQ=SECONDLY from 1970 and the like).
+ * this only bites for runaway rules (FREQ=SECONDLY from 1970 and the like); when it does, the caller
+ * is told (masterOccurrences' onCutOff), so a clear can report the series instead of dropping it.
  */
 export const MAX_OCCURRENCES = 50_000;
 
 /** A parsed object whose time zones all resolve locally, plus what reading its times needs. */
 export interface Series extends ParsedObject {
   defaultZone: Timezone;
-  /** VTIMEZONEs added by ensureTimezones (removed again before an edited object is written). */
-  injected: Component[];
   /** The series' occurrences are dates (DTSTART;VALUE=DATE on the master, or the first override). */
   allDay: boolean;
   /** RRULE/RDATE on the master, or any override. */
@@ -32,13 +31,13 @@ export interface Series extends ParsedObject {
 export function openSeries(ics: string, defaultTimeZone: string): Series {
   const parsed = parseObject(ics);
   const defaultZone = ianaZone(defaultTimeZone);
-  const injected = ensureTimezones(parsed.root, defaultTimeZone);
+  resolveTimezones(parsed.root);
   const reference = parsed.master ?? parsed.overrides[0];
   const allDay = reference ? startOf(reference).isDate : false;
   const recurring =
     parsed.overrides.length > 0 ||
     (parsed.master !== null && (parsed.master.hasProperty('rrule') || parsed.master.hasProperty('rdate')));
-  return { ...parsed, defaultZone, injected, allDay, recurring };
+  return { ...parsed, defaultZone, allDay, recurring };
 }
 
 function timeValue(component: Component, name: string): Time | null {
@@ -157,9 +156,14 @@ function prepareForExpansion(master: Component): { source: Component; periodEnds
  * The master's occurrences (RRULE + RDATE − EXDATE, via ical.js), in order of start.
  * A master without RRULE/RDATE yields its DTSTART once. Stops after MAX_OCCURRENCES.
  * With a `window`, occurrences starting before `window.notBefore` may be left out (see fastForward):
- * the caller promises not to want them.
+ * the caller promises not to want them. `onCutOff` hears when the cap stopped a rule that went on,
+ * with the start of the last occurrence generated.
  */
-export function* masterOccurrences(master: Component, window?: ExpansionWindow): Generator<MasterOccurrence> {
+export function* masterOccurrences(
+  master: Component,
+  window?: ExpansionWindow,
+  onCutOff?: (lastStart: Time | null) => void,
+): Generator<MasterOccurrence> {
   const dtstart = startOf(master);
   if (!master.hasProperty('rrule') && !master.hasProperty('rdate')) {
     yield { start: dtstart.clone(), end: null };
@@ -180,6 +184,7 @@ export function* masterOccurrences(master: Component, window?: ExpansionWindow):
   // instances: only those need copying before callers see them.
   const shared = prepared.source.hasProperty('rdate');
   let previous: number | null = null;
+  let last: Time | null = null;
   for (let i = 0; i < MAX_OCCURRENCES; i++) {
     let next: Time | undefined;
     try {
@@ -188,6 +193,7 @@ export function* masterOccurrences(master: Component, window?: ExpansionWindow):
       throw invalidRule(error);
     }
     if (!next) return;
+    last = next;
     // An RDATE equal to DTSTART (or listed twice) is one instance, not two.
     const instant = next.toUnixTime();
     if (instant === previous) continue;
@@ -198,6 +204,7 @@ export function* masterOccurrences(master: Component, window?: ExpansionWindow):
     const periodEnd = prepared.periodEnds.size > 0 ? prepared.periodEnds.get(instant) : undefined;
     yield { start: shared ? next.clone() : next, end: periodEnd?.clone() ?? null };
   }
+  if (onCutOff && !expansion.complete) onCutOff(last ? last.clone() : null);
 }
 
 /** fastForward, or null (expand from DTSTART, which reports any problem with the rule) if it fails. */
@@ -236,4 +243,59 @@ export function findMasterOccurrence(series: Series, key: string): MasterOccurre
     if (passed) return null;
   }
   return null;
+}
+
+/**
+ * An override with RECURRENCE-ID;RANGE=THISANDFUTURE (RFC 5545 §3.8.4.4): it stands for its own
+ * occurrence and every later one that has no override of its own. Read as ical.js's Event does:
+ * the later occurrences take the override's properties and length, and move by the override's
+ * shift — DTSTART minus RECURRENCE-ID on the wall clock, so "from now on at 11:00 instead of 10:00"
+ * stays 11:00 across a DST change.
+ */
+export interface RangeOverride {
+  component: Component;
+  /** Instant (ms) of its RECURRENCE-ID: it governs occurrences from here on. */
+  from: number;
+  /** Wall-clock shift in seconds. */
+  shift: number;
+  /** The zone its DTSTART is written in; shifted occurrences are written in it. */
+  zone: Timezone | null;
+}
+
+const wallSeconds = (t: Time) => Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second) / 1000;
+
+/** The series' THISANDFUTURE overrides, by their RECURRENCE-ID's instant. */
+export function rangeOverridesOf(series: Series): RangeOverride[] {
+  const ranges: RangeOverride[] = [];
+  for (const override of series.overrides) {
+    const range = override.getFirstProperty('recurrence-id')?.getParameter('range');
+    if (typeof range !== 'string' || range.toUpperCase() !== 'THISANDFUTURE') continue;
+    const rid = recurrenceIdOf(override);
+    const start = startOf(override);
+    ranges.push({
+      component: override,
+      from: toInstant(rid, series.defaultZone),
+      shift: wallSeconds(start) - wallSeconds(rid),
+      zone: start.isDate ? null : start.zone,
+    });
+  }
+  return ranges.sort((a, b) => a.from - b.from);
+}
+
+/** The THISANDFUTURE override governing the master occurrence that starts at `startMs`, if any. */
+export function governingRange(ranges: RangeOverride[], startMs: number): RangeOverride | null {
+  let found: RangeOverride | null = null;
+  for (const range of ranges) {
+    if (range.from > startMs) break;
+    found = range;
+  }
+  return found;
+}
+
+/** Where a master occurrence starting at `start` lies under a THISANDFUTURE override. */
+export function shiftedStart(start: Time, range: RangeOverride): Time {
+  const moved = start.clone();
+  if (range.zone && !moved.isDate) moved.zone = range.zone;
+  moved.adjust(0, 0, 0, range.shift);
+  return moved;
 }

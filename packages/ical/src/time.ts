@@ -1,5 +1,7 @@
 import ICAL from 'ical.js';
 
+import { RuntimeTimezone, offsetAt } from './runtime-zone.js';
+
 type Time = ICAL.Time;
 type Timezone = ICAL.Timezone;
 type Duration = ICAL.Duration;
@@ -79,17 +81,38 @@ export function endByDuration(start: Time, duration: Duration, defaultZone: Time
   return toInstant(addDays(start, days), defaultZone) + seconds * 1000;
 }
 
+/** The wall-clock Time in `zone` of UTC fields shifted by `offset` seconds. */
+function shiftedTime(ms: number, offset: number, zone: Timezone): Time {
+  const t = ICAL.Time.fromJSDate(new Date(ms + offset * 1000), true);
+  return new ICAL.Time({ year: t.year, month: t.month, day: t.day, hour: t.hour, minute: t.minute, second: t.second, isDate: false }, zone);
+}
+
+/**
+ * The wall-clock time in `zone` of the instant `ms`. Not ical.js's convertToZone: it looks up the
+ * zone's offset with the *UTC* wall-clock fields, so in the hours after a transition it lands on the
+ * wrong side of it (01:30Z on the day Berlin springs forward came out as 02:30, a time that does not
+ * exist, instead of 03:30).
+ */
+export function zonedTime(ms: number, zone: Timezone): Time {
+  if (zone instanceof RuntimeTimezone) return shiftedTime(ms, offsetAt(zone.zone, ms), zone);
+  // A zone the object defines itself: take the offset that maps back to the instant.
+  const guess = zone.utcOffset(shiftedTime(ms, 0, zone));
+  const first = shiftedTime(ms, guess, zone);
+  if (first.toUnixTime() * 1000 === ms) return first;
+  const second = shiftedTime(ms, zone.utcOffset(first), zone);
+  return second.toUnixTime() * 1000 === ms ? second : first;
+}
+
 /**
  * A Time for the instant `ms` written the way `like` is written: same zone (TZID), UTC, or floating
  * (floating read in the default zone, as everywhere else here).
  */
 export function timeLike(ms: number, like: Time, defaultZone: Timezone): Time {
-  const utc = ICAL.Time.fromJSDate(new Date(ms), true);
-  if (like.zone === ICAL.Timezone.utcTimezone) return utc;
+  if (like.zone === ICAL.Timezone.utcTimezone) return ICAL.Time.fromJSDate(new Date(ms), true);
   if (isFloating(like)) {
-    const wall = utc.convertToZone(defaultZone);
+    const wall = zonedTime(ms, defaultZone);
     wall.zone = ICAL.Timezone.localTimezone;
     return wall;
   }
-  return utc.convertToZone(like.zone);
+  return zonedTime(ms, like.zone);
 }

@@ -1,66 +1,14 @@
-import tzdata from '@touch4it/ical-timezones';
 import ICAL from 'ical.js';
 
 import { IcalError } from './errors.js';
+import { RuntimeTimezone } from './runtime-zone.js';
+import { isUtcZoneId, resolveTzid } from './tzid.js';
 
 type Component = ICAL.Component;
 type Time = ICAL.Time;
 type Timezone = ICAL.Timezone;
 
-const UTC_IDS = new Set(['UTC', 'Z', 'GMT', 'ETC/UTC', 'ETC/GMT', 'ETC/ZULU', 'ZULU', 'UNIVERSAL']);
-
-/** True for the ids that mean plain UTC, which need no VTIMEZONE. */
-export function isUtcZoneId(tzid: string): boolean {
-  return UTC_IDS.has(tzid.toUpperCase());
-}
-
-/**
- * The VTIMEZONE text for an IANA zone id, or null when the id is not a known IANA zone.
- * Ids with a vendor prefix (old Thunderbird: "/mozilla.org/20050126_1/Europe/Berlin") are matched on
- * their IANA suffix. The Windows names that @touch4it/ical-timezones also knows are deliberately not
- * used: several map to the wrong offset (e.g. "Pacific Standard Time" -> Etc/GMT-8, i.e. UTC+8).
- */
-export function ianaVtimezone(tzid: string): string | null {
-  const parts = tzid.split('/').filter((p) => p !== '');
-  for (let i = 0; i < parts.length; i++) {
-    const candidate = parts.slice(i).join('/');
-    if (!candidate.includes('/') && !isUtcZoneId(candidate)) continue;
-    const text = tzdata.getVtimezoneComponent(candidate);
-    if (text) return text;
-  }
-  return null;
-}
-
-// The bundled VTIMEZONE texts never change at run time, so each is looked up and parsed once per
-// process; callers get their own copy of the parsed tree (it is renamed and added to an object).
-// Keyed by the TZIDs objects use, which real calendars keep to a handful; the limit only bounds memory.
-const MAX_CACHED_IDS = 1_000;
-const ianaTextCache = new Map<string, string | null>();
-const ianaJcalCache = new Map<string, unknown[]>();
-
-function remember<V>(cache: Map<string, V>, key: string, value: V): V {
-  if (cache.size >= MAX_CACHED_IDS) cache.clear();
-  cache.set(key, value);
-  return value;
-}
-
-function cachedIanaVtimezone(iana: string): string | null {
-  const text = ianaTextCache.get(iana);
-  return text === undefined ? remember(ianaTextCache, iana, ianaVtimezone(iana)) : text;
-}
-
-/** A VTIMEZONE component for an IANA zone, renamed to `tzid` so references to that TZID resolve to it. */
-function vtimezoneComponent(iana: string, tzid: string): Component | null {
-  let jcal = ianaJcalCache.get(iana);
-  if (!jcal) {
-    const text = cachedIanaVtimezone(iana);
-    if (!text) return null;
-    jcal = remember(ianaJcalCache, iana, ICAL.parse(text) as unknown[]);
-  }
-  const component = new ICAL.Component(structuredClone(jcal));
-  component.updatePropertyWithValue('tzid', tzid);
-  return component;
-}
+export { isUtcZoneId };
 
 /**
  * Every zone built here is expanded to at least this year the first time it is used. ical.js expands a
@@ -137,22 +85,31 @@ function zoneForDefinition(vtimezone: Component, tzid: string): Timezone {
   return zone;
 }
 
-// Generated zones only depend on the zone id (never on an object's own VTIMEZONE), so caching them
-// cannot leak one object's definition into another object's result.
-const zoneCache = new Map<string, Timezone>();
+// Named zones depend only on the TZID's spelling (never on an object's own VTIMEZONE), so sharing
+// them cannot leak one object's definition into another object's result. Real calendars use a
+// handful of spellings; the limit only bounds memory.
+const MAX_NAMED_ZONES = 1_000;
+const namedZones = new Map<string, Timezone | null>();
 
 /**
- * The ical.js Timezone for an IANA id (or UTC), built from @touch4it/ical-timezones and kept out of
- * ical.js's global TimezoneService. Throws IcalError for an unknown zone.
+ * The zone a TZID names in the runtime's zone data (IANA, alias, Windows; see resolveTzid), as an
+ * ical.js Timezone that keeps the object's spelling as its tzid; null when the TZID names none.
  */
-export function ianaZone(iana: string): Timezone {
-  if (isUtcZoneId(iana)) return ICAL.Timezone.utcTimezone;
-  const cached = zoneCache.get(iana);
-  if (cached) return cached;
-  const component = vtimezoneComponent(iana, iana);
-  if (!component) throw new IcalError(`unknown time zone "${iana}"`);
-  const zone = zoneForDefinition(component, iana);
-  zoneCache.set(iana, zone);
+export function namedZone(tzid: string): Timezone | null {
+  let zone = namedZones.get(tzid);
+  if (zone === undefined) {
+    const runtime = resolveTzid(tzid);
+    zone = runtime === null ? null : new RuntimeTimezone(tzid, runtime);
+    if (namedZones.size >= MAX_NAMED_ZONES) namedZones.clear();
+    namedZones.set(tzid, zone);
+  }
+  return zone;
+}
+
+/** The ical.js Timezone for a zone name (a calendar's zone); IcalError for an unknown one. */
+export function ianaZone(name: string): Timezone {
+  const zone = namedZone(name);
+  if (!zone) throw new IcalError(`unknown time zone "${name}"`);
   return zone;
 }
 
@@ -168,51 +125,47 @@ function referencedTzids(component: Component, into: Set<string>): Set<string> {
 }
 
 /**
- * Makes every TZID referenced in `root` resolve inside `root` itself, so ical.js never falls back to its
- * process-global TimezoneService (where another object's definition of the same TZID could live).
- * A TZID without a VTIMEZONE gets one: the IANA zone of that name, or — for a non-IANA id with no
- * definition — the calendar's default zone (the best guess there is). Returns the injected components,
- * so an editor can remove them again before serialising.
+ * Makes every TZID referenced in `root` resolve without ical.js's process-global TimezoneService
+ * (where another object's definition of the same TZID could live), by issue 8's rule: a TZID that
+ * names a zone (IANA, alias, Windows) is read with the runtime's current rules, even when the object
+ * ships a VTIMEZONE for it (clients copy theirs from tables that go stale: a 2018 VTIMEZONE for
+ * America/Sao_Paulo still has summer time); a TZID that names none is read with the VTIMEZONE the
+ * object ships; one with neither is never guessed: IcalError, and the object is left alone.
+ * Nothing is added to the object. Must run before any time value of the object is read: ical.js
+ * resolves a TZID when it first decodes a value.
  */
-export function ensureTimezones(root: Component, defaultTimeZone: string): Component[] {
-  const defined = new Set<string>();
-  for (const vtimezone of root.getAllSubcomponents('vtimezone')) {
-    const tzid = vtimezone.getFirstPropertyValue('tzid');
-    if (typeof tzid === 'string') defined.add(tzid);
-  }
-  const injected: Component[] = [];
-  for (const tzid of referencedTzids(root, new Set())) {
-    if (defined.has(tzid)) continue;
-    const component = isUtcZoneId(tzid)
-      ? vtimezoneComponent('Etc/UTC', tzid)
-      : (vtimezoneComponent(tzid, tzid) ?? vtimezoneComponent(defaultTimeZone, tzid));
-    if (!component) {
-      throw new IcalError(`time zone "${tzid}" is not defined and default zone "${defaultTimeZone}" is unknown`);
-    }
-    root.addSubcomponent(component);
-    injected.push(component);
-  }
-  shareZones(root);
-  return injected;
-}
-
-/**
- * Makes `root` resolve each TZID to the shared zone of its definition (zoneForDefinition) instead of
- * hydrating — and expanding from scratch — a zone of its own, as ical.js does per parsed object.
- * Mirrors ical.js's own lookup (Component#getTimeZoneByID): the first VTIMEZONE with the TZID wins,
- * and a VTIMEZONE without TZID property ends the search there (ical.js's lookup fails on it, and
- * still does for the TZIDs behind it, which are left to that lookup). Must run before any time value
- * of the object is read: ical.js resolves a TZID when it first decodes a value.
- */
-function shareZones(root: Component): void {
+export function resolveTimezones(root: Component): void {
+  const defined = definedZones(root);
   const zones = new Map<string, Timezone>();
-  for (const vtimezone of root.getAllSubcomponents('vtimezone')) {
-    const property = vtimezone.getFirstProperty('tzid');
-    if (!property) break;
-    const tzid = property.getFirstValue();
-    if (typeof tzid === 'string' && !zones.has(tzid)) zones.set(tzid, zoneForDefinition(vtimezone, tzid));
+  for (const tzid of referencedTzids(root, new Set())) {
+    const definition = defined.get(tzid);
+    const zone = namedZone(tzid) ?? (definition ? zoneForDefinition(definition, tzid) : null);
+    if (!zone) {
+      throw new IcalError(
+        `unknown time zone "${tzid}": neither an IANA nor a Windows zone name, and the object defines no VTIMEZONE for it`,
+      );
+    }
+    zones.set(tzid, zone);
   }
   if (zones.size === 0) return;
   const hydrate = root.getTimeZoneByID.bind(root);
   root.getTimeZoneByID = (tzid: string): Timezone => zones.get(tzid) ?? hydrate(tzid);
+}
+
+/**
+ * The VTIMEZONE the object defines for each TZID, read through the shared zone of its definition
+ * (zoneForDefinition) rather than one ical.js would hydrate — and expand from scratch — per parsed
+ * object. Mirrors ical.js's own lookup (Component#getTimeZoneByID): the first VTIMEZONE with the
+ * TZID wins, and a VTIMEZONE without TZID property ends the search there (ical.js's lookup fails on
+ * it, and still does for the TZIDs behind it).
+ */
+function definedZones(root: Component): Map<string, Component> {
+  const zones = new Map<string, Component>();
+  for (const vtimezone of root.getAllSubcomponents('vtimezone')) {
+    const property = vtimezone.getFirstProperty('tzid');
+    if (!property) break;
+    const tzid = property.getFirstValue();
+    if (typeof tzid === 'string' && !zones.has(tzid)) zones.set(tzid, vtimezone);
+  }
+  return zones;
 }

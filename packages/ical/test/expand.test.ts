@@ -1,7 +1,7 @@
 import ICAL from 'ical.js';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { expandObject, IcalError, objectUid, type ExpandedOccurrence } from '../src/index.js';
+import { expandObject, IcalError, MAX_OCCURRENCES, objectUid, type ExpandedOccurrence, type TruncatedExpansion } from '../src/index.js';
 import { BERLIN, fixture, iso, MARCH_APRIL, ROOM } from './helpers.js';
 
 function expand(ics: string, overrides: Partial<Parameters<typeof expandObject>[1]> = {}): ExpandedOccurrence[] {
@@ -355,6 +355,20 @@ describe('recurrence rules and durations', () => {
     expect(expand(ics)).toEqual([]);
     expect(Date.now() - started).toBeLessThan(10_000);
   });
+
+  it('tells the caller when the runaway guard cut a series off, and not for one that simply ends', () => {
+    const notices: TruncatedExpansion[] = [];
+    const runaway = vevent(['DTSTART:20000101T000000Z', 'DURATION:PT1S', 'RRULE:FREQ=SECONDLY']);
+    expect(expand(runaway, { onTruncated: (n) => notices.push(n) })).toEqual([]);
+    expect(notices).toEqual([{ uid: 'inline@example.com', limit: MAX_OCCURRENCES, expandedUntil: new Date(Date.UTC(2000, 0, 1) + (MAX_OCCURRENCES - 1) * 1000) }]);
+
+    notices.length = 0;
+    const endless = vevent(['DTSTART:20260301T000000Z', 'DURATION:PT5M', 'RRULE:FREQ=MINUTELY;INTERVAL=15']);
+    expect(expand(endless, { onTruncated: (n) => notices.push(n) }).length).toBeGreaterThan(0);
+    const counted = vevent(['DTSTART:20260301T000000Z', 'DURATION:PT5M', 'RRULE:FREQ=DAILY;COUNT=3']);
+    expect(expand(counted, { onTruncated: (n) => notices.push(n) })).toHaveLength(3);
+    expect(notices).toEqual([]);
+  });
 });
 
 describe('time zone isolation', () => {
@@ -388,10 +402,10 @@ describe('time zone isolation', () => {
     expect(expand(fixture('new-york-no-vtimezone.ics'))[0]?.start).toEqual(new Date('2026-03-02T14:00:00Z'));
   });
 
-  it('a non-IANA TZID without definition is read in the default zone', () => {
+  it('a TZID that names no zone and has no definition is never guessed (issue 8)', () => {
     const ics = vevent(['DTSTART;TZID=Some Custom Zone:20260304T100000', 'DTEND;TZID=Some Custom Zone:20260304T110000']);
-    expect(expand(ics)[0]?.start).toEqual(new Date('2026-03-04T09:00:00Z'));
-    expect(expand(ics, { defaultTimeZone: 'UTC' })[0]?.start).toEqual(new Date('2026-03-04T10:00:00Z'));
+    expect(() => expand(ics)).toThrow(IcalError);
+    expect(() => expand(ics)).toThrow(/unknown time zone "Some Custom Zone"/);
   });
 
   it('an old Thunderbird-style prefixed TZID resolves to its IANA zone', () => {

@@ -9,6 +9,7 @@ export function emptyReport(testMode: boolean): ClearReport {
     ignored_overlapping_events: [],
     test_mode: testMode,
     unreadable_objects: [],
+    truncated_series: [],
     mails_queued: 0,
     windows: [],
   };
@@ -23,6 +24,7 @@ export function mergeReports(reports: ClearReport[], testMode: boolean): ClearRe
     merged.cancelled_overlapping_recurring_events.push(...r.cancelled_overlapping_recurring_events);
     merged.ignored_overlapping_events.push(...r.ignored_overlapping_events);
     merged.unreadable_objects.push(...r.unreadable_objects);
+    merged.truncated_series.push(...r.truncated_series);
     merged.windows.push(...r.windows);
     merged.mails_queued += r.mails_queued;
   }

@@ -20,3 +20,11 @@ export function toInstant(value: string, timeZone: string): Date | undefined {
   if (check.getUTCMonth() + 1 !== Number(month) || check.getUTCDate() !== Number(day)) return undefined;
   return instant;
 }
+
+/**
+ * The zone a naive request time is read in (issue 8): the request's `timezone`, else the calendar's
+ * (a room in Berlin booked "10:00" means 10:00 in Berlin), else TIME_ZONE.
+ */
+export function naiveTimeZone(requested: string | undefined, calendarZone: string | null | undefined, fallback: string): string {
+  return requested ?? (calendarZone || fallback);
+}

@@ -3,7 +3,7 @@ import { CalendarJob, type CreateEventPayload, type DeleteEventPayload } from '@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 
 import { newEventId } from '../lib/event-id.js';
-import { toInstant } from '../lib/local-time.js';
+import { naiveTimeZone, toInstant } from '../lib/local-time.js';
 import { requireCalendar } from '../lib/require-calendar.js';
 import { answerJob, submitJob } from '../lib/submit-job.js';
 import { problem, type FieldError } from '../problems.js';
@@ -51,7 +51,7 @@ const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (body.timezone !== undefined && !isTimeZone(body.timezone)) {
           errors.push({ field: 'body.timezone', message: `unknown IANA time zone "${body.timezone}"` });
         }
-        const inputZone = errors.length === 0 ? (body.timezone ?? app.config.TIME_ZONE) : 'UTC';
+        const inputZone = errors.length === 0 ? naiveTimeZone(body.timezone, calendar.timeZone, app.config.TIME_ZONE) : 'UTC';
         const start = toInstant(body.start, inputZone);
         const end = toInstant(body.end, inputZone);
         if (!start) errors.push({ field: 'body.start', message: 'is not a valid date-time' });
@@ -71,7 +71,7 @@ const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
             name: body.name,
             start: start!.toISOString(),
             end: end!.toISOString(),
-            timeZone: body.timezone ?? calendar.timeZone,
+            timeZone: body.timezone ?? (calendar.timeZone || app.config.TIME_ZONE),
             ...(body.description !== undefined && { description: body.description }),
             ...(body.organizer !== undefined && { organizer: body.organizer }),
             ...(body.prioritized === true && { prioritized: true }),

@@ -40,6 +40,7 @@ export const ClearReportSchema = Type.Unsafe<ClearReport>({
       ignored_overlapping_events: [],
       test_mode: false,
       unreadable_objects: [],
+      truncated_series: [],
       mails_queued: 1,
       windows: [{ calendar: 'meeting-room-1', from: '2025-07-14T00:00:00+02:00', to: '2026-07-14T00:00:00+02:00' }],
     },

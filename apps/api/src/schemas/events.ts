@@ -5,7 +5,7 @@ import { JobRefSchema } from './jobs.js';
 
 const DateTimeInput = Type.String({
   pattern: LOCAL_OR_OFFSET_DATETIME,
-  description: 'ISO-8601; with an offset it is exact, without one it is wall-clock time in `timezone` (default TIME_ZONE). Seconds optional.',
+  description: 'ISO-8601; with an offset it is exact, without one it is wall-clock time in `timezone`, else the calendar\'s zone, else TIME_ZONE. Seconds optional.',
 });
 
 export const CalendarParams = Type.Object({
@@ -30,7 +30,7 @@ export const CreateEventSchema = Type.Object(
       }),
     ),
     timezone: Type.Optional(
-      Type.String({ minLength: 1, description: 'IANA zone for naive start/end and for DTSTART/DTEND (default: the calendar\'s zone)' }),
+      Type.String({ minLength: 1, description: 'IANA zone for naive start/end and for DTSTART/DTEND (default: the calendar\'s zone, else TIME_ZONE)' }),
     ),
   },
   {

@@ -1,10 +1,12 @@
 import type { Occurrence } from '@roombook/booking';
 import type { CalendarObject } from '@roombook/caldav';
-import { expandObject } from '@roombook/ical';
+import { expandObject, type TruncatedExpansion } from '@roombook/ical';
 
 export interface ExpandedCalendar {
   occurrences: Occurrence[];
   unreadable: { href: string; error: string }[];
+  /** Series the runaway guard cut off: reported, their later occurrences are unknown. */
+  truncated: ({ href: string } & TruncatedExpansion)[];
 }
 
 export interface ExpandSettings {
@@ -23,22 +25,28 @@ export interface ExpandSettings {
 export function expandCalendar(objects: CalendarObject[], settings: ExpandSettings): ExpandedCalendar {
   const occurrences: Occurrence[] = [];
   const unreadable: { href: string; error: string }[] = [];
+  const truncated: ExpandedCalendar['truncated'] = [];
   for (const object of objects) {
     try {
-      occurrences.push(...expandOne(object, settings));
+      occurrences.push(...expandOne(object, settings, (notice) => truncated.push({ href: object.href, ...notice })));
     } catch (error) {
       unreadable.push({ href: object.href, error: (error as Error).message });
     }
   }
-  return { occurrences, unreadable };
+  return { occurrences, unreadable, truncated };
 }
 
-export function expandOne(object: CalendarObject, settings: ExpandSettings): Occurrence[] {
+export function expandOne(
+  object: CalendarObject,
+  settings: ExpandSettings,
+  onTruncated?: (notice: TruncatedExpansion) => void,
+): Occurrence[] {
   const expanded = expandObject(object.data, {
     from: settings.from,
     to: settings.to,
     defaultTimeZone: settings.timeZone,
     roomAddresses: settings.roomAddresses,
+    ...(onTruncated && { onTruncated }),
   });
   // Clients do write these; one must not stop the whole calendar's clear (the planner refuses them).
   const inverted = expanded.find((o) => o.end.getTime() < o.start.getTime());

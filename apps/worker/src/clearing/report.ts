@@ -1,6 +1,7 @@
 import type { ClearingPlan, Occurrence } from '@roombook/booking';
 import { emptyReport, type ClearReport, type ReportEvent, type ReportItem } from '@roombook/queue';
 
+import type { ExpandedCalendar } from './occurrences.js';
 import { localIso } from './window.js';
 
 export type ItemStatus = ReportItem['status'];
@@ -73,4 +74,19 @@ export function buildReport(
     });
   }
   return report;
+}
+
+/** The report's list of series the runaway guard cut off (issue 8: reported, not silently dropped). */
+export function truncatedReport(
+  truncated: ExpandedCalendar['truncated'],
+  calendar: string,
+  timeZone: string,
+): ClearReport['truncated_series'] {
+  return truncated.map((t) => ({
+    calendar,
+    href: t.href,
+    uid: t.uid,
+    expanded_until: t.expandedUntil ? localIso(t.expandedUntil, timeZone) : null,
+    reason: `the series has more than ${t.limit} occurrences before the end of the window; later ones were not checked`,
+  }));
 }

@@ -6,7 +6,7 @@ import type { Job } from 'bullmq';
 import { applyPlan } from '../clearing/apply.js';
 import { queueNotifications } from '../clearing/notifications.js';
 import { expandCalendar, expandOne, type ExpandSettings } from '../clearing/occurrences.js';
-import { buildReport, type Outcomes } from '../clearing/report.js';
+import { buildReport, truncatedReport, type Outcomes } from '../clearing/report.js';
 import { clearingWindow, localIso } from '../clearing/window.js';
 import type { WorkerContext } from '../context.js';
 
@@ -32,7 +32,7 @@ export async function clearCalendar(job: Job, ctx: WorkerContext): Promise<Clear
     await job.updateProgress({ phase: 'fetching', objects_fetched: 0, decisions_total: 0, decisions_applied: 0 });
     const fetched = await client.fetchObjects({ start: window.from, end: window.to });
     const objects = new Map<string, CalendarObject>(fetched.map((o) => [o.href, o]));
-    const { occurrences, unreadable } = expandCalendar(fetched, settings);
+    const { occurrences, unreadable, truncated } = expandCalendar(fetched, settings);
     const priorityTokens = await ctx.priorityTokens.activeFor(calendar.id);
     const plan = planClearing({ occurrences, priorityTokens, now });
     const total = plan.deletedCancelled.length + plan.losers.length;
@@ -59,6 +59,7 @@ export async function clearCalendar(job: Job, ctx: WorkerContext): Promise<Clear
 
     const report = buildReport(plan, { calendar: calendar.slug, timeZone: calendar.timeZone, testMode: payload.test, outcomes });
     report.unreadable_objects = unreadable.map((u) => ({ calendar: calendar.slug, ...u }));
+    report.truncated_series = truncatedReport(truncated, calendar.slug, calendar.timeZone);
     report.windows = [{ calendar: calendar.slug, from: localIso(window.from, calendar.timeZone), to: localIso(window.to, calendar.timeZone) }];
     if (!payload.test && calendar.mailEnabled && ctx.mailEnabled) {
       report.mails_queued = await queueNotifications({

@@ -57,6 +57,19 @@ export const ClearReport = Type.Object({
   test_mode: Type.Boolean(),
   /** Objects that could not be read (bad iCalendar); left untouched. */
   unreadable_objects: Type.Array(Type.Object({ calendar: Type.String(), href: Type.String(), error: Type.String() })),
+  /**
+   * Series whose expansion the runaway guard stopped (a rule like FREQ=SECONDLY): their occurrences
+   * after `expanded_until` were neither checked nor blocked anything.
+   */
+  truncated_series: Type.Array(
+    Type.Object({
+      calendar: Type.String(),
+      href: Type.String(),
+      uid: Type.String(),
+      expanded_until: Type.Union([DateTime, Type.Null()]),
+      reason: Type.String(),
+    }),
+  ),
   /** Notification mails queued for losing organizers. */
   mails_queued: Type.Integer(),
   /** The window that was cleared, per calendar. */
