@@ -74,3 +74,36 @@ export function buildReport(
   }
   return report;
 }
+
+const CHANGE_LISTS = ['deleted_cancelled_events', 'deleted_overlapping_events', 'cancelled_overlapping_recurring_events'] as const;
+
+/** The report an earlier attempt of this job left in its progress when it stopped, if any. */
+export function stoppedReport(progress: unknown): ClearReport | undefined {
+  if (typeof progress !== 'object' || progress === null) return undefined;
+  const { phase, report } = progress as { phase?: unknown; report?: unknown };
+  return phase === 'stopped' && typeof report === 'object' && report !== null ? (report as ClearReport) : undefined;
+}
+
+/**
+ * Adds to a retry's report what an earlier, stopped attempt of the same job did: the retry
+ * re-plans on what is left, so without this its report would not mention objects the first attempt
+ * already removed. An item that failed then but whose write a reconcile found applied
+ * (`appliedUids`) counts as applied; an item the retry decided again is the retry's.
+ */
+export function carryOver(report: ClearReport, earlier: ClearReport | undefined, appliedUids: ReadonlySet<string>): void {
+  if (!earlier) return;
+  for (const list of CHANGE_LISTS) {
+    const current = report[list];
+    const decided = new Set(current.map((i) => `${i.event.uid}|${i.recurrence_id ?? ''}`));
+    const carried: ReportItem[] = [];
+    for (const item of earlier[list] ?? []) {
+      if (decided.has(`${item.event.uid}|${item.recurrence_id ?? ''}`)) continue;
+      if (item.status === 'applied') carried.push(item);
+      else if (appliedUids.has(item.event.uid)) {
+        const { error: _ignored, ...rest } = item;
+        carried.push({ ...rest, status: 'applied' });
+      }
+    }
+    current.unshift(...carried);
+  }
+}
