@@ -132,8 +132,8 @@ export async function startCalDavFaultProxy(upstream: string): Promise<CalDavFau
     };
     // A write counts as in flight until the client has its answer or lost its connection.
     res.once('finish', finish);
+    // 'close' also fires when the connection goes away before an answer (reset, dropped).
     res.once('close', finish);
-    req.socket.once('close', finish);
     handle(req, res, action, record).catch(() => {
       if (!res.headersSent) res.writeHead(500).end();
       else res.destroy();
