@@ -168,5 +168,9 @@ describe('kill -9 of a worker mid-clear', () => {
     await smtp.waitForMessages(LOSERS, 10_000);
     const recipients = smtp.messages.flatMap((m) => m.envelope.to).sort();
     expect(recipients).toEqual(losers.map((l) => l.organizer));
+    // Each carries a Message-ID derived from its job, so a re-send would be the same message.
+    const ids = smtp.messages.map((m) => m.messageId ?? '');
+    expect(new Set(ids).size).toBe(LOSERS);
+    for (const id of ids) expect(id).toMatch(/^<roombook\.notify-\d+-[0-9a-f]{24}@example\.org>$/);
   }, 180_000);
 });
