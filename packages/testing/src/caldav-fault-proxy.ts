@@ -135,7 +135,8 @@ export async function startCalDavFaultProxy(upstream: string): Promise<CalDavFau
     // 'close' also fires when the connection goes away before an answer (reset, dropped).
     res.once('close', finish);
     handle(req, res, action, record).catch(() => {
-      if (!res.headersSent) res.writeHead(500).end();
+      // The server behind the proxy could not be reached: what a real reverse proxy answers.
+      if (!res.headersSent) res.writeHead(502).end();
       else res.destroy();
     });
   });
