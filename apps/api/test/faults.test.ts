@@ -146,6 +146,25 @@ describe('CalDAV faults: outcome unknown, 502 pages, a dead server', () => {
     expect(entries.map((e) => `${e.action}:${e.state}`).sort()).toEqual(['deleted:applied', 'restored:applied']);
   });
 
+  it('a pending entry whose object is not on the calendar\'s server any more is marked failed, not blocking the calendar', async () => {
+    const { fixture, collection } = await room();
+    const href = await putObject(collection, rooms!, 'kept.ics', event({ uid: 'kept', summary: 'Kept', date: day(3), from: '1000', to: '1100', created: '20260101T080000Z' }));
+    const stale = await audit().record({
+      calendarId: fixture.calendar.id, uid: 'elsewhere', recurrenceId: null, action: 'deleted', href: 'https://old-server.example.org/rooms/x.ics',
+      previousIcal: 'BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n', etagBefore: '"e"', textAfter: null, state: 'pending', jobId: 'old-job', userId: null,
+    });
+    const response = await ctx.app.inject({
+      method: 'DELETE',
+      url: `/api/${fixture.calendar.slug}/events/kept`,
+      headers: { ...bearer(fixture.token), prefer: 'wait=60' },
+    });
+    expect(response.statusCode).toBe(204);
+    expect(await getObject(href, rooms!)).toBeUndefined();
+    const entry = await audit().require(stale.id);
+    expect(entry.state).toBe('failed');
+    expect(entry.error).toContain('not on the calendar');
+  });
+
   it('a proxy\'s 502 HTML page is transient: the clear retries and completes', async () => {
     const { fixture, collection, path } = await room();
     await putObject(collection, rooms!, 'keeper.ics', event({ uid: 'keeper', summary: 'Finance', date: day(2), from: '1000', to: '1200', created: '20260101T080000Z' }));
