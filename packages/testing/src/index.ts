@@ -6,3 +6,11 @@ export { createTestDatabase, type TestDatabase } from './database.js';
 export * from './caldav-fixtures.js';
 export { startSmtpServer, type SmtpServerOptions, type ReceivedMail, type TestSmtpServer } from './smtp-server.js';
 export { seededRandom } from './random.js';
+export {
+  startCalDavFaultProxy,
+  collectionOf,
+  type CalDavFaultProxy,
+  type FaultAction,
+  type FaultRule,
+  type ProxiedRequest,
+} from './caldav-fault-proxy.js';
