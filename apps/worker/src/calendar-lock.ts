@@ -32,6 +32,8 @@ interface Lease {
   calendarId: number;
   /** Null while held; the reason once lost. Once lost, a lease never counts as held again. */
   lost: string | null;
+  /** Writes the fence refused since the lease was lost. */
+  refused: number;
   fence: () => Promise<void>;
 }
 
@@ -116,13 +118,17 @@ export function createCalendarLock(redis: Redis, prefix: string, options: Calend
     const lease: Lease = {
       calendarId,
       lost: null,
+      refused: 0,
       fence: async () => {
         if (lease.lost === null) await extend('the lease could not be confirmed before a write');
         if (lease.lost !== null) {
-          throw new LeaseLostError(`calendar ${calendarId}: lock lease lost (${lease.lost}); stopped before the next write`);
+          lease.refused++;
+          throw lostError();
         }
       },
     };
+    const lostError = () =>
+      new LeaseLostError(`calendar ${calendarId}: lock lease lost (${lease.lost}); stopped before the next write`);
     const markLost = (reason: string) => {
       if (lease.lost !== null) return;
       lease.lost = reason;
@@ -159,7 +165,13 @@ export function createCalendarLock(redis: Redis, prefix: string, options: Calend
     const leases = new Map(held.getStore() ?? []);
     leases.set(calendarId, lease);
     try {
-      return await held.run(leases, work);
+      const result = await held.run(leases, work);
+      // The work may have caught a refused write and carried on (a clear records per-object
+      // failures): its result is then incomplete, and the job must retry, not report it.
+      if (lease.refused > 0) throw lostError();
+      return result;
+    } catch (error) {
+      throw lease.refused > 0 && !(error instanceof LeaseLostError) ? lostError() : error;
     } finally {
       clearInterval(renew);
       // A failed release only leaves the lease to expire on its own.

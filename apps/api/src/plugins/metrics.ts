@@ -47,7 +47,7 @@ export async function metricsPlugin(app: FastifyInstance, options: { adminToken:
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
     app.queues.assertAvailable();
     const redis = app.queues.redis;
-    const instances = await redis.zrange(keys.index, 0, -1);
+    const instances = await redis.zrange(keys.index, '0', '-1');
     const raw = instances.length > 0 ? await redis.mget(instances.map((i) => keys.snapshot(i))) : [];
     // A missing snapshot is a worker that stopped reporting: its key expired.
     const snapshots = raw.filter((s): s is string => s !== null).map((s) => JSON.parse(s) as Snapshot);
