@@ -42,7 +42,7 @@ describe('applying a plan when an object changed meanwhile (real Radicale)', () 
         plan, objects: new Map(objects.map((o) => [o.href, o])), occurrences, priorityTokens: [], now, client, audit,
         record: { calendarId: calendar.id, jobId: uniqueName('job'), userId: null },
         timeZone: 'UTC', roomAddress: null, expand: (o) => expandOne(o, settings), onApplied: async () => {},
-      });
+      }).then((result) => result.outcomes);
     return { url, loserUrl, calendar, apply };
   }
 

@@ -9,8 +9,24 @@ export type CalDavErrorCode =
   | 'TIMEOUT'
   | 'BAD_RESPONSE';
 
+/**
+ * What a failure says about the request's effect on the server (design §9):
+ * - `refused`: a well-formed 4xx answer; the server did not carry the request out;
+ * - `transient`: nothing (or nothing usable) happened and trying later may work — a 5xx, a proxy's
+ *   502/503/504 page, a connection that could not be made, a read that timed out;
+ * - `outcome-unknown`: a write was sent and no answer came (timeout, connection reset or closed):
+ *   the server may or may not have carried it out, so the caller must re-read before deciding.
+ * A 5xx answer to a write is `transient` here, but a careful caller treats it like
+ * `outcome-unknown` too: only `refused` proves that nothing happened.
+ */
+export type CalDavFailure = 'refused' | 'transient' | 'outcome-unknown';
+
 export interface CalDavErrorOptions {
   code: CalDavErrorCode;
+  /** Defaults to what `status` implies: refused for a 4xx (but 408/425/429), else transient. */
+  failure?: CalDavFailure;
+  /** The request never left (connection refused, unknown host): nothing can have happened. */
+  notSent?: boolean;
   /** HTTP status; null when no response arrived (network failure, timeout). */
   status: number | null;
   retryable: boolean;
@@ -29,6 +45,10 @@ export class CalDavError extends Error {
   /** True when the same request may succeed later (network, timeout, 5xx, 412 after a re-fetch). */
   readonly retryable: boolean;
   readonly code: CalDavErrorCode;
+  /** What the failure says about the request's effect; see {@link CalDavFailure}. */
+  readonly failure: CalDavFailure;
+  /** True when the request never reached the server (no connection could be made). */
+  readonly notSent: boolean;
   /** The request URL, without any user info. */
   readonly url: string;
 
@@ -38,8 +58,26 @@ export class CalDavError extends Error {
     this.status = options.status;
     this.retryable = options.retryable;
     this.code = options.code;
+    this.failure = options.failure ?? defaultFailure(options.status);
+    this.notSent = options.notSent ?? false;
     this.url = options.url;
   }
+}
+
+/** Only a 4xx is a refusal (408/425/429 ask to come back later); everything else proves nothing. */
+function defaultFailure(status: number | null): CalDavFailure {
+  if (status !== null && status >= 400 && status < 500 && status !== 408 && status !== 425 && status !== 429) return 'refused';
+  return 'transient';
+}
+
+/** True only when the server definitely did not carry the request out (a well-formed 4xx refusal). */
+export function isRefused(error: unknown): boolean {
+  return error instanceof CalDavError && error.failure === 'refused';
+}
+
+/** True when the request certainly changed nothing: the server refused it, or it was never sent. */
+export function changedNothing(error: unknown): boolean {
+  return error instanceof CalDavError && (error.failure === 'refused' || error.notSent);
 }
 
 /** True for a {@link CalDavError} worth retrying; false for anything else (bugs, invalid input, permanent failures). */
@@ -71,9 +109,21 @@ export function httpError(method: string, url: string, status: number, statusTex
   return new CalDavError(text, { code, status, retryable, url });
 }
 
-/** A response we could not use (unparseable, missing data): permanent, retrying gets the same answer. */
-export function badResponse(url: string, message: string): CalDavError {
-  return new CalDavError(message, { code: 'BAD_RESPONSE', status: null, retryable: false, url });
+/**
+ * A response we could not use (unparseable, missing data). Permanent when it came with a success
+ * status (retrying gets the same answer), and proof of nothing about a write's effect; transient when it came with a 5xx (a proxy's HTML error
+ * page in place of a multistatus: the server behind it may be back soon).
+ */
+export function badResponse(url: string, message: string, status: number | null = null): CalDavError {
+  const serverSide = status !== null && status >= 500;
+  return new CalDavError(message, {
+    code: serverSide ? 'SERVER_ERROR' : 'BAD_RESPONSE',
+    status,
+    retryable: serverSide,
+    // An unusable success answer to a write may still mean the write happened.
+    failure: serverSide ? 'transient' : 'outcome-unknown',
+    url,
+  });
 }
 
 /**

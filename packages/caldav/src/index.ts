@@ -1,8 +1,22 @@
 /**
  * @roombook/caldav — I/O on CalDAV calendar collections through tsdav: fetch objects in a time range,
- * find by UID, conditional create/update/delete, and errors classified as retryable or permanent.
+ * find by UID, conditional create/update/delete, errors classified as refused, transient or
+ * outcome-unknown, and the audited write (pending -> write -> applied) shared by worker and CLI.
  * No iCalendar logic lives here (see @roombook/ical).
  */
 export { createCalDavClient, type CalDavClient, type CalDavConnection } from './client.js';
-export { CalDavError, isRetryable, type CalDavErrorCode } from './errors.js';
+export { CalDavError, changedNothing, isRefused, isRetryable, type CalDavErrorCode, type CalDavFailure } from './errors.js';
+export {
+  auditedWrite,
+  reconcileWrite,
+  sameContentLines,
+  type AuditedChange,
+  type AuditedWriteHooks,
+  type AuditedWriteResult,
+  type AuditTrail,
+  type PendingEntry,
+  type PendingWrite,
+  type ReadObject,
+  type ReconcileOutcome,
+} from './audited-write.js';
 export type { CalendarObject } from './objects.js';

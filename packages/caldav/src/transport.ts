@@ -1,5 +1,15 @@
 import { CalDavError, badResponse, httpError, redact, safeUrl } from './errors.js';
 
+/** Methods that change something on the server: a lost answer to one of these leaves its outcome unknown. */
+const WRITE_METHODS = new Set(['PUT', 'DELETE', 'MOVE', 'COPY', 'PROPPATCH', 'MKCALENDAR', 'MKCOL', 'POST']);
+
+/**
+ * undici causes that mean the connection was never made, so the request was never sent: such a
+ * failure is transient even for a write. Anything else after a write (reset, closed socket,
+ * timeout) may have come after the server received it.
+ */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
 /** How much of an error response body goes into the message: enough for a DAV:error precondition, no more. */
 const DETAIL_CHARS = 200;
 
@@ -81,21 +91,27 @@ export class Transport {
 
   private transportError(method: string, url: string, error: unknown, timedOut: boolean): CalDavError {
     const where = `${method} ${safeUrl(url)}`;
+    const write = WRITE_METHODS.has(method.toUpperCase());
     if (timedOut) {
-      return new CalDavError(`${where}: no answer within ${this.options.timeoutMs} ms`, {
+      return new CalDavError(`${where}: no answer within ${this.options.timeoutMs} ms${write ? ' (outcome unknown)' : ''}`, {
         code: 'TIMEOUT',
         status: null,
         retryable: true,
+        failure: write ? 'outcome-unknown' : 'transient',
         url: safeUrl(url),
       });
     }
     // undici reports "fetch failed" and keeps the useful part (ECONNREFUSED, ENOTFOUND…) in `cause`.
     // The cause object itself is not attached: it may reference the request, headers included.
     const reason = describeCause(error);
-    return new CalDavError(this.clean(`${where}: network error: ${reason}`), {
+    const notSent = NOT_SENT.has(causeCode(error) ?? '');
+    const unknown = write && !notSent;
+    return new CalDavError(this.clean(`${where}: network error: ${reason}${unknown ? ' (outcome unknown)' : ''}`), {
       code: 'NETWORK',
       status: null,
       retryable: true,
+      failure: unknown ? 'outcome-unknown' : 'transient',
+      notSent,
       url: safeUrl(url),
     });
   }
@@ -104,6 +120,12 @@ export class Transport {
     const text = new TextDecoder().decode(body.slice(0, DETAIL_CHARS * 4)).replace(/\s+/g, ' ').trim();
     return this.clean(text.length > DETAIL_CHARS ? `${text.slice(0, DETAIL_CHARS)}…` : text);
   }
+}
+
+function causeCode(error: unknown): string | undefined {
+  const cause: unknown = error instanceof Error ? error.cause : undefined;
+  const code = cause instanceof Error ? (cause as { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? code : undefined;
 }
 
 function describeCause(error: unknown): string {

@@ -8,3 +8,11 @@ export { startSmtpServer, type SmtpServerOptions, type ReceivedMail, type TestSm
 export { seededRandom } from './random.js';
 export { startPrivateRedis, waitForPort, type PrivateRedis } from './redis-server.js';
 export { startPrivateCluster, type PrivateCluster } from './postgres-cluster.js';
+export {
+  startCalDavFaultProxy,
+  collectionOf,
+  type CalDavFaultProxy,
+  type FaultAction,
+  type FaultRule,
+  type ProxiedRequest,
+} from './caldav-fault-proxy.js';

@@ -58,8 +58,10 @@ function oneLine(text: string, password: string): string {
 /**
  * Puts back the previous text of an audited deletion or edit, never over a version someone wrote
  * since: a deleted object is re-created with If-None-Match: *, an edit is reverted with If-Match
- * on the ETag our edit produced. The restore itself is audited (action 'restored', with what was on
- * the server before it) the way the worker audits its writes: recorded first, dropped if the write fails.
+ * on the ETag our edit produced. The restore is an audited write like the worker's (action
+ * 'restored', with what was on the server before it): recorded `pending` first, applied when the
+ * server answers, dropped only when it refuses. A pending restore of the same object — an earlier
+ * run whose answer was lost — is reconciled first, so running the command again is safe.
  */
 async function restoreEntry(
   entry: Entry,
@@ -67,30 +69,62 @@ async function restoreEntry(
   audit: AuditLogRepository,
   force: boolean,
 ): Promise<RestoreResult> {
-  const { CalDavError, createCalDavClient } = await loadCalDav();
+  const { CalDavError, auditedWrite, changedNothing, createCalDavClient, reconcileWrite } = await loadCalDav();
   const name = `${entry.uid} in ${entry.calendarSlug}`;
+
+  let opened: CalDav.CalDavClient | undefined;
+  /**
+   * Settles pending restores of this entry's object (an earlier run, or this one, whose answer was
+   * lost) by re-reading it; returns the result when one of them turns out to have put it back.
+   */
+  const settlePendingRestores = async (): Promise<RestoreResult | undefined> => {
+    const client = opened;
+    if (!client) return undefined;
+    let done: RestoreResult | undefined;
+    for (const earlier of await audit.pendingFor(entry.calendarId, entry.href)) {
+      if (earlier.action !== 'restored' || earlier.id <= entry.id) continue;
+      const outcome = await reconcileWrite(
+        client,
+        { begin: () => Promise.reject(new Error('not begun again')), ...audit.settling() },
+        { id: earlier.id, href: earlier.href, previousIcal: earlier.previousIcal, etagBefore: earlier.etagBefore, textAfter: earlier.textAfter },
+      );
+      if (outcome.state === 'applied') {
+        done = {
+          id: entry.id, uid: entry.uid, calendar: entry.calendarSlug, href: entry.href, action: entry.action,
+          etag: outcome.etag, auditId: earlier.id, method: earlier.etagBefore === null ? 'recreated' : 'reverted',
+        };
+      }
+    }
+    return done;
+  };
 
   try {
     const client = createCalDavClient({ url: calendar.url, username: calendar.username, password: calendar.password });
-    /** PUT If-None-Match: *; a 412 means the object is there again and has been left alone. */
-    const recreate = async (): Promise<{ etag: string | null }> => {
+    opened = client;
+    const earlier = await settlePendingRestores();
+    if (earlier) return earlier;
+
+    const trail = audit.trail({
+      calendarId: entry.calendarId,
+      uid: entry.uid,
+      recurrenceId: entry.recurrenceId,
+      action: 'restored',
+      userId: null,
+      jobId: null,
+    });
+    let written: { auditId: number; etag: string | null };
+    let method: RestoreResult['method'];
+    const current = entry.action === 'deleted' ? undefined : await client.fetchObject(entry.href);
+    if (!current) {
+      method = 'recreated';
       try {
-        return await client.restoreObject(entry.href, entry.previousIcal);
+        written = await auditedWrite(client, trail, { kind: 'recreate', href: entry.href, text: entry.previousIcal });
       } catch (error) {
         if (error instanceof CalDavError && error.code === 'PRECONDITION_FAILED') {
           throw new Refusal(`exists on the server (${entry.href}); it was not touched`);
         }
         throw error;
       }
-    };
-
-    let before = '';
-    let write: () => Promise<{ etag: string | null }>;
-    let method: RestoreResult['method'];
-    const current = entry.action === 'deleted' ? undefined : await client.fetchObject(entry.href);
-    if (!current) {
-      write = recreate;
-      method = 'recreated';
     } else {
       if (entry.etagAfter === null && !force) {
         throw new Refusal(
@@ -103,38 +137,16 @@ async function restoreEntry(
         throw new Refusal(`changed since (ETag ${current.etag}, ours was ${entry.etagAfter}), not overwritten`);
       }
       const etag = current.etag;
-      before = current.data;
       method = 'reverted';
-      write = async () => {
-        try {
-          return await client.updateObject({ href: current.href, etag }, entry.previousIcal);
-        } catch (error) {
-          if (error instanceof CalDavError && error.code === 'PRECONDITION_FAILED') {
-            throw new Refusal(`changed while restoring (ETag ${etag} no longer current), not overwritten`);
-          }
-          throw error;
+      try {
+        written = await auditedWrite(client, trail, { kind: 'update', object: { href: current.href, etag, data: current.data }, text: entry.previousIcal });
+      } catch (error) {
+        if (error instanceof CalDavError && error.code === 'PRECONDITION_FAILED') {
+          throw new Refusal(`changed while restoring (ETag ${etag} no longer current), not overwritten`);
         }
-      };
+        throw error;
+      }
     }
-
-    const record = await audit.record({
-      calendarId: entry.calendarId,
-      uid: entry.uid,
-      recurrenceId: entry.recurrenceId,
-      action: 'restored',
-      href: entry.href,
-      previousIcal: before,
-      userId: null,
-      jobId: null,
-    });
-    let written: { etag: string | null };
-    try {
-      written = await write();
-    } catch (error) {
-      await audit.discard(record.id);
-      throw error;
-    }
-    await audit.setEtagAfter(record.id, written.etag);
     return {
       id: entry.id,
       uid: entry.uid,
@@ -142,18 +154,24 @@ async function restoreEntry(
       href: entry.href,
       action: entry.action,
       etag: written.etag,
-      auditId: record.id,
+      auditId: written.auditId,
       method,
     };
   } catch (error) {
     if (error instanceof Refusal) {
-      // Looked up only now, after a pending record of this attempt has been discarded.
+      // Looked up only now, after a refused attempt's record has been discarded.
       const restore = await audit.findRestoreAfter(entry);
       const since = restore ? ` (audit entry ${restore.id} restored it on ${restore.at.toISOString()})` : '';
       throw new CliError(`not restoring entry ${entry.id}: ${name} ${error.message}${since}`);
     }
     if (error instanceof CalDavError) {
-      throw new CliError(oneLine(`cannot restore entry ${entry.id} (${name}): CalDAV: ${error.message}`, calendar.password));
+      const unknown = changedNothing(error) ? '' : ' (recorded as pending: run the command again to settle it)';
+      if (unknown) {
+        // The answer was lost or the server failed: one re-read may show that the restore went through.
+        const settled = await settlePendingRestores().catch(() => undefined);
+        if (settled) return settled;
+      }
+      throw new CliError(oneLine(`cannot restore entry ${entry.id} (${name}): CalDAV: ${error.message}${unknown}`, calendar.password));
     }
     // ownUrl refuses an href on another server (the calendar's URL changed since the entry was written).
     if (error instanceof TypeError) {
@@ -186,6 +204,7 @@ export function registerAuditCommands(program: Command, ctx: CliContext): void {
             { header: 'UID', value: (e) => e.uid },
             { header: 'RECURRENCE ID', value: (e) => e.recurrenceId },
             { header: 'JOB', value: (e) => e.jobId },
+            { header: 'STATE', value: (e) => e.state },
           ],
           'no audit entries',
         ),
@@ -204,6 +223,12 @@ export function registerAuditCommands(program: Command, ctx: CliContext): void {
     const db = ctx.db();
     const audit = createAuditLogRepository(db);
     const entry = await audit.require(id);
+    if (entry.state === 'failed') {
+      throw new CliError(
+        `audit entry ${id} is failed: its change never took effect (${entry.error ?? 'someone else changed the object'}); ` +
+          'the object on the server is not ours to replace',
+      );
+    }
     if (!RESTORABLE.has(entry.action)) {
       throw new CliError(
         `audit entry ${id} records a${entry.action === 'restored' ? ' restore' : `n action "${entry.action}"`}, ` +

@@ -1,19 +1,23 @@
 import { planClearing } from '@roombook/booking';
 import type { CalendarObject } from '@roombook/caldav';
-import { ClearCalendarPayload, parsePayload, type ClearReport } from '@roombook/queue';
+import { ClearCalendarPayload, JobErrorCode, parsePayload, type ClearReport } from '@roombook/queue';
 import type { Job } from 'bullmq';
 
+import { reconcilePending } from '../reconcile-pending.js';
 import { applyPlan } from '../clearing/apply.js';
-import { queueNotifications } from '../clearing/notifications.js';
+import { JobFailure } from '../job-failure.js';
 import { expandCalendar, expandOne, type ExpandSettings } from '../clearing/occurrences.js';
 import { buildReport, type Outcomes } from '../clearing/report.js';
 import { clearingWindow, localIso } from '../clearing/window.js';
 import type { WorkerContext } from '../context.js';
 
 /**
- * Clears one room calendar (design §5): fetch the window with one REPORT, expand, plan, and —
- * unless in test mode — apply and queue mails. Holds the calendar's lock throughout, so no
- * create or delete on this calendar interleaves with it.
+ * Clears one room calendar (design §5): settle the audit entries an earlier attempt left pending,
+ * fetch the window with one REPORT, expand, plan, and — unless in test mode — apply, queueing each
+ * loser's mail right after its write. Holds the calendar's lock throughout, so no create or
+ * delete on this calendar interleaves with it. When writes failed for reasons that may pass (the
+ * server down, a 5xx, a lost answer), the report so far goes into the job's progress and the job
+ * fails to be retried; the retry reconciles and re-plans, so nothing is done twice.
  */
 export async function clearCalendar(job: Job, ctx: WorkerContext): Promise<ClearReport> {
   const payload = parsePayload(ClearCalendarPayload, job.data);
@@ -28,7 +32,11 @@ export async function clearCalendar(job: Job, ctx: WorkerContext): Promise<Clear
     isPriorityMarkValid: ctx.priorityMarker.verify,
   };
 
+  const mailQueue = !payload.test && calendar.mailEnabled && ctx.mailEnabled ? ctx.mailQueue : null;
+
   return ctx.withCalendarLock(calendar.id, async () => {
+    await job.updateProgress({ phase: 'reconciling', objects_fetched: 0, decisions_total: 0, decisions_applied: 0 });
+    const reconciled = await reconcilePending({ calendarId: calendar.id, client, audit: ctx.audit, mailQueue });
     await job.updateProgress({ phase: 'fetching', objects_fetched: 0, decisions_total: 0, decisions_applied: 0 });
     const fetched = await client.fetchObjects({ start: window.from, end: window.to });
     const objects = new Map<string, CalendarObject>(fetched.map((o) => [o.href, o]));
@@ -39,8 +47,11 @@ export async function clearCalendar(job: Job, ctx: WorkerContext): Promise<Clear
     await job.updateProgress({ phase: payload.test ? 'done' : 'applying', objects_fetched: fetched.length, occurrences: occurrences.length, decisions_total: total, decisions_applied: 0 });
 
     let outcomes: Outcomes = new Map();
+    let reportPlan = plan;
+    let mailsQueued = 0;
+    let retryReason: string | null = null;
     if (!payload.test) {
-      outcomes = await applyPlan({
+      const applied = await applyPlan({
         plan,
         objects,
         occurrences,
@@ -54,21 +65,24 @@ export async function clearCalendar(job: Job, ctx: WorkerContext): Promise<Clear
         expand: (object) => expandOne(object, settings),
         onApplied: (done, objectsTotal) =>
           job.updateProgress({ phase: 'applying', objects_fetched: fetched.length, occurrences: occurrences.length, decisions_total: total, decisions_applied: done, objects_to_change: objectsTotal }),
+        mailQueue,
       });
+      ({ outcomes, retryReason } = applied);
+      reportPlan = applied.plan;
+      mailsQueued = applied.mailsQueued;
     }
 
-    const report = buildReport(plan, { calendar: calendar.slug, timeZone: calendar.timeZone, testMode: payload.test, outcomes });
+    const report = buildReport(reportPlan, { calendar: calendar.slug, timeZone: calendar.timeZone, testMode: payload.test, outcomes });
     report.unreadable_objects = unreadable.map((u) => ({ calendar: calendar.slug, ...u }));
     report.windows = [{ calendar: calendar.slug, from: localIso(window.from, calendar.timeZone), to: localIso(window.to, calendar.timeZone) }];
-    if (!payload.test && calendar.mailEnabled && ctx.mailEnabled) {
-      report.mails_queued = await queueNotifications({
-        plan,
-        outcomes,
-        priorityTokens,
-        calendarId: calendar.id,
-        clearJobId: String(job.id),
-        mailQueue: ctx.mailQueue,
-      });
+    if (mailQueue) {
+      const fromReconcile = reconciled.reduce((n, r) => n + (r.outcome.state === 'applied' ? ((r.entry.notifications ?? []) as unknown[]).length : 0), 0);
+      report.mails_queued = mailsQueued + fromReconcile;
+    }
+    if (retryReason !== null) {
+      // What was and was not done, for whoever looks at the failed attempt; the retry finishes it.
+      await job.updateProgress({ phase: 'stopped', objects_fetched: fetched.length, occurrences: occurrences.length, decisions_total: total, report });
+      throw new JobFailure(JobErrorCode.caldavUnavailable, `clear of ${calendar.slug} incomplete, retrying: ${retryReason}`, false);
     }
     await job.updateProgress({ phase: 'done', objects_fetched: fetched.length, occurrences: occurrences.length, decisions_total: total, decisions_applied: total });
     return report;

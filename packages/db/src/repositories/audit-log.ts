@@ -1,4 +1,4 @@
-import { and, desc, eq, gt } from 'drizzle-orm';
+import { and, asc, desc, eq, gt } from 'drizzle-orm';
 
 import type { Database } from '../client.js';
 import { NotFoundError } from '../errors.js';
@@ -6,9 +6,31 @@ import { auditLog, calendars } from '../schema/index.js';
 
 export type AuditEntry = typeof auditLog.$inferSelect;
 export type NewAuditEntry = Omit<typeof auditLog.$inferInsert, 'id' | 'at'>;
+/**
+ * - pending: recorded before the write; its outcome is not known yet (the answer may have been lost);
+ * - applied: the server carried the write out (it answered, or a re-read found our result);
+ * - failed: our write is not in effect and the object is someone else's version now; kept, because
+ *   whether our write ever happened cannot be proven, and the text is the only copy of what was there.
+ * A write the server definitely refused (a 4xx) leaves no entry.
+ */
+export type AuditState = AuditEntry['state'];
+
+/** What an entry records besides the write itself. */
+export type AuditMeta = Pick<NewAuditEntry, 'calendarId' | 'jobId' | 'userId' | 'uid' | 'recurrenceId' | 'action'> & {
+  /** Mail payloads that follow the write once it is applied. */
+  notifications?: unknown[] | null;
+};
+
+/** What the audited write (@roombook/caldav) is told about the write it records. */
+export interface PendingWriteRow {
+  href: string;
+  previousIcal: string;
+  etagBefore: string | null;
+  textAfter: string | null;
+}
 
 export function createAuditLogRepository(db: Database) {
-  return {
+  const repo = {
     /** Records the object's previous text; call before the write it describes. */
     async record(entry: NewAuditEntry): Promise<AuditEntry> {
       const [row] = await db.insert(auditLog).values(entry).returning();
@@ -20,17 +42,41 @@ export function createAuditLogRepository(db: Database) {
       await db.update(auditLog).set({ etagAfter: etag }).where(eq(auditLog.id, id));
     },
 
-    /** Removes an entry whose write did not happen (the write failed after we recorded it). */
+    /** The write's outcome is known and it happened; `etagAfter` is the ETag it produced (null after a delete). */
+    async markApplied(id: number, etagAfter: string | null, note: string | null = null): Promise<void> {
+      await db.update(auditLog).set({ state: 'applied', etagAfter, error: note }).where(eq(auditLog.id, id));
+    },
+
+    /** Our write is not in effect (someone else's version is there now); the entry keeps its text. */
+    async markFailed(id: number, reason: string): Promise<void> {
+      await db.update(auditLog).set({ state: 'failed', error: reason }).where(eq(auditLog.id, id));
+    },
+
+    /** Removes an entry whose write the server definitely refused (a 4xx): nothing happened. */
     async discard(id: number): Promise<void> {
       await db.delete(auditLog).where(eq(auditLog.id, id));
     },
 
-    /** The entry a job wrote for this uid and action, if any: lets a retried job see its own earlier work. */
+    /** A calendar's entries whose outcome is not known yet, oldest first: what a retry must reconcile. */
+    pending(calendarId: number): Promise<AuditEntry[]> {
+      return db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.calendarId, calendarId), eq(auditLog.state, 'pending')))
+        .orderBy(asc(auditLog.id));
+    },
+
+    /** Entries a job wrote, oldest first (every state). */
+    byJob(jobId: string): Promise<AuditEntry[]> {
+      return db.select().from(auditLog).where(eq(auditLog.jobId, jobId)).orderBy(asc(auditLog.id));
+    },
+
+    /** The applied entry a job wrote for this uid and action, if any: lets a retried job see its own earlier work. */
     async findByJob(jobId: string, uid: string, action: string): Promise<AuditEntry | undefined> {
       const [row] = await db
         .select()
         .from(auditLog)
-        .where(and(eq(auditLog.jobId, jobId), eq(auditLog.uid, uid), eq(auditLog.action, action)))
+        .where(and(eq(auditLog.jobId, jobId), eq(auditLog.uid, uid), eq(auditLog.action, action), eq(auditLog.state, 'applied')))
         .orderBy(desc(auditLog.id))
         .limit(1);
       return row;
@@ -57,6 +103,39 @@ export function createAuditLogRepository(db: Database) {
       return row;
     },
 
+    /**
+     * The audit log as @roombook/caldav's auditedWrite sees it (its AuditTrail), for one write
+     * described by `meta`: `begin` records it pending, the rest settle it. Typed structurally so
+     * this package needs no CalDAV.
+     */
+    trail(meta: AuditMeta) {
+      return {
+        begin: async (write: PendingWriteRow): Promise<number> => {
+          const notifications = meta.notifications && meta.notifications.length > 0 ? meta.notifications : null;
+          return (await repo.record({ ...meta, ...write, notifications, state: 'pending' })).id;
+        },
+        ...repo.settling(),
+      };
+    },
+
+    /** The settling half of a trail, for reconciling entries that already exist. */
+    settling() {
+      return {
+        applied: (id: number, etagAfter: string | null, note?: string | null) => repo.markApplied(id, etagAfter, note ?? null),
+        failed: (id: number, reason: string) => repo.markFailed(id, reason),
+        discard: (id: number) => repo.discard(id),
+      };
+    },
+
+    /** Pending entries for one object (e.g. a restore whose answer was lost), oldest first. */
+    pendingFor(calendarId: number, href: string): Promise<AuditEntry[]> {
+      return db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.calendarId, calendarId), eq(auditLog.href, href), eq(auditLog.state, 'pending')))
+        .orderBy(asc(auditLog.id));
+    },
+
     async require(id: number): Promise<AuditEntry & { calendarSlug: string }> {
       const [row] = await db
         .select({ entry: auditLog, calendarSlug: calendars.slug })
@@ -78,6 +157,8 @@ export function createAuditLogRepository(db: Database) {
           action: auditLog.action,
           href: auditLog.href,
           jobId: auditLog.jobId,
+          state: auditLog.state,
+          error: auditLog.error,
         })
         .from(auditLog)
         .innerJoin(calendars, eq(calendars.id, auditLog.calendarId))
@@ -86,6 +167,7 @@ export function createAuditLogRepository(db: Database) {
         .limit(filter.limit ?? 100);
     },
   };
+  return repo;
 }
 
 export type AuditLogRepository = ReturnType<typeof createAuditLogRepository>;
