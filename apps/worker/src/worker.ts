@@ -75,6 +75,7 @@ export async function startWorkers(config: WorkerConfig, options: { logger?: Log
   });
   // Clears this process queues itself (after a booking, on a schedule) retry and expire like the API's jobs.
   const calendarQueue = new Queue(QueueName.calendar, { connection: redis, prefix: config.QUEUE_PREFIX, defaultJobOptions });
+  for (const queue of [mailQueue, calendarQueue]) queue.on('error', (error) => log.warn({ err: error }, 'queue error'));
   if (smtp) log.info({ smtp: describeSmtpSettings(smtp) }, 'mail is on');
   else log.info('SMTP_SERVER is not set: mail is off; clears still work');
 
