@@ -39,7 +39,9 @@ export async function startPrivateCluster(): Promise<PrivateCluster> {
     await chown(dir, Number(stdout.trim()), Number(gid.trim()));
   }
   await asPostgres('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync']);
-  const options = `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
+  // fsync=off is safe for a process kill (the OS keeps the writes); synchronous_commit must stay on,
+  // or a commit acknowledged just before `kill` is lost in the WAL buffers.
+  const options = `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c full_page_writes=off`;
   const start = () => asPostgres('pg_ctl', ['-D', data, '-l', join(dir, 'pg.log'), '-w', '-o', options, 'start']);
   const kill = () => asPostgres('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
   await start();
