@@ -1,9 +1,9 @@
-import { makeCalendar, putObject, startSmtpServer, uniqueName, type TestSmtpServer } from '@roombook/testing';
+import { createTestDatabase, makeCalendar, putObject, startSmtpServer, uniqueName, type TestDatabase, type TestSmtpServer } from '@roombook/testing';
 import type { RunningWorkers } from '@roombook/worker';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
-import { bearer, buildTestApp, seedUser, startTestWorkers, type Fixture } from './helper.js';
+import { bearer, buildTestApp, seedUser, startTestWorkers, testConfig, type Fixture } from './helper.js';
 import { day, event } from './ics.js';
 
 const ADMIN = 'Basic ' + Buffer.from('admin:admin-token-for-tests').toString('base64');
@@ -24,6 +24,7 @@ describe('GET /metrics (worker metrics through Redis, queue depth from BullMQ)',
   let workers: RunningWorkers;
   let smtp: TestSmtpServer;
   let room: Fixture;
+  let database: TestDatabase;
   const [rooms] = inject('radicaleUsers');
   const redis = new Redis(inject('redisUrl'));
 
@@ -43,7 +44,12 @@ describe('GET /metrics (worker metrics through Redis, queue depth from BullMQ)',
   };
 
   beforeAll(async () => {
-    ctx = await buildTestApp();
+    // A database of its own: the run's shared one holds other tests' auto_clear calendars, whose
+    // scheduled clears this worker would otherwise run and count too.
+    const server = new URL(inject('databaseUrl'));
+    server.pathname = '/postgres';
+    database = await createTestDatabase(server.toString());
+    ctx = await buildTestApp(testConfig({ DATABASE_URL: database.url }));
     smtp = await startSmtpServer({ secure: false, starttls: true });
     workers = await startTestWorkers(ctx.config, {
       SMTP_SERVER: '127.0.0.1', SMTP_PORT: String(smtp.port), SMTP_STARTTLS: 'true', SMTP_EMAIL: 'rooms@example.org', SMTP_TLS_REJECT_UNAUTHORIZED: 'false',
@@ -58,6 +64,7 @@ describe('GET /metrics (worker metrics through Redis, queue depth from BullMQ)',
     await smtp.stop();
     await ctx.app.close();
     await ctx.db.close();
+    await database.drop();
     redis.disconnect();
   });
 
