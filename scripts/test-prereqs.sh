@@ -7,12 +7,16 @@ missing=()
 command -v radicale >/dev/null 2>&1 || missing+=(radicale)
 # davical pulls in php-pgsql and libawl-php; php-cli is named so `php -S` is there for sure.
 { command -v php >/dev/null 2>&1 && test -d /usr/share/davical; } || missing+=(davical php-cli)
+# The fault tests start a private redis-server (append-only) and a private PostgreSQL cluster
+# (initdb/pg_ctl) that they can kill and restart.
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+compgen -G '/usr/lib/postgresql/*/bin/pg_ctl' >/dev/null || missing+=(postgresql)
 if [ "${#missing[@]}" -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-  echo "installing ${missing[*]} (the CalDAV servers the integration tests start)…" >&2
+  echo "installing ${missing[*]} (the servers the integration tests start)…" >&2
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 else
-  echo "the tests need Radicale and DAViCal: sudo apt-get install --no-install-recommends ${missing[*]}" >&2
+  echo "the tests need Radicale, DAViCal, redis-server and PostgreSQL: sudo apt-get install --no-install-recommends ${missing[*]}" >&2
   exit 1
 fi

@@ -5,6 +5,7 @@ import type { ApiConfig } from './config.js';
 import { authPlugin } from './plugins/auth.js';
 import { bullBoardPlugin } from './plugins/bull-board.js';
 import { databasePlugin } from './plugins/database.js';
+import { metricsPlugin } from './plugins/metrics.js';
 import { queuesPlugin } from './plugins/queues.js';
 import { swaggerPlugin } from './plugins/swagger.js';
 import { problemsPlugin } from './problems.js';
@@ -60,8 +61,9 @@ export async function buildApp(config: ApiConfig, options: FastifyServerOptions 
 
   if (config.ADMIN_TOKEN) {
     await app.register(bullBoardPlugin, { adminToken: config.ADMIN_TOKEN });
+    await app.register(metricsPlugin, { adminToken: config.ADMIN_TOKEN });
   } else {
-    app.log.info('ADMIN_TOKEN is not set: Bull Board (/admin/queues) is disabled');
+    app.log.info('ADMIN_TOKEN is not set: Bull Board (/admin/queues) and /metrics are disabled');
   }
   return app;
 }

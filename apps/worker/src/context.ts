@@ -7,7 +7,8 @@ import type {
 } from '@roombook/db';
 import type { Queue } from 'bullmq';
 
-import type { CalendarLock } from './calendar-lock.js';
+import { fence, type CalendarLock } from './calendar-lock.js';
+import { fencedClient } from './fenced-client.js';
 import type { PriorityMarker } from './priority-mark.js';
 
 /** Everything a job handler may use; built once per process in worker.ts. */
@@ -29,7 +30,15 @@ export interface WorkerContext {
   openCalendar: (calendarId: number) => Promise<{ calendar: CalendarWithCredentials; client: CalDavClient }>;
 }
 
-export function calendarOpener(calendars: CalendarsRepository, timeoutMs: number) {
+/**
+ * Opens calendars for handlers. The client is fenced: each write first proves this job still holds
+ * the calendar's lock (see calendar-lock.ts), so a handler that lost its lease cannot write.
+ */
+export function calendarOpener(
+  calendars: CalendarsRepository,
+  timeoutMs: number,
+  onRequest?: (method: string, status: number | null, ms: number) => void,
+) {
   return async (calendarId: number) => {
     const calendar = await calendars.withCredentials(calendarId);
     const client = createCalDavClient({
@@ -37,7 +46,8 @@ export function calendarOpener(calendars: CalendarsRepository, timeoutMs: number
       username: calendar.username,
       password: calendar.password,
       timeoutMs,
+      ...(onRequest && { onRequest }),
     });
-    return { calendar, client };
+    return { calendar, client: fencedClient(client, () => fence(calendar.id)) };
   };
 }

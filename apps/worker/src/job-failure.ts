@@ -4,7 +4,7 @@ import { InvalidPayloadError, JobErrorCode, formatJobError } from '@roombook/que
 import { NotFoundError } from '@roombook/db';
 import { UnrecoverableError } from 'bullmq';
 
-import { CalendarBusyError } from './calendar-lock.js';
+import { CalendarBusyError, LeaseLostError } from './calendar-lock.js';
 
 /** A failure whose code and retry policy the handler already decided. */
 export class JobFailure extends Error {
@@ -35,6 +35,8 @@ function classify(error: unknown): { code: JobErrorCode; message: string; perman
   if (error instanceof NotFoundError) return { code: JobErrorCode.calendarGone, message: error.message, permanent: true };
   if (error instanceof IcalError) return { code: JobErrorCode.caldavRejected, message: `unusable calendar data: ${error.message}`, permanent: true };
   if (error instanceof CalendarBusyError) return { code: JobErrorCode.conflict, message: error.message, permanent: false };
+  // Another worker may be writing this calendar now: stop, and retry once it is ours again.
+  if (error instanceof LeaseLostError) return { code: JobErrorCode.conflict, message: error.message, permanent: false };
   if (error instanceof CalDavError) {
     switch (error.code) {
       case 'UNAUTHORIZED':

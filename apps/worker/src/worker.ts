@@ -24,8 +24,12 @@ import { clearCalendar } from './handlers/clear-calendar.js';
 import { createEvent } from './handlers/create-event.js';
 import { deleteEvent } from './handlers/delete-event.js';
 import { notify } from './handlers/notify.js';
-import { JobFailure, toJobError } from './job-failure.js';
+import { JobFailure } from './job-failure.js';
+import { startMetricsPublisher } from './metrics-publisher.js';
+import { createWorkerMetrics } from './metrics.js';
 import { createPriorityMarker } from './priority-mark.js';
+import { instrumentedProcessor } from './processor.js';
+import { warnUnlessNoeviction } from './redis-checks.js';
 import { syncClearSchedules } from './schedules.js';
 
 /** How often each worker re-reads auto_clear settings into job schedulers. */
@@ -34,6 +38,16 @@ const SCHEDULE_SYNC_MS = 60_000;
 export interface RunningWorkers {
   /** Finishes active jobs, then closes queues, Redis and PostgreSQL, in that order. */
   close: () => Promise<void>;
+  /** Hands this process's metrics to the API now (they also go every WORKER_METRICS_INTERVAL_MS). */
+  publishMetrics: () => Promise<void>;
+}
+
+/**
+ * The calendar lease must outlive any CalDAV request that passed its fence (see calendar-lock.ts):
+ * twice the request timeout, and never under 30 s.
+ */
+export function leaseMsFor(caldavTimeoutMs: number): number {
+  return Math.max(30_000, 2 * caldavTimeoutMs);
 }
 
 /**
@@ -42,10 +56,14 @@ export interface RunningWorkers {
  */
 export async function startWorkers(config: WorkerConfig, options: { logger?: Logger } = {}): Promise<RunningWorkers> {
   const log = options.logger ?? pino({ level: config.LOG_LEVEL });
+  // First, before any connection is opened: a bad SMTP setting stops the start with its message.
+  const smtp = smtpSettings(config);
+  const metrics = createWorkerMetrics();
   const database = createDatabase(config.DATABASE_URL, { max: config.WORKER_CONCURRENCY + 2 });
   const calendars = createCalendarsRepository(database.db, createSecretBox(config.SECRET_KEY));
   const redis = createWorkerConnection(config.REDIS_URL);
   redis.on('error', (error) => log.warn({ err: error }, 'redis connection error'));
+  await warnUnlessNoeviction(redis, log);
   const mailQueue = new Queue(QueueName.mail, {
     connection: redis,
     prefix: config.QUEUE_PREFIX,
@@ -57,7 +75,7 @@ export async function startWorkers(config: WorkerConfig, options: { logger?: Log
   });
   // Clears this process queues itself (after a booking, on a schedule) retry and expire like the API's jobs.
   const calendarQueue = new Queue(QueueName.calendar, { connection: redis, prefix: config.QUEUE_PREFIX, defaultJobOptions });
-  const smtp = smtpSettings(config);
+  for (const queue of [mailQueue, calendarQueue]) queue.on('error', (error) => log.warn({ err: error }, 'queue error'));
   if (smtp) log.info({ smtp: describeSmtpSettings(smtp) }, 'mail is on');
   else log.info('SMTP_SERVER is not set: mail is off; clears still work');
 
@@ -67,31 +85,37 @@ export async function startWorkers(config: WorkerConfig, options: { logger?: Log
     priorityTokens: createPriorityTokensRepository(database.db),
     priorityMarker: createPriorityMarker(config.SECRET_KEY),
     mailEnabled: smtp !== null,
-    withCalendarLock: createCalendarLock(redis, config.QUEUE_PREFIX),
+    withCalendarLock: createCalendarLock(redis, config.QUEUE_PREFIX, {
+      leaseMs: leaseMsFor(config.CALDAV_TIMEOUT_MS),
+      onWait: (_calendarId, delayMs) => metrics.lockWait(delayMs),
+      onLeaseLost: (calendarId, reason) => {
+        metrics.leaseLost();
+        log.warn({ calendarId, reason }, 'calendar lock lease lost; the job stops before its next write');
+      },
+    }),
     mailQueue,
     calendarQueue,
     autoClearAfterBookingMs: config.AUTO_CLEAR_AFTER_BOOKING_MS,
-    openCalendar: calendarOpener(calendars, config.CALDAV_TIMEOUT_MS),
+    openCalendar: calendarOpener(calendars, config.CALDAV_TIMEOUT_MS, metrics.caldavRequest),
   };
 
   const calendarWorker = new Worker(
     QueueName.calendar,
-    async (job: Job) => {
-      try {
-        switch (job.name) {
-          case CalendarJob.createEvent:
-            return await createEvent(job, ctx);
-          case CalendarJob.deleteEvent:
-            return await deleteEvent(job, ctx);
-          case CalendarJob.clearCalendar:
-            return await clearCalendar(job, ctx);
-          default:
-            throw new JobFailure(JobErrorCode.invalidPayload, `unknown job "${job.name}"`, true);
+    instrumentedProcessor(QueueName.calendar, metrics, async (job: Job) => {
+      switch (job.name) {
+        case CalendarJob.createEvent:
+          return createEvent(job, ctx);
+        case CalendarJob.deleteEvent:
+          return deleteEvent(job, ctx);
+        case CalendarJob.clearCalendar: {
+          const report = await clearCalendar(job, ctx);
+          metrics.clearReport(report);
+          return report;
         }
-      } catch (error) {
-        throw toJobError(error);
+        default:
+          throw new JobFailure(JobErrorCode.invalidPayload, `unknown job "${job.name}"`, true);
       }
-    },
+    }),
     {
       connection: redis,
       prefix: config.QUEUE_PREFIX,
@@ -112,13 +136,7 @@ export async function startWorkers(config: WorkerConfig, options: { logger?: Log
   const mailWorker = mailer
     ? new Worker(
         QueueName.mail,
-        async (job: Job) => {
-          try {
-            return await notify(job, { calendars, templates, mailer });
-          } catch (error) {
-            throw toJobError(error);
-          }
-        },
+        instrumentedProcessor(QueueName.mail, metrics, (job: Job) => notify(job, { calendars, templates, mailer })),
         { connection: redis, prefix: config.QUEUE_PREFIX, concurrency: 2 },
       )
     : undefined;
@@ -126,6 +144,22 @@ export async function startWorkers(config: WorkerConfig, options: { logger?: Log
     attachLogging(mailWorker, log);
     await mailWorker.waitUntilReady();
   }
+  if (mailer && smtp) {
+    // A wrong host, port, TLS mode or password: one line now, rather than a failure per mail later.
+    mailer.verify().then(
+      () => log.info({ smtp: describeSmtpSettings(smtp) }, 'SMTP server accepted the connection'),
+      (error: unknown) =>
+        log.warn(`SMTP check failed for ${describeSmtpSettings(smtp)}: ${(error as Error).message}; mails will be retried`),
+    );
+  }
+  const publisher = startMetricsPublisher({
+    redis,
+    prefix: config.QUEUE_PREFIX,
+    registry: metrics.registry,
+    intervalMs: config.WORKER_METRICS_INTERVAL_MS,
+    log,
+  });
+  await publisher.publish();
 
   const sync = () =>
     syncClearSchedules(calendarQueue, calendars, log).catch((error: unknown) => log.warn({ err: error }, 'auto-clear schedule sync failed'));
@@ -134,9 +168,13 @@ export async function startWorkers(config: WorkerConfig, options: { logger?: Log
   syncTimer.unref();
 
   return {
+    publishMetrics: publisher.publish,
     async close() {
       clearInterval(syncTimer);
       await Promise.all([calendarWorker.close(), mailWorker?.close()]);
+      publisher.stop();
+      // The last numbers, so jobs finished while closing are counted.
+      await publisher.publish();
       mailer?.close();
       await Promise.all([mailQueue.close(), calendarQueue.close()]);
       redis.disconnect();

@@ -1,8 +1,10 @@
-import type {} from '@roombook/testing';
+import { createCalDavClient } from '@roombook/caldav';
+import { getObject, icsEvent, makeCalendar, uniqueName } from '@roombook/testing';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 
-import { CalendarBusyError, createCalendarLock } from '../src/calendar-lock.js';
+import { CalendarBusyError, LeaseLostError, UnfencedWriteError, createCalendarLock, fence } from '../src/calendar-lock.js';
+import { fencedClient } from '../src/fenced-client.js';
 
 describe('per-calendar lock (real Redis)', () => {
   const redis = new Redis(inject('redisUrl'));
@@ -45,5 +47,81 @@ describe('per-calendar lock (real Redis)', () => {
     await redis.set(`${prefix}:lock:calendar:5`, 'crashed-worker', 'PX', 200);
     const patient = createCalendarLock(redis, prefix, { waitMs: 2000 });
     await expect(patient(5, async () => 'after expiry')).resolves.toBe('after expiry');
+  });
+});
+
+/**
+ * Fencing against a real Radicale: every write first proves the lease is still ours. The CalDAV
+ * client's request observer records what really went over the wire.
+ */
+describe('fenced writes (real Redis, real Radicale)', () => {
+  const redis = new Redis(inject('redisUrl'));
+  const prefix = `${inject('runId')}-fence-${Math.random().toString(36).slice(2)}`;
+  const [rooms] = inject('radicaleUsers');
+  afterAll(() => redis.disconnect());
+
+  const start = new Date(Date.now() + 5 * 86_400_000);
+  const event = (uid: string) => icsEvent({ uid, start, end: new Date(start.getTime() + 3_600_000) });
+
+  async function calendarClient(calendarId: number) {
+    const url = await makeCalendar(inject('radicaleUrl'), rooms!, uniqueName('fence'));
+    const sent: string[] = [];
+    const raw = createCalDavClient({
+      url, username: rooms!.username, password: rooms!.password,
+      onRequest: (method, status) => sent.push(`${method} ${status}`),
+    });
+    return { url, sent, client: fencedClient(raw, () => fence(calendarId)) };
+  }
+
+  it('refuses the next write once another holder has the lease, sends nothing, and fails the work', async () => {
+    const calendarId = 101;
+    const lock = createCalendarLock(redis, prefix, { leaseMs: 5000 });
+    const { url, sent, client } = await calendarClient(calendarId);
+    let refused: unknown;
+    const run = lock(calendarId, async () => {
+      await client.createObject('first.ics', event('first'));
+      // A Redis failover without our key, then another worker: the lease now names someone else.
+      await redis.set(`${prefix}:lock:calendar:${calendarId}`, 'another-worker', 'PX', 5000);
+      try {
+        await client.createObject('second.ics', event('second'));
+      } catch (error) {
+        refused = error; // swallowed, as a clear records a per-object failure and goes on
+      }
+      return 'result that must not count';
+    });
+    await expect(run).rejects.toBeInstanceOf(LeaseLostError);
+    expect(refused).toBeInstanceOf(LeaseLostError);
+    expect(sent.filter((r) => r.startsWith('PUT'))).toEqual(['PUT 201']);
+    expect(await getObject(new URL('first.ics', url).href, rooms!)).toContain('UID:first');
+    expect(await getObject(new URL('second.ics', url).href, rooms!)).toBeUndefined();
+    // the other holder's lease is left alone
+    expect(await redis.get(`${prefix}:lock:calendar:${calendarId}`)).toBe('another-worker');
+  });
+
+  it('marks the lease lost when a renewal fails, and keeps it lost even if the key is free again', async () => {
+    const calendarId = 102;
+    const lost: string[] = [];
+    const lock = createCalendarLock(redis, prefix, { leaseMs: 300, onLeaseLost: (_id, reason) => lost.push(reason) });
+    const { sent, client } = await calendarClient(calendarId);
+    const key = `${prefix}:lock:calendar:${calendarId}`;
+    const run = lock(calendarId, async () => {
+      await redis.set(key, 'another-worker', 'PX', 5000);
+      // the renewal every leaseMs/3 finds the key taken
+      for (let i = 0; i < 100 && lost.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      await redis.del(key);
+      await client.createObject('late.ics', event('late'));
+    });
+    await expect(run).rejects.toBeInstanceOf(LeaseLostError);
+    expect(lost).toEqual(['it expired or another worker holds it']);
+    expect(sent).toEqual([]);
+  });
+
+  it('refuses a write outside the calendar lock without sending it', async () => {
+    const { sent, client } = await calendarClient(103);
+    await expect(client.createObject('unlocked.ics', event('unlocked'))).rejects.toBeInstanceOf(UnfencedWriteError);
+    // a lock on another calendar does not cover this one
+    const lock = createCalendarLock(redis, prefix);
+    await expect(lock(104, () => client.createObject('other.ics', event('other')))).rejects.toBeInstanceOf(UnfencedWriteError);
+    expect(sent).toEqual([]);
   });
 });

@@ -23,6 +23,11 @@ export interface CalDavConnection {
   password: string;
   /** Per-request limit, connect to last byte. Default 30000. */
   timeoutMs?: number;
+  /**
+   * Told about every HTTP request once it ends, for metrics: the method, the status (null when no
+   * answer came: timeout, network error) and the time taken. Must not throw.
+   */
+  onRequest?: (method: string, status: number | null, ms: number) => void;
 }
 
 /**
@@ -81,6 +86,8 @@ export function createCalDavClient(conn: CalDavConnection): CalDavClient {
 class TsdavCalDavClient implements CalDavClient {
   private readonly collection: string;
   private readonly transport: Transport;
+  /** The transport's fetch, observed for `onRequest` when one is given. */
+  private readonly fetch: typeof fetch;
   private dav: Promise<DavClient> | undefined;
 
   constructor(private readonly conn: CalDavConnection) {
@@ -88,6 +95,7 @@ class TsdavCalDavClient implements CalDavClient {
     const timeoutMs = conn.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new TypeError(`timeoutMs must be a positive number, got ${timeoutMs}`);
     this.transport = new Transport({ username: conn.username, password: conn.password, timeoutMs });
+    this.fetch = conn.onRequest ? observedFetch(this.transport.fetch, conn.onRequest) : this.transport.fetch;
   }
 
   /**
@@ -99,7 +107,7 @@ class TsdavCalDavClient implements CalDavClient {
       serverUrl: this.collection,
       credentials: { username: this.conn.username, password: this.conn.password },
       authMethod: 'Basic',
-      fetch: this.transport.fetch,
+      fetch: this.fetch,
     });
     return this.dav;
   }
@@ -255,7 +263,7 @@ class TsdavCalDavClient implements CalDavClient {
     }
     let response: Response;
     try {
-      response = await this.transport.fetch(url, {
+      response = await this.fetch(url, {
         method: 'GET',
         headers: { authorization: this.transport.authorization, accept: 'text/calendar' },
       });
@@ -296,4 +304,28 @@ function requireEtag(etag: string, action: string): string {
  */
 function assertOk(method: string, url: string, response: Response): void {
   if (!response.ok) throw httpError(method, safeUrl(url), response.status, response.statusText, '');
+}
+
+/** Wraps a fetch so each request's method, status (or null: no answer) and duration reach `observe`. */
+function observedFetch(inner: typeof fetch, observe: NonNullable<CalDavConnection['onRequest']>): typeof fetch {
+  return async (input, init) => {
+    const method = init?.method ?? (input instanceof Request ? input.method : 'GET');
+    const started = performance.now();
+    let status: number | null = null;
+    try {
+      const response = await inner(input, init);
+      status = response.status;
+      return response;
+    } catch (error) {
+      // The transport turns non-2xx answers into CalDavErrors that keep the status.
+      status = error instanceof CalDavError ? error.status : null;
+      throw error;
+    } finally {
+      try {
+        observe(method.toUpperCase(), status, performance.now() - started);
+      } catch {
+        // An observer is for metrics; it never fails a request.
+      }
+    }
+  };
 }

@@ -68,6 +68,16 @@ export const WorkerEnv = Type.Object({
   }),
   MAIL_ATTEMPTS: Type.Integer({ default: 6, minimum: 1, maximum: 50, description: 'tries per notification mail' }),
   MAIL_RETRY_DELAY_MS: Type.Integer({ default: 5000, minimum: 10, description: 'first retry delay; doubles each time' }),
+  WORKER_SHUTDOWN_TIMEOUT_MS: Type.Integer({
+    default: 30_000,
+    minimum: 0,
+    description: 'on SIGTERM/SIGINT, how long active jobs may run on before the worker exits anyway (exit code 1; the jobs are retried)',
+  }),
+  WORKER_METRICS_INTERVAL_MS: Type.Integer({
+    default: 15_000,
+    minimum: 100,
+    description: "how often a worker hands its metrics to the API's GET /metrics (through Redis)",
+  }),
 });
 
 // SMTP (names and meaning as in the original app)

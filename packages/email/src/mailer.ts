@@ -23,6 +23,8 @@ export interface SendResult {
 
 export interface Mailer {
   send(message: OutgoingMail): Promise<SendResult>;
+  /** Connects and logs in once without sending, so a wrong host, port, TLS mode or password shows at start. */
+  verify(): Promise<void>;
   /** Closes pooled connections; call on shutdown (an open socket keeps the process alive). */
   close(): void;
 }
@@ -108,6 +110,13 @@ export function createMailer(settings: SmtpSettings): Mailer {
           messageId: info.messageId,
           accepted: [...info.accepted],
         };
+      } catch (error) {
+        throw toSendError(error, secrets);
+      }
+    },
+    async verify() {
+      try {
+        await transport.verify();
       } catch (error) {
         throw toSendError(error, secrets);
       }

@@ -8,3 +8,4 @@ export { createProducerConnection, createWorkerConnection } from './connections.
 export { InvalidPayloadError, parsePayload } from './validate.js';
 export { JobErrorCode, formatJobError, parseJobError } from './job-errors.js';
 export { emptyReport, mergeReports } from './clear-report.js';
+export { workerMetricsKeys } from './metrics-keys.js';

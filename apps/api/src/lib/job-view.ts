@@ -10,8 +10,12 @@ export function jobUrl(id: string): string {
 const iso = (ms: number | undefined) => (ms ? new Date(ms).toISOString() : null);
 
 /** A job as clients see it: state, result or error, timestamps; never the raw payload. */
-export async function toJobView(job: Job): Promise<JobView> {
-  const state = await job.getState();
+export async function toJobView(read: Job, reload?: () => Promise<Job | undefined>): Promise<JobView> {
+  const state = await read.getState();
+  // The job's fields were read before its state: when it finished in between, read them again, or
+  // the view says "completed" with no result and no attempts.
+  const finished = state === 'completed' || state === 'failed';
+  const job = finished && !read.finishedOn && reload ? ((await reload()) ?? read) : read;
   const failed = state === 'failed';
   const error = failed ? parseJobError(job.failedReason) : null;
   return {

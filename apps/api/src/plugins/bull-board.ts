@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 
@@ -7,13 +6,9 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import type { FastifyInstance } from 'fastify';
 
-const BASE_PATH = '/admin/queues';
+import { requireAdmin } from './admin-auth.js';
 
-function safeEqual(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
-}
+const BASE_PATH = '/admin/queues';
 
 /**
  * Bull Board at /admin/queues behind HTTP Basic `admin:$ADMIN_TOKEN`, in its own encapsulated
@@ -21,16 +16,7 @@ function safeEqual(a: string, b: string): boolean {
  * @see https://github.com/felixmosh/bull-board/tree/master/examples/with-fastify-auth
  */
 export async function bullBoardPlugin(app: FastifyInstance, options: { adminToken: string }) {
-  const expected = 'Basic ' + Buffer.from(`admin:${options.adminToken}`).toString('base64');
-  app.addHook('onRequest', async (request, reply) => {
-    if (!safeEqual(request.headers.authorization ?? '', expected)) {
-      await reply
-        .code(401)
-        .header('WWW-Authenticate', 'Basic realm="roombook admin", charset="UTF-8"')
-        .type('application/problem+json')
-        .send({ type: '/problems/unauthorized', title: 'Unauthorized', status: 401, detail: 'admin credentials required' });
-    }
-  });
+  requireAdmin(app, options.adminToken);
   const serverAdapter = new FastifyAdapter();
   serverAdapter.setBasePath(BASE_PATH);
   createBullBoard({

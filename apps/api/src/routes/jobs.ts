@@ -25,7 +25,7 @@ const jobsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // Not revealing whether someone else's job exists: theirs and missing look the same.
       const owner = (job?.data as { userId?: unknown } | undefined)?.userId;
       if (!job || owner !== request.user!.id) throw problem.notFound(`no job "${request.params.jobId}"`);
-      return toJobView(job);
+      return toJobView(job, () => app.queues.calendar.getJob(request.params.jobId));
     },
   );
 };
