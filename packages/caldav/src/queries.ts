@@ -8,6 +8,9 @@ import type { DAVRequest } from 'tsdav';
 /** The two properties every object fetch asks for: the ETag for conditional writes, and the data. */
 export const objectProps = { 'd:getetag': {}, 'c:calendar-data': {} } as const;
 
+/** What a listing asks for: the version only, so the data of unchanged objects need not travel. */
+export const versionProps = { 'd:getetag': {} } as const;
+
 /** CalDAV's UTC date-time form (RFC 4791 §9.9): 20260101T100000Z. */
 export function caldavUtc(date: Date): string {
   return `${date.toISOString().slice(0, 19).replace(/[-:]/g, '')}Z`;
@@ -28,6 +31,16 @@ function veventFilter(inner: Record<string, unknown>): Record<string, unknown> {
  */
 export function timeRangeFilter(range: { start: Date; end: Date }): Record<string, unknown> {
   return veventFilter({ 'time-range': { _attributes: { start: caldavUtc(range.start), end: caldavUtc(range.end) } } });
+}
+
+/**
+ * VEVENTs that carry the property at all (a prop-filter with no test is "is defined", RFC 4791 §9.7.2),
+ * whatever their dates. Used with RRULE and RDATE to get every recurring object without relying on
+ * the server's recurrence evaluation: Xandikos 0.2.8 misses a series that started before a time range,
+ * SabreDAV 1.8 misses an RDATE inside one. CalDAV filters have no OR, hence one query per property.
+ */
+export function definedFilter(property: 'RRULE' | 'RDATE'): Record<string, unknown> {
+  return veventFilter({ 'prop-filter': { _attributes: { name: property } } });
 }
 
 /**
