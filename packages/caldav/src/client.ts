@@ -15,7 +15,7 @@ import {
   type CalendarObject,
   type ObjectVersion,
 } from './objects.js';
-import { definedFilter, multigetRequest, objectProps, timeRangeFilter, uidFilter, versionProps } from './queries.js';
+import { multigetRequest, objectProps, uidFilter, veventsFilter, versionProps } from './queries.js';
 import { Transport } from './transport.js';
 
 /** Where a room calendar lives and how to log in to it. */
@@ -34,18 +34,20 @@ export interface CalDavConnection {
  */
 export interface CalDavClient {
   /**
-   * Every object that may have an occurrence in the range: {@link listObjects}, then
-   * {@link fetchObjectsAt} for all of them. Recurring masters come as stored (RRULE, overrides), never
-   * expanded by the server — expand with @roombook/ical.
+   * Every object of the collection that holds a VEVENT, with its data: one calendar-query REPORT whose
+   * only filter is the component type. No time range is sent, because a server's answer to one depends
+   * on its recurrence evaluation (Xandikos 0.2.8 drops a series that started before the range, SabreDAV
+   * 1.8 an RDATE inside it); which occurrences fall in a window is for @roombook/ical to say. Recurring
+   * masters come as stored (RRULE, overrides), never expanded. Past objects come too: they expand to
+   * nothing in a window, and a caller holding them by ETag can use {@link listObjects} instead.
    */
-  fetchObjects(range: { start: Date; end: Date }): Promise<CalendarObject[]>;
+  fetchObjects(): Promise<CalendarObject[]>;
   /**
-   * Href and ETag of every object that may have an occurrence in the range, without their data, so that
-   * no server's recurrence evaluation is trusted: the VEVENTs a time-range calendar-query matches, plus
-   * every VEVENT carrying RRULE or RDATE whatever its dates (two prop-filter calendar-queries), merged
-   * by href. A caller that holds some objects at these ETags fetches only the others.
+   * Href and ETag of every object that holds a VEVENT, without the data (the same query as
+   * {@link fetchObjects}). A caller that holds some objects at these ETags fetches only the others
+   * with {@link fetchObjectsAt}.
    */
-  listObjects(range: { start: Date; end: Date }): Promise<ObjectVersion[]>;
+  listObjects(): Promise<ObjectVersion[]>;
   /**
    * Data and current ETag of these objects (calendar-multiget, in batches), in the order asked. Objects
    * gone meanwhile are left out. Data and ETag of each come from the same response, so they belong together
@@ -127,33 +129,28 @@ class TsdavCalDavClient implements CalDavClient {
     return this.dav;
   }
 
-  async fetchObjects(range: { start: Date; end: Date }): Promise<CalendarObject[]> {
-    const listed = await this.listObjects(range);
-    return this.fetchObjectsAt(listed.map((version) => version.href));
+  async fetchObjects(): Promise<CalendarObject[]> {
+    return this.transport.run('REPORT', this.collection, async () => {
+      const responses = await (await this.client()).calendarQuery({
+        url: this.collection,
+        props: objectProps,
+        filters: veventsFilter(),
+        depth: '1',
+      });
+      return this.completeObjects(responses);
+    });
   }
 
-  async listObjects(range: { start: Date; end: Date }): Promise<ObjectVersion[]> {
-    const start = range.start.getTime();
-    const end = range.end.getTime();
-    if (!Number.isFinite(start) || !Number.isFinite(end) || start >= end) {
-      throw new RangeError('listObjects needs valid dates with start before end');
+  async listObjects(): Promise<ObjectVersion[]> {
+    const responses = await this.transport.run('REPORT', this.collection, async () =>
+      (await this.client()).calendarQuery({ url: this.collection, props: versionProps, filters: veventsFilter(), depth: '1' }),
+    );
+    const versions: ObjectVersion[] = [];
+    for (const response of responses) {
+      const version = versionFromResponse(response, this.collection);
+      if (version) versions.push(version);
     }
-    const queries = [timeRangeFilter(range), definedFilter('RRULE'), definedFilter('RDATE')];
-    // One after the other: php -S servers (SabreDAV, DAViCal here) answer one request at a time anyway.
-    const byPath = new Map<string, ObjectVersion>();
-    for (const filters of queries) {
-      const responses = await this.transport.run('REPORT', this.collection, async () =>
-        (await this.client()).calendarQuery({ url: this.collection, props: versionProps, filters, depth: '1' }),
-      );
-      for (const response of responses) {
-        const version = versionFromResponse(response, this.collection);
-        if (!version) continue;
-        // The three answers overlap (a series in the range matches twice); one object is listed once.
-        const key = pathKey(version.href, this.collection);
-        if (!byPath.has(key)) byPath.set(key, version);
-      }
-    }
-    return [...byPath.values()];
+    return versions;
   }
 
   async fetchObjectsAt(hrefs: readonly string[]): Promise<CalendarObject[]> {

@@ -11,11 +11,6 @@ export const objectProps = { 'd:getetag': {}, 'c:calendar-data': {} } as const;
 /** What a listing asks for: the version only, so the data of unchanged objects need not travel. */
 export const versionProps = { 'd:getetag': {} } as const;
 
-/** CalDAV's UTC date-time form (RFC 4791 §9.9): 20260101T100000Z. */
-export function caldavUtc(date: Date): string {
-  return `${date.toISOString().slice(0, 19).replace(/[-:]/g, '')}Z`;
-}
-
 function veventFilter(inner: Record<string, unknown>): Record<string, unknown> {
   return {
     'comp-filter': {
@@ -26,21 +21,14 @@ function veventFilter(inner: Record<string, unknown>): Record<string, unknown> {
 }
 
 /**
- * VEVENTs overlapping [start, end). The server matches a recurring master when any of its
- * occurrences falls in the range, and returns the master as stored (RRULE, overrides), unexpanded.
+ * Every VEVENT, whatever its dates: the component type is the one thing every server filters on
+ * without evaluating recurrences, and Radicale, SabreDAV and DAViCal answer it from what they stored
+ * beside each object, without parsing it. The alternative, a time range plus a prop-filter on RRULE and
+ * one on RDATE, Radicale answers by parsing every object for each prop-filter (~1 ms per object):
+ * 1,700 objects took ~1.5 s per query against ~0.2 s for this one (packages/caldav/bench/fetch.bench.ts).
  */
-export function timeRangeFilter(range: { start: Date; end: Date }): Record<string, unknown> {
-  return veventFilter({ 'time-range': { _attributes: { start: caldavUtc(range.start), end: caldavUtc(range.end) } } });
-}
-
-/**
- * VEVENTs that carry the property at all (a prop-filter with no test is "is defined", RFC 4791 §9.7.2),
- * whatever their dates. Used with RRULE and RDATE to get every recurring object without relying on
- * the server's recurrence evaluation: Xandikos 0.2.8 misses a series that started before a time range,
- * SabreDAV 1.8 misses an RDATE inside one. CalDAV filters have no OR, hence one query per property.
- */
-export function definedFilter(property: 'RRULE' | 'RDATE'): Record<string, unknown> {
-  return veventFilter({ 'prop-filter': { _attributes: { name: property } } });
+export function veventsFilter(): Record<string, unknown> {
+  return veventFilter({});
 }
 
 /**

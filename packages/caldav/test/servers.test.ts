@@ -4,9 +4,6 @@ import { basicAuth, getObject, putObject, startCalDavServer, uniqueName, type Ca
 
 import { createCalDavClient, type CalDavClient } from '../src/index.js';
 
-const at = (iso: string) => new Date(iso);
-const range = { start: at('2030-03-04T00:00:00Z'), end: at('2030-03-11T00:00:00Z') };
-
 /** A VEVENT in UTC with extra lines, as any client may PUT it. */
 function ics(uid: string, start: string, end: string, extra: string[] = []): string {
   return [
@@ -17,11 +14,11 @@ function ics(uid: string, start: string, end: string, extra: string[] = []): str
 }
 
 /**
- * What a clear fetches must not depend on how a server evaluates recurrences in a time-range query:
- * Xandikos 0.2.8 does not return a series that started before the range, SabreDAV 1.8 does not
- * return an RDATE inside it. The same calendar on every server must give the same objects.
+ * What a clear fetches must not depend on how a server evaluates recurrences: a time-range query on
+ * Xandikos 0.2.8 drops a series that started before the range, on SabreDAV 1.8 an RDATE inside it.
+ * The same calendar on every server must give the same objects, those two included.
  */
-describe.each<CalDavServerKind>(['radicale', 'xandikos', 'sabredav', 'davical'])('listing and fetching a range on %s', (kind) => {
+describe.each<CalDavServerKind>(['radicale', 'xandikos', 'sabredav', 'davical'])('listing and fetching a calendar on %s', (kind) => {
   let server: CalDavTestServer;
   let user: CalDavUser;
   let client: CalDavClient;
@@ -40,7 +37,7 @@ describe.each<CalDavServerKind>(['radicale', 'xandikos', 'sabredav', 'davical'])
     const put = async (name: string, text: string) => (href[name] = await putObject(url, user, `${name}.ics`, text));
     // Monday 2020-01-06 weekly, open-ended: occurs on Monday 2030-03-04, ten years after it started.
     await put('old-weekly', ics('old-weekly', '20200106T090000Z', '20200106T100000Z', ['RRULE:FREQ=WEEKLY']));
-    // Started long ago, its one extra date falls in the range.
+    // Started long ago, with one extra date in 2030.
     await put('rdate', ics('rdate', '20200106T090000Z', '20200106T100000Z', ['RDATE:20300305T090000Z']));
     await put('single', ics('single', '20300306T090000Z', '20300306T100000Z'));
     await put('past', ics('past', '20200304T090000Z', '20200304T100000Z'));
@@ -51,32 +48,22 @@ describe.each<CalDavServerKind>(['radicale', 'xandikos', 'sabredav', 'davical'])
     await server?.stop();
   });
 
-  it('lists every object with an occurrence in the range, each once, with the ETag a fetch gives', async () => {
-    const listed = await client.listObjects(range);
-    const hrefs = listed.map((v) => v.href);
-    expect(new Set(hrefs).size).toBe(hrefs.length);
-    expect(hrefs).toEqual(expect.arrayContaining([href['old-weekly'], href['rdate'], href['single']]));
-    // Non-recurring objects outside the range are not listed (recurring ones may be: their dates decide)…
-    // except by DAViCal 1.1.12, which turns a prop-filter on RRULE without a test into no SQL condition at
-    // all (inc/caldav-REPORT-calquery.php) and so lists every VEVENT: more than needed, never less.
-    if (kind !== 'davical') {
-      expect(hrefs).not.toContain(href['past']);
-      expect(hrefs).not.toContain(href['later']);
-    }
+  it('lists every event object, each once, with the ETag a fetch gives', async () => {
+    const listed = await client.listObjects();
+    expect(listed.map((v) => v.href).sort()).toEqual(Object.values(href).sort());
     for (const version of listed) expect(version.etag).toBe((await client.fetchObject(version.href))?.etag);
   });
 
-  it('fetches them with the exact stored text', async () => {
-    const objects = await client.fetchObjects(range);
-    const names = ['old-weekly', 'rdate', 'single'];
-    expect(objects.map((o) => o.href)).toEqual(expect.arrayContaining(names.map((n) => href[n])));
-    for (const name of names) {
-      const object = objects.find((o) => o.href === href[name])!;
-      const stored = (await getObject(href[name]!, user))!;
+  it('fetches them all with the stored text, a series that started ten years ago and an RDATE included', async () => {
+    const objects = await client.fetchObjects();
+    expect(objects.map((o) => o.href).sort()).toEqual(Object.values(href).sort());
+    for (const [name, url] of Object.entries(href)) {
+      const object = objects.find((o) => o.href === url)!;
+      const stored = (await getObject(url, user))!;
       // SabreDAV 1.8 puts calendar-data into its XML answers without escaping CR, so XML's end-of-line
       // normalization (XML 1.0 §2.11) turns each CRLF into LF on the way: same content, other line ends.
-      expect(object.data).toBe(kind === 'sabredav' ? stored.replace(/\r\n/g, '\n') : stored);
-      expect(object.etag).toBeTruthy();
+      expect(object.data, name).toBe(kind === 'sabredav' ? stored.replace(/\r\n/g, '\n') : stored);
+      expect(object.etag, name).toBe((await client.fetchObject(url))?.etag);
     }
   });
 
@@ -89,7 +76,7 @@ describe.each<CalDavServerKind>(['radicale', 'xandikos', 'sabredav', 'davical'])
   it('says a calendar that is gone is gone, rather than empty', async () => {
     const response = await fetch(new URL('.', href['single']!), { method: 'DELETE', headers: { authorization: basicAuth(user) } });
     expect(response.ok).toBe(true);
-    await expect(client.listObjects(range)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(client.listObjects()).rejects.toMatchObject({ code: 'NOT_FOUND' });
     // SabreDAV answers a multiget naming a missing href with a 404 for the whole REPORT; the client then
     // checks the collection, and must not take "all gone" for "no objects".
     if (kind === 'sabredav') await expect(client.fetchObjectsAt([href['single']!])).rejects.toMatchObject({ code: 'NOT_FOUND' });

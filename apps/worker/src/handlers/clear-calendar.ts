@@ -11,7 +11,7 @@ import { clearingWindow, localIso } from '../clearing/window.js';
 import type { WorkerContext } from '../context.js';
 
 /**
- * Clears one room calendar (design §5): fetch the window with one REPORT, expand, plan, and —
+ * Clears one room calendar (design §5): fetch every VEVENT object with one REPORT, expand over the window, plan, and —
  * unless in test mode — apply and queue mails. Holds the calendar's lock throughout, so no
  * create or delete on this calendar interleaves with it.
  */
@@ -30,7 +30,7 @@ export async function clearCalendar(job: Job, ctx: WorkerContext): Promise<Clear
 
   return ctx.withCalendarLock(calendar.id, async () => {
     await job.updateProgress({ phase: 'fetching', objects_fetched: 0, decisions_total: 0, decisions_applied: 0 });
-    const fetched = await client.fetchObjects({ start: window.from, end: window.to });
+    const fetched = await client.fetchObjects();
     const objects = new Map<string, CalendarObject>(fetched.map((o) => [o.href, o]));
     const { occurrences, unreadable } = expandCalendar(fetched, settings);
     const priorityTokens = await ctx.priorityTokens.activeFor(calendar.id);
