@@ -1,6 +1,6 @@
 import { sharedRadicale, type CalDavServerKind, type CalDavTestServer } from './caldav-servers.js';
 import { startDavical } from './davical.js';
-import type { CalDavUser } from './radicale.js';
+import { makeCalendar, type CalDavUser } from './radicale.js';
 import { startSabreDav } from './sabredav.js';
 import { startXandikos } from './xandikos.js';
 
@@ -27,7 +27,7 @@ export async function startCalDavServer(kind: CalDavServerKind, options: StartCa
         url: davical.url,
         users: davical.users,
         // DAViCal keeps a user's calendars right under /caldav.php/USER/, as Radicale does.
-        makeCalendar: (user, name) => sharedRadicale(davical.url, davical.users).makeCalendar(user, name),
+        makeCalendar: (user, name) => makeCalendar(davical.url, user, name),
         stop: davical.stop,
       };
     }
