@@ -173,6 +173,12 @@ export function serverScenarios(token: string): Scenarios {
   add('rdate-series', event({ uid: 'rdate-series', summary: 'Extra session', date: day(-30), from: '1800', to: '1900', created: '20260101T080000Z', extra: [`RDATE;TZID=${ZONE}:${rdateDay}T180000`] }));
   add('rdate-clash', event({ uid: 'rdate-clash', summary: 'Evening talk', date: rdateDay, from: '1830', to: '1930', created: '20260901T080000Z' }));
 
+  // The past: every object of the calendar is fetched now, history included, and none of it may be
+  // touched — a cancelled event and an overlapping pair from last month stay as they are.
+  add('past-cancelled', event({ uid: 'past-cancelled', summary: 'Called off last month', date: day(-30), from: '1000', to: '1100', created: '20260101T080000Z', extra: ['STATUS:CANCELLED'] }));
+  add('past-first', event({ uid: 'past-first', summary: 'Held last month', date: day(-20), from: '1000', to: '1100', created: '20260101T080000Z' }));
+  add('past-second', event({ uid: 'past-second', summary: 'Double-booked last month', date: day(-20), from: '1030', to: '1130', created: '20260901T080000Z' }));
+
   const line = (uid: string, start: string, action: string, overlaps: string | null, recurrenceId: string | null = null): ReportLine => ({
     uid, start, recurrence_id: recurrenceId, action, overlaps_with: overlaps,
   });
