@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs before `npm test`: the integration tests start Debian's Radicale and DAViCal (the scheduling
-# server, run by `php -S`) themselves, so both must be installed. As root with apt (this project's
+# Runs before `npm test`: the integration tests start Debian's Radicale, Xandikos, SabreDAV
+# (php-sabre-dav under `php -S`, SQLite store) and DAViCal (the scheduling server, run by `php -S`)
+# themselves, so all four must be installed. As root with apt (this project's
 # machines and CI) they are installed on the spot; otherwise this says what to run.
 set -euo pipefail
 missing=()
@@ -11,12 +12,15 @@ command -v radicale >/dev/null 2>&1 || missing+=(radicale)
 # (initdb/pg_ctl) that they can kill and restart.
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 compgen -G '/usr/lib/postgresql/*/bin/pg_ctl' >/dev/null || missing+=(postgresql)
+command -v xandikos >/dev/null 2>&1 || missing+=(xandikos)
+test -f /usr/share/php/Sabre/autoload.php || missing+=(php-sabre-dav)
+{ command -v php >/dev/null 2>&1 && php -m 2>/dev/null | grep -qx pdo_sqlite; } || missing+=(php-sqlite3)
 if [ "${#missing[@]}" -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
   echo "installing ${missing[*]} (the servers the integration tests start)…" >&2
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 else
-  echo "the tests need Radicale, DAViCal, redis-server and PostgreSQL: sudo apt-get install --no-install-recommends ${missing[*]}" >&2
+  echo "the tests need Radicale, Xandikos, SabreDAV and DAViCal: sudo apt-get install --no-install-recommends ${missing[*]}" >&2
   exit 1
 fi

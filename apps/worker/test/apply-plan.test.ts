@@ -32,7 +32,7 @@ describe('applying a plan when an object changed meanwhile (real Radicale)', () 
     const loserUrl = await putObject(url, rooms!, 'loser.ics', icsEvent({ uid: 'b-loser', start: hours(1), end: hours(3), summary: 'Loser' }));
     const client = createCalDavClient({ url, username: rooms!.username, password: rooms!.password });
     const settings: ExpandSettings = { from: new Date(), to: new Date(Date.now() + 30 * 86_400_000), timeZone: 'UTC', roomAddresses: [], isPriorityMarkValid: () => false };
-    const objects = await client.fetchObjects({ start: settings.from, end: settings.to });
+    const objects = await client.fetchObjects();
     const { occurrences } = expandCalendar(objects, settings);
     const now = new Date();
     const plan = planClearing({ occurrences, priorityTokens: [], now });

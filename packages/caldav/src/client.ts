@@ -8,11 +8,14 @@ import {
   objectUrlFor,
   ownUrl,
   pathOf,
+  pathKey,
   samePath,
   strongEtag,
+  versionFromResponse,
   type CalendarObject,
+  type ObjectVersion,
 } from './objects.js';
-import { multigetRequest, objectProps, timeRangeFilter, uidFilter } from './queries.js';
+import { multigetRequest, objectProps, uidFilter, veventsFilter, versionProps } from './queries.js';
 import { Transport } from './transport.js';
 
 /** Where a room calendar lives and how to log in to it. */
@@ -36,11 +39,26 @@ export interface CalDavConnection {
  */
 export interface CalDavClient {
   /**
-   * One calendar-query REPORT with a VEVENT time-range filter. Returns every matching object,
-   * whatever its file name, with recurring masters as stored (RRULE, overrides): no server-side
-   * expansion, which Radicale cannot do — expand with @roombook/ical.
+   * Every object of the collection that holds a VEVENT, with its data: one calendar-query REPORT whose
+   * only filter is the component type. No time range is sent, because a server's answer to one depends
+   * on its recurrence evaluation (Xandikos 0.2.8 drops a series that started before the range, SabreDAV
+   * 1.8 an RDATE inside it); which occurrences fall in a window is for @roombook/ical to say. Recurring
+   * masters come as stored (RRULE, overrides), never expanded. Past objects come too: they expand to
+   * nothing in a window, and a caller holding them by ETag can use {@link listObjects} instead.
    */
-  fetchObjects(range: { start: Date; end: Date }): Promise<CalendarObject[]>;
+  fetchObjects(): Promise<CalendarObject[]>;
+  /**
+   * Href and ETag of every object that holds a VEVENT, without the data (the same query as
+   * {@link fetchObjects}). A caller that holds some objects at these ETags fetches only the others
+   * with {@link fetchObjectsAt}.
+   */
+  listObjects(): Promise<ObjectVersion[]>;
+  /**
+   * Data and current ETag of these objects (calendar-multiget, in batches), in the order asked. Objects
+   * gone meanwhile are left out. Data and ETag of each come from the same response, so they belong together
+   * even when the object changed since it was listed.
+   */
+  fetchObjectsAt(hrefs: readonly string[]): Promise<CalendarObject[]>;
   /** calendar-multiget of one href: fresh data and ETag (after a 412, or when a PUT answered without an ETag). Undefined when gone. */
   fetchObject(href: string): Promise<CalendarObject | undefined>;
   /**
@@ -78,6 +96,13 @@ const FILTER_REJECTED = new Set([400, 403, 415, 422, 501]);
 
 const ICS_CONTENT_TYPE = 'text/calendar; charset=utf-8';
 
+/**
+ * Hrefs per calendar-multiget. One REPORT for a whole busy calendar would do on Radicale, but DAViCal
+ * turns the hrefs into one SQL IN list and php -S servers hold the whole answer in memory: a few hundred
+ * keeps each request modest while a year of a busy room (thousands of objects) still takes a handful.
+ */
+const MULTIGET_BATCH = 250;
+
 /** A client for one calendar collection. Cheap: nothing is sent until a method is called. */
 export function createCalDavClient(conn: CalDavConnection): CalDavClient {
   return new TsdavCalDavClient(conn);
@@ -112,21 +137,45 @@ class TsdavCalDavClient implements CalDavClient {
     return this.dav;
   }
 
-  async fetchObjects(range: { start: Date; end: Date }): Promise<CalendarObject[]> {
-    const start = range.start.getTime();
-    const end = range.end.getTime();
-    if (!Number.isFinite(start) || !Number.isFinite(end) || start >= end) {
-      throw new RangeError('fetchObjects needs valid dates with start before end');
-    }
+  async fetchObjects(): Promise<CalendarObject[]> {
     return this.transport.run('REPORT', this.collection, async () => {
       const responses = await (await this.client()).calendarQuery({
         url: this.collection,
         props: objectProps,
-        filters: timeRangeFilter(range),
+        filters: veventsFilter(),
         depth: '1',
       });
       return this.completeObjects(responses);
     });
+  }
+
+  async listObjects(): Promise<ObjectVersion[]> {
+    const responses = await this.transport.run('REPORT', this.collection, async () =>
+      (await this.client()).calendarQuery({ url: this.collection, props: versionProps, filters: veventsFilter(), depth: '1' }),
+    );
+    const versions: ObjectVersion[] = [];
+    for (const response of responses) {
+      const version = versionFromResponse(response, this.collection);
+      if (version) versions.push(version);
+    }
+    return versions;
+  }
+
+  async fetchObjectsAt(hrefs: readonly string[]): Promise<CalendarObject[]> {
+    const urls = hrefs.map((href) => ownUrl(href, this.collection));
+    const fetched = new Map<string, CalendarObject>();
+    for (let i = 0; i < urls.length; i += MULTIGET_BATCH) {
+      for (const object of await this.multiget(urls.slice(i, i + MULTIGET_BATCH))) fetched.set(pathKey(object.href, this.collection), object);
+    }
+    const objects: CalendarObject[] = [];
+    const seen = new Set<string>();
+    for (const url of urls) {
+      const key = pathKey(url, this.collection);
+      const object = fetched.get(key);
+      if (object && !seen.has(key)) objects.push(object);
+      seen.add(key);
+    }
+    return objects;
   }
 
   async fetchObject(href: string): Promise<CalendarObject | undefined> {
@@ -204,10 +253,36 @@ class TsdavCalDavClient implements CalDavClient {
 
   /**
    * calendar-multiget through tsdav's davRequest (see multigetRequest for why not calendarMultiGet).
-   * Hrefs the server reports as 404 are simply absent from the result.
+   * Hrefs the server reports as 404 are simply absent from the result. SabreDAV 1.8 instead answers the
+   * whole REPORT with 404 when any href is missing: the batch is then split until the missing hrefs are
+   * alone, and a lone missing href counts as gone only while the collection itself still answers.
    */
   private async multiget(urls: readonly string[]): Promise<CalendarObject[]> {
     if (urls.length === 0) return [];
+    try {
+      return await this.multigetOnce(urls);
+    } catch (error) {
+      if (!(error instanceof CalDavError && error.code === 'NOT_FOUND')) throw error;
+      if (urls.length === 1) {
+        await this.assertCollectionExists();
+        return [];
+      }
+      const half = Math.ceil(urls.length / 2);
+      return [...(await this.multiget(urls.slice(0, half))), ...(await this.multiget(urls.slice(half)))];
+    }
+  }
+
+  /** PROPFIND Depth 0 on the collection; rejects with NOT_FOUND (from the transport) when it is gone. */
+  private async assertCollectionExists(): Promise<void> {
+    const response = await this.transport.fetch(this.collection, {
+      method: 'PROPFIND',
+      headers: { authorization: this.transport.authorization, depth: '0', 'content-type': 'application/xml; charset=utf-8' },
+      body: '<?xml version="1.0" encoding="utf-8"?><d:propfind xmlns:d="DAV:"><d:prop><d:resourcetype/></d:prop></d:propfind>',
+    });
+    assertOk('PROPFIND', this.collection, response);
+  }
+
+  private async multigetOnce(urls: readonly string[]): Promise<CalendarObject[]> {
     return this.transport.run('REPORT', this.collection, async () => {
       const responses = await (await this.client()).davRequest({
         url: this.collection,

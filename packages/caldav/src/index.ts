@@ -1,5 +1,5 @@
 /**
- * @roombook/caldav — I/O on CalDAV calendar collections through tsdav: fetch objects in a time range,
+ * @roombook/caldav — I/O on CalDAV calendar collections through tsdav: fetch or list every event object, multiget,
  * find by UID, conditional create/update/delete, errors classified as refused, transient or
  * outcome-unknown, and the audited write (pending -> write -> applied) shared by worker and CLI.
  * No iCalendar logic lives here (see @roombook/ical).
@@ -19,4 +19,4 @@ export {
   type ReadObject,
   type ReconcileOutcome,
 } from './audited-write.js';
-export type { CalendarObject } from './objects.js';
+export type { CalendarObject, ObjectVersion } from './objects.js';

@@ -10,6 +10,17 @@ export interface CalendarObject {
   data: string;
 }
 
+/**
+ * Which version of an object the server holds: what a listing returns before any data travels. A
+ * caller that already has an object at this ETag (a cache, a mirror) need not fetch it again.
+ */
+export interface ObjectVersion {
+  /** Absolute URL of the resource. */
+  href: string;
+  /** The server's getetag, or null when it gave none (then the object always counts as changed). */
+  etag: string | null;
+}
+
 /** The collection URL with a trailing slash, so that relative file names resolve inside it. */
 export function collectionBase(url: string): string {
   const parsed = new URL(url);
@@ -48,17 +59,22 @@ export function pathOf(url: string): string {
   return `${parsed.pathname}${parsed.search}`;
 }
 
-/** Same resource? Servers may percent-encode an href differently from how we sent it (`@` vs `%40`). */
+/**
+ * A key naming one resource whatever its spelling: servers may percent-encode an href differently from
+ * how we sent it (`@` vs `%40`), or differently in two answers.
+ */
+export function pathKey(href: string, collection: string): string {
+  const path = new URL(href, collection).pathname;
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
+
+/** Same resource? */
 export function samePath(a: string, b: string, collection: string): boolean {
-  const decode = (href: string) => {
-    const path = new URL(href, collection).pathname;
-    try {
-      return decodeURIComponent(path);
-    } catch {
-      return path;
-    }
-  };
-  return decode(a) === decode(b);
+  return pathKey(a, collection) === pathKey(b, collection);
 }
 
 /**
@@ -100,6 +116,15 @@ export function objectFromResponse(response: DAVResponse, collection: string): C
   const data = readCalendarData(props['calendarData']);
   if (!response.href || data === undefined) return undefined;
   return { href: new URL(response.href, collection).href, etag: readEtag(props['getetag']), data };
+}
+
+/**
+ * An ObjectVersion from one response of a calendar-query, or undefined for the collection itself
+ * (some servers list it). tsdav's collectionQuery has already refused answers holding a failed entry.
+ */
+export function versionFromResponse(response: DAVResponse, collection: string): ObjectVersion | undefined {
+  if (!response.href || samePath(response.href, collection, collection)) return undefined;
+  return { href: new URL(response.href, collection).href, etag: readEtag(response.props?.['getetag']) };
 }
 
 /**

@@ -8,10 +8,8 @@ import type { DAVRequest } from 'tsdav';
 /** The two properties every object fetch asks for: the ETag for conditional writes, and the data. */
 export const objectProps = { 'd:getetag': {}, 'c:calendar-data': {} } as const;
 
-/** CalDAV's UTC date-time form (RFC 4791 §9.9): 20260101T100000Z. */
-export function caldavUtc(date: Date): string {
-  return `${date.toISOString().slice(0, 19).replace(/[-:]/g, '')}Z`;
-}
+/** What a listing asks for: the version only, so the data of unchanged objects need not travel. */
+export const versionProps = { 'd:getetag': {} } as const;
 
 function veventFilter(inner: Record<string, unknown>): Record<string, unknown> {
   return {
@@ -23,11 +21,14 @@ function veventFilter(inner: Record<string, unknown>): Record<string, unknown> {
 }
 
 /**
- * VEVENTs overlapping [start, end). The server matches a recurring master when any of its
- * occurrences falls in the range, and returns the master as stored (RRULE, overrides), unexpanded.
+ * Every VEVENT, whatever its dates: the component type is the one thing every server filters on
+ * without evaluating recurrences, and Radicale, SabreDAV and DAViCal answer it from what they stored
+ * beside each object, without parsing it. The alternative, a time range plus a prop-filter on RRULE and
+ * one on RDATE, Radicale answers by parsing every object for each prop-filter (~1 ms per object):
+ * 1,700 objects took ~1.5 s per query against ~0.2 s for this one (packages/caldav/bench/fetch.bench.ts).
  */
-export function timeRangeFilter(range: { start: Date; end: Date }): Record<string, unknown> {
-  return veventFilter({ 'time-range': { _attributes: { start: caldavUtc(range.start), end: caldavUtc(range.end) } } });
+export function veventsFilter(): Record<string, unknown> {
+  return veventFilter({});
 }
 
 /**

@@ -13,7 +13,7 @@ import type { WorkerContext } from '../context.js';
 
 /**
  * Clears one room calendar (design §5): settle the audit entries an earlier attempt left pending,
- * fetch the window with one REPORT, expand, plan, and — unless in test mode — apply, queueing each
+ * fetch every VEVENT object with one REPORT, expand over the window, plan, and — unless in test mode — apply, queueing each
  * loser's mail right after its write. Holds the calendar's lock throughout, so no create or
  * delete on this calendar interleaves with it. When writes failed for reasons that may pass (the
  * server down, a 5xx, a lost answer), the report so far goes into the job's progress and the job
@@ -39,7 +39,7 @@ export async function clearCalendar(job: Job, ctx: WorkerContext): Promise<Clear
     await job.updateProgress({ phase: 'reconciling', objects_fetched: 0, decisions_total: 0, decisions_applied: 0 });
     const reconciled = await reconcilePending({ calendarId: calendar.id, client, audit: ctx.audit, mailQueue });
     await job.updateProgress({ phase: 'fetching', objects_fetched: 0, decisions_total: 0, decisions_applied: 0 });
-    const fetched = await client.fetchObjects({ start: window.from, end: window.to });
+    const fetched = await client.fetchObjects();
     const objects = new Map<string, CalendarObject>(fetched.map((o) => [o.href, o]));
     const { occurrences, unreadable, truncated } = expandCalendar(fetched, settings);
     const priorityTokens = await ctx.priorityTokens.activeFor(calendar.id);
