@@ -28,6 +28,8 @@ export default defineConfig({
         extends: true as const,
         test: { name, root: `apps/${name}`, include: ['test/**/*.test.ts'] },
       })),
+      // Repository-level checks and the scripts (`npm start`, `npm run demo`) run as child processes.
+      { extends: true as const, test: { name: 'scripts', root: 'scripts', include: ['test/**/*.test.ts'] } },
     ],
   },
 });
