@@ -1,4 +1,4 @@
-import { ConfigError } from '@roombook/config';
+import { ConfigError, loadEnvFile } from '@roombook/config';
 import { assertMigrated } from '@roombook/db';
 import { pino } from 'pino';
 
@@ -9,6 +9,7 @@ import { startWorkers } from './worker.js';
 async function main() {
   let config;
   try {
+    loadEnvFile();
     config = loadWorkerConfig();
     await assertMigrated(config.DATABASE_URL);
   } catch (error) {
