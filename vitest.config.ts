@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 
-const packages = ['config', 'db', 'queue', 'ical', 'booking', 'caldav', 'email', 'testing'];
+const packages = ['config', 'db', 'queue', 'ical', 'booking', 'caldav', 'email', 'service', 'testing'];
 const apps = ['api', 'worker', 'cli'];
 
 /**

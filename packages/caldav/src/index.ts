@@ -6,3 +6,4 @@
 export { createCalDavClient, type CalDavClient, type CalDavConnection } from './client.js';
 export { CalDavError, isRetryable, type CalDavErrorCode } from './errors.js';
 export type { CalendarObject } from './objects.js';
+export { verifyCalendarCollection, type VerifyProblem, type VerifyResult, type VerifyTarget } from './verify.js';
