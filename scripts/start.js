@@ -3,7 +3,7 @@
 // build`, so it uses @roombook/config's .env loader like every other roombook process.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { ensureSecretKey, findEnvFile, loadEnvFile } from '@roombook/config';
@@ -19,7 +19,8 @@ if (existsSync(envFile)) loadEnvFile({ cwd: root });
 // A key made up per start (`SECRET_KEY=$(openssl rand -hex 32) npm start`) would make every stored
 // CalDAV password unreadable at the next start; so when there is none, one is made once and kept.
 if (ensureSecretKey({ envFile }) !== 'present') {
-  console.error(`roombook: no SECRET_KEY was set, so a new one is now in ${relative(process.cwd(), envFile) || envFile}; keep that file, stored CalDAV passwords need it`);
+  const shown = envFile.startsWith(process.cwd() + sep) ? relative(process.cwd(), envFile) : envFile;
+  console.error(`roombook: no SECRET_KEY was set, so a new one is now in ${shown}; keep that file, stored CalDAV passwords need it`);
 }
 
 // Checked here rather than left to the worker: otherwise the API would come up, the worker would
