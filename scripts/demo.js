@@ -78,7 +78,8 @@ if (!existsSync(envFile)) {
   ];
   writeFileSync(envFile, lines.join('\n'), { mode: 0o600 });
 }
-ensureSecretKey({ env: {}, envFile });
+// Made once, on the first run: the room's stored password must stay readable on every later one.
+ensureSecretKey({ env: parseEnv(readFileSync(envFile, 'utf8')), envFile });
 const settings = parseEnv(readFileSync(envFile, 'utf8'));
 const caldavBase = `http://127.0.0.1:${settings.DEMO_CALDAV_PORT}/`;
 const collection = `${caldavBase}${USER}/${ROOM}/`;

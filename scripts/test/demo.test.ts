@@ -119,6 +119,10 @@ describe('npm run demo', () => {
       expect(again.slice(0, again.indexOf(' -H "Content-Type'))).toBe(line.slice(0, line.indexOf(' -H "Content-Type')));
       expect(second.output()).not.toContain('created the room calendar');
       expect(second.output()).not.toContain('registered demo-room');
+      // and the room stored on the first run still books (its password is readable: the same SECRET_KEY)
+      const { stdout } = await promisify(execFile)('sh', ['-c', again.replace('Demo meeting', 'Second meeting')]);
+      expect(JSON.parse(stdout)).toEqual({ id: expect.stringMatching(/^[0-9A-Za-z]{22}$/) });
+      expect(readFileSync(join(dir, 'roombook.env'), 'utf8').match(/^SECRET_KEY=/gm)).toHaveLength(1);
     } finally {
       await stop(second);
     }
