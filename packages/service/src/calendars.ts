@@ -2,6 +2,7 @@ import { verifyCalendarCollection, type VerifyResult } from '@roombook/caldav';
 import {
   createCalendarsRepository,
   createUsersRepository,
+  NotFoundError,
   type CalendarInput,
   type CalendarRow,
   type CalendarUpdate,
@@ -10,6 +11,7 @@ import {
 } from '@roombook/db';
 
 import { HasDependentsError, VerificationError } from './errors.js';
+import { plural } from './words.js';
 
 export interface ServiceDeps {
   db: Database;
@@ -19,7 +21,6 @@ export interface ServiceDeps {
   caldavTimeoutMs?: number;
 }
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** Calendar operations shared by the CLI and an admin HTTP API (design §9): rules live here once. */
 export function calendarService(deps: ServiceDeps) {
@@ -70,8 +71,9 @@ export function calendarService(deps: ServiceDeps) {
     async revoke(slug: string, userName: string, options: { force: boolean; now?: Date; recentDays?: number }): Promise<void> {
       const calendars = repository(false);
       if (!options.force) {
+        await calendars.requireBySlug(slug);
         const { activeKeys, calendars: granted } = await createUsersRepository(deps.db).dependents(userName);
-        if (!granted.includes(slug)) await calendars.revoke(slug, userName); // throws the precise NotFoundError
+        if (!granted.includes(slug)) throw new NotFoundError(`user "${userName}" has no access to calendar "${slug}"`);
         const since = (options.now ?? new Date()).getTime() - (options.recentDays ?? 30) * 86_400_000;
         const recent = activeKeys.filter((k) => k.lastUsedAt !== null && k.lastUsedAt.getTime() >= since);
         if (recent.length > 0) {

@@ -1,8 +1,8 @@
 import { createUsersRepository, type Database, type User } from '@roombook/db';
 
 import { HasDependentsError } from './errors.js';
+import { plural } from './words.js';
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** User operations shared by the CLI and an admin HTTP API (design §9). */
 export function userService(deps: { db: Database }) {
@@ -10,6 +10,16 @@ export function userService(deps: { db: Database }) {
   return {
     create(input: { name: string; email?: string | undefined }): Promise<User> {
       return users.create(input);
+    },
+
+    /** A new API key; its token is in the result once and only its hash is stored. */
+    createKey(input: { userName: string; label?: string | undefined; canPrioritize?: boolean | undefined }) {
+      return users.createKey(input);
+    },
+
+    /** Revokes a key by its visible prefix; it stops authenticating at once. */
+    revokeKey(prefix: string) {
+      return users.revokeKey(prefix);
     },
 
     /**
