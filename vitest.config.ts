@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 
-const packages = ['config', 'db', 'queue', 'ical', 'booking', 'caldav', 'email', 'testing'];
+const packages = ['config', 'db', 'queue', 'ical', 'booking', 'caldav', 'email', 'service', 'testing'];
 const apps = ['api', 'worker', 'cli'];
 
 /**
@@ -28,6 +28,8 @@ export default defineConfig({
         extends: true as const,
         test: { name, root: `apps/${name}`, include: ['test/**/*.test.ts'] },
       })),
+      // Repository-level checks and the scripts (`npm start`, `npm run demo`) run as child processes.
+      { extends: true as const, test: { name: 'scripts', root: 'scripts', include: ['test/**/*.test.ts'] } },
     ],
   },
 });

@@ -1,18 +1,27 @@
 // `npm start` without Docker: migrate, then run the API and the worker side by side until a signal
-// arrives or one of them dies. Plain ESM so that it runs before (and independently of) any build.
+// arrives or one of them dies. Plain ESM (no build step of its own); it runs after `turbo run
+// build`, so it uses @roombook/config's .env loader like every other roombook process.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { ensureSecretKey, findEnvFile, loadEnvFile } from '@roombook/config';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 // A worker busy with a CalDAV call may need its whole CALDAV_TIMEOUT_MS (30 s by default) to
 // finish; past this we assume it hangs rather than lose the terminal forever.
 const FORCE_KILL_AFTER_MS = 60_000;
 
-const envFile = join(root, '.env');
-// loadEnvFile never overrides variables that are already set, so the shell wins over .env.
-if (existsSync(envFile)) process.loadEnvFile(envFile);
+// The shell wins over .env (see loadEnvFile); ROOMBOOK_ENV_FILE may name another file.
+const envFile = findEnvFile(process.env, root) ?? join(root, '.env');
+if (existsSync(envFile)) loadEnvFile({ cwd: root });
+// A key made up per start (`SECRET_KEY=$(openssl rand -hex 32) npm start`) would make every stored
+// CalDAV password unreadable at the next start; so when there is none, one is made once and kept.
+if (ensureSecretKey({ envFile }) !== 'present') {
+  const shown = envFile.startsWith(process.cwd() + sep) ? relative(process.cwd(), envFile) : envFile;
+  console.error(`roombook: no SECRET_KEY was set, so a new one is now in ${shown}; keep that file, stored CalDAV passwords need it`);
+}
 
 // Checked here rather than left to the worker: otherwise the API would come up, the worker would
 // die on its config check, and the user would see the API being stopped with a less direct error.

@@ -1,6 +1,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 
+import { expectedFor } from './schemas/expected.js';
+
 export interface FieldError {
   /** where the bad value is: `body.end`, `params.calendar`, `header.idempotency-key`… */
   field: string;
@@ -62,14 +64,40 @@ function isDependencyDown(error: unknown, depth = 0): boolean {
   );
 }
 
+interface AjvError {
+  keyword?: string;
+  instancePath?: string;
+  message?: string;
+  params?: Record<string, unknown>;
+}
+
+/**
+ * One validator error in words a person can act on: the field named (an unknown property is
+ * the field, not its parent object), and for patterns what to type instead of the expression.
+ */
+function fieldError(context: string, v: AjvError): FieldError {
+  const params = v.params ?? {};
+  const path = (v.instancePath ?? '').replace(/^\//, '').replaceAll('/', '.');
+  const at = (...parts: (string | undefined)[]) => [context, path, ...parts].filter(Boolean).join('.');
+  if (typeof params['missingProperty'] === 'string') return { field: at(params['missingProperty']), message: 'is required' };
+  if (typeof params['additionalProperty'] === 'string') {
+    return { field: at(params['additionalProperty']), message: 'is not a known field' };
+  }
+  if (v.keyword === 'pattern' && typeof params['pattern'] === 'string') {
+    const expected = expectedFor(params['pattern']);
+    if (expected) return { field: at(), message: `must be ${expected}` };
+  }
+  // A body that arrived as text (Content-Type: text/plain) is a string, not the object expected.
+  if (v.keyword === 'type' && context === 'body' && path === '' && params['type'] === 'object') {
+    return { field: 'body', message: 'must be a JSON object, sent with the header "Content-Type: application/json"' };
+  }
+  if (v.keyword === 'format' && params['format'] === 'email') return { field: at(), message: 'must be an e-mail address like someone@example.org' };
+  return { field: at(), message: v.message ?? 'is invalid' };
+}
+
 function fastifyValidationProblem(error: FastifyError): HttpProblem {
   const context = error.validationContext ?? 'body';
-  const errors: FieldError[] = (error.validation ?? []).map((v) => {
-    const missing = (v.params as { missingProperty?: string }).missingProperty;
-    const path = (v.instancePath || '').replace(/^\//, '').replaceAll('/', '.');
-    const field = [context, path, missing].filter(Boolean).join('.');
-    return { field, message: missing ? 'is required' : (v.message ?? 'is invalid') };
-  });
+  const errors: FieldError[] = (error.validation ?? []).map((v) => fieldError(context, v as AjvError));
   const detail = errors.map((e) => `${e.field} ${e.message}`).join('; ') || error.message;
   return problem.validation(detail, errors);
 }
@@ -80,7 +108,14 @@ function toProblem(error: unknown): HttpProblem | undefined {
   if (fe.validation) return fastifyValidationProblem(fe);
   if (isDependencyDown(error)) return problem.unavailable('a backing service (PostgreSQL or Redis) is unavailable; try again later');
   if (typeof fe.code === 'string' && fe.code.startsWith('FST_BEARER_AUTH')) return problem.unauthorized();
-  if (fe.statusCode === 415) return new HttpProblem(415, '/problems/unsupported-media-type', 'Unsupported media type', fe.message);
+  if (fe.statusCode === 415) {
+    return new HttpProblem(
+      415,
+      '/problems/unsupported-media-type',
+      'Unsupported media type',
+      `${fe.message}; send the body as JSON with the header "Content-Type: application/json"`,
+    );
+  }
   if (fe.statusCode === 413) return new HttpProblem(413, '/problems/payload-too-large', 'Payload too large', fe.message);
   if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
     return new HttpProblem(fe.statusCode, '/problems/bad-request', 'Bad request', fe.message);

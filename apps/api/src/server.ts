@@ -1,3 +1,4 @@
+import { loadEnvFile } from '@roombook/config';
 import { assertMigrated, ensureDatabase } from '@roombook/db';
 import closeWithGrace from 'close-with-grace';
 
@@ -8,6 +9,7 @@ import { ConfigError, loadApiConfig } from './config.js';
 async function main() {
   let config;
   try {
+    loadEnvFile();
     config = loadApiConfig();
   } catch (error) {
     if (error instanceof ConfigError) {

@@ -2,6 +2,7 @@ import { CommanderError } from 'commander';
 
 import { ConfigError } from '@roombook/config';
 import { ConflictError, NotFoundError } from '@roombook/db';
+import { HasDependentsError, ServiceError, VerificationError } from '@roombook/service';
 
 /** Exit codes: 0 ok, 1 the command failed (domain, configuration, database), 2 it was misused. */
 export const EXIT_OK = 0;
@@ -75,7 +76,16 @@ export function describeError(
 ): { message: string; exitCode: number } {
   if (error instanceof UsageError) return { message: error.message, exitCode: EXIT_USAGE };
   if (error instanceof ConfigError) return { message: describeConfigError(error), exitCode: EXIT_FAILURE };
-  if (error instanceof NotFoundError || error instanceof ConflictError || error instanceof CliError) {
+  if (error instanceof HasDependentsError) {
+    return { message: `${error.message}. Nothing was changed; add --force to go ahead anyway`, exitCode: EXIT_FAILURE };
+  }
+  if (error instanceof VerificationError) {
+    return {
+      message: `calendar not saved: ${error.message} (add --no-verify to save it without asking the server)`,
+      exitCode: EXIT_FAILURE,
+    };
+  }
+  if (error instanceof NotFoundError || error instanceof ConflictError || error instanceof CliError || error instanceof ServiceError) {
     return { message: error.message, exitCode: EXIT_FAILURE };
   }
   const cause = unwrapQueryError(error);

@@ -18,7 +18,7 @@ async function storedCalendar(slug: string) {
 async function createCalendar(extra: string[] = []): Promise<string> {
   const slug = uniqueName('room');
   const result = await run([
-    'calendar', 'create', '--slug', slug, '--url', `${URL_BASE}${slug}/`, '--username', 'rooms', '--password', 'pw-1', ...extra,
+    'calendar', 'create', '--slug', slug, '--url', `${URL_BASE}${slug}/`, '--username', 'rooms', '--password', 'pw-1', '--no-verify', ...extra,
   ]);
   if (result.code !== 0) throw new Error(result.stderr);
   return slug;
@@ -29,7 +29,7 @@ describe('calendar create', () => {
     const slug = uniqueName('room');
     const password = 'correct horse battery staple';
     const result = await run([
-      'calendar', 'create', '--slug', slug, '--url', `${URL_BASE}${slug}`, '--username', 'rooms',
+      'calendar', 'create', '--slug', slug, '--url', `${URL_BASE}${slug}`, '--username', 'rooms', '--no-verify',
       '--password', password, '--timezone', 'Europe/Berlin', '--name', 'Room One',
       '--auto-clear', '--clear-interval', '15m', '--horizon-days', '90',
     ]);
@@ -57,7 +57,7 @@ describe('calendar create', () => {
   it('applies the defaults and prints JSON without any password field', async () => {
     const slug = uniqueName('room');
     const calendar = await runJson<Record<string, unknown>>([
-      'calendar', 'create', '--slug', slug, '--url', `${URL_BASE}${slug}/`, '--username', 'rooms', '--password', 'pw',
+      'calendar', 'create', '--slug', slug, '--url', `${URL_BASE}${slug}/`, '--username', 'rooms', '--password', 'pw', '--no-verify',
     ]);
     expect(calendar).toMatchObject({
       slug, displayName: slug, timeZone: 'UTC', autoClear: false, clearIntervalSeconds: 3600, horizonDays: 365, template: null,
@@ -68,7 +68,7 @@ describe('calendar create', () => {
   it('reads the password from the variable --password-env names', async () => {
     const slug = uniqueName('room');
     const result = await run(
-      ['calendar', 'create', '--slug', slug, '--url', `${URL_BASE}${slug}/`, '--username', 'rooms', '--password-env', 'ROOM_PW'],
+      ['calendar', 'create', '--slug', slug, '--url', `${URL_BASE}${slug}/`, '--username', 'rooms', '--password-env', 'ROOM_PW', '--no-verify'],
       { ROOM_PW: 'from-the-env' },
     );
     expect(result.code).toBe(0);
@@ -114,7 +114,7 @@ describe('calendar create', () => {
 
   it('refuses a duplicate slug (exit 1)', async () => {
     const slug = await createCalendar();
-    const again = await run(['calendar', 'create', '--slug', slug, '--url', `${URL_BASE}x/`, '--username', 'u', '--password', 'p']);
+    const again = await run(['calendar', 'create', '--slug', slug, '--url', `${URL_BASE}x/`, '--username', 'u', '--password', 'p', '--no-verify']);
     expect(again.code).toBe(1);
     expect(expectOneErrorLine(again.stderr)).toBe(`roombook: error: calendar "${slug}" already exists`);
   });
@@ -164,7 +164,7 @@ describe('calendar update', () => {
   it('re-encrypts a new password (from --password-env) and changes URL and username', async () => {
     const slug = await createCalendar();
     const result = await run(
-      ['calendar', 'update', '--slug', slug, '--password-env', 'NEW_PW', '--url', `${URL_BASE}moved/`, '--username', 'other'],
+      ['calendar', 'update', '--slug', slug, '--password-env', 'NEW_PW', '--url', `${URL_BASE}moved/`, '--username', 'other', '--no-verify'],
       { NEW_PW: 'new-secret' },
     );
     expect(result.code).toBe(0);

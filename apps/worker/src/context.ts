@@ -1,4 +1,6 @@
 import { createCalDavClient, type CalDavClient } from '@roombook/caldav';
+import { SecretUnreadableError } from '@roombook/db';
+import { JobErrorCode } from '@roombook/queue';
 import type {
   AuditLogRepository,
   CalendarWithCredentials,
@@ -9,6 +11,7 @@ import type { Queue } from 'bullmq';
 
 import { fence, type CalendarLock } from './calendar-lock.js';
 import { fencedClient } from './fenced-client.js';
+import { JobFailure } from './job-failure.js';
 import type { PriorityMarker } from './priority-mark.js';
 
 /** Everything a job handler may use; built once per process in worker.ts. */
@@ -40,7 +43,19 @@ export function calendarOpener(
   onRequest?: (method: string, status: number | null, ms: number) => void,
 ) {
   return async (calendarId: number) => {
-    const calendar = await calendars.withCredentials(calendarId);
+    const calendar = await calendars.withCredentials(calendarId).catch(async (error: unknown) => {
+      if (!(error instanceof SecretUnreadableError)) throw error;
+      // Retrying cannot help (the key will not change under a running worker), and backing off
+      // would leave the booking in `delayed` for minutes before it fails anyway.
+      const { slug } = await calendars.requireById(calendarId);
+      throw new JobFailure(
+        JobErrorCode.credentialsUnreadable,
+        `cannot read the stored CalDAV password of calendar "${slug}": SECRET_KEY is not the key it was stored with. ` +
+          `Start the worker with the original SECRET_KEY, or store the password again under this one: ` +
+          `roombook calendar update --slug ${slug} --password-env VAR`,
+        true,
+      );
+    });
     const client = createCalDavClient({
       url: calendar.url,
       username: calendar.username,

@@ -1,3 +1,4 @@
+import { loadEnvFile } from '@roombook/config';
 import { assertMigrated } from '@roombook/db';
 import { pino } from 'pino';
 
@@ -20,6 +21,7 @@ function refuseToStart(error: unknown): never {
 async function main() {
   let config;
   try {
+    loadEnvFile();
     config = loadWorkerConfig();
     await assertMigrated(config.DATABASE_URL);
   } catch (error) {

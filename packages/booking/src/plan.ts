@@ -55,7 +55,7 @@ export function planClearing(input: PlanInput): ClearingPlan {
 
   return {
     deletedCancelled: cancelled.deleted,
-    losers: buildLosers(losses),
+    losers: buildLosers(losses, input.timeZone),
     ignored: ignored.sort(
       (a, b) =>
         compareChronological(a.occurrence, b.occurrence) || compareChronological(a.overlapsWith, b.overlapsWith),
@@ -161,7 +161,7 @@ function loserAction(occurrence: Occurrence): LoserAction {
  * Turns losses into report entries. Deletions are per object, so losses of one deleted object
  * are merged into one entry (the first in walk order, with the union of winners).
  */
-function buildLosers(losses: readonly Loss[]): Loser[] {
+function buildLosers(losses: readonly Loss[], timeZone: string | undefined): Loser[] {
   const merged: Loss[] = [];
   const deleteByObject = new Map<string, Loss>();
   for (const loss of losses) {
@@ -193,7 +193,7 @@ function buildLosers(losses: readonly Loss[]): Loser[] {
       isDeprioritized: winners.some(
         (winner) => winner.prioritized && !candidate.prioritized && candidate.bookedAt < winner.bookedAt,
       ),
-      reason: loserReason(candidate, winners),
+      reason: loserReason(candidate, winners, timeZone),
     }),
   );
 }

@@ -1,3 +1,5 @@
+import { formatInTimeZone } from 'date-fns-tz';
+
 import type { Occurrence } from './types.js';
 
 /** What the reason text needs to know about one side of a lost overlap. */
@@ -8,9 +10,15 @@ export interface ReasonParty {
   bookedAt: number;
 }
 
-/** `"Finance Monthly" (2025-07-15T08:00:00.000Z–2025-07-15T10:00:00.000Z)` — UTC, as the plan compares instants. */
-export function describeOccurrence(occurrence: Occurrence): string {
-  return `"${occurrence.name}" (${occurrence.start.toISOString()}–${occurrence.end.toISOString()})`;
+/**
+ * `"Finance Monthly" (2025-07-15T10:00:00+02:00–2025-07-15T12:00:00+02:00)`: in the room's zone,
+ * the form the report's items use, so a reason reads like the event beside it. Without a zone,
+ * UTC instants (`2025-07-15T08:00:00.000Z`).
+ */
+export function describeOccurrence(occurrence: Occurrence, timeZone?: string): string {
+  const at = (instant: Date) =>
+    timeZone === undefined ? instant.toISOString() : formatInTimeZone(instant, timeZone, "yyyy-MM-dd'T'HH:mm:ssXXX");
+  return `"${occurrence.name}" (${at(occurrence.start)}–${at(occurrence.end)})`;
 }
 
 /** Why one winner kept the room over the loser, from the loser's point of view. */
@@ -26,8 +34,8 @@ function whyWinnerKept(loser: ReasonParty, winner: ReasonParty): string {
  * `overlaps "Finance Monthly" (2025-07-15T08:00:00.000Z–2025-07-15T10:00:00.000Z), booked earlier`.
  * Several winners are listed in walk order, separated by "; ".
  */
-export function loserReason(loser: ReasonParty, winners: readonly ReasonParty[]): string {
+export function loserReason(loser: ReasonParty, winners: readonly ReasonParty[], timeZone?: string): string {
   return winners
-    .map((winner) => `overlaps ${describeOccurrence(winner.occurrence)}, ${whyWinnerKept(loser, winner)}`)
+    .map((winner) => `overlaps ${describeOccurrence(winner.occurrence, timeZone)}, ${whyWinnerKept(loser, winner)}`)
     .join('; ');
 }

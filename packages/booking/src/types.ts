@@ -53,6 +53,8 @@ export interface PlanInput {
   priorityTokens: string[];
   /** the instant clearing runs at; anything that ended at or before it is the past */
   now: Date;
+  /** IANA zone the reasons print times in (the room's zone); UTC instants when absent */
+  timeZone?: string;
 }
 
 /**

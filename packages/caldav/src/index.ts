@@ -20,3 +20,4 @@ export {
   type ReconcileOutcome,
 } from './audited-write.js';
 export type { CalendarObject, ObjectVersion } from './objects.js';
+export { verifyCalendarCollection, type VerifyProblem, type VerifyResult, type VerifyTarget } from './verify.js';

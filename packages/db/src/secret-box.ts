@@ -2,6 +2,11 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes, scryptSync }
 
 const VERSION = 'v1';
 
+/** A stored secret that this SECRET_KEY cannot open: another key sealed it, or it was altered. */
+export class SecretUnreadableError extends Error {
+  override name = 'SecretUnreadableError';
+}
+
 /**
  * Encrypts CalDAV passwords at rest with AES-256-GCM. The key is derived from SECRET_KEY with
  * scrypt (a fixed, app-specific salt: the secret itself is the entropy, the salt only separates
@@ -20,14 +25,14 @@ export function createSecretBox(secretKey: string) {
     decrypt(sealed: string): string {
       const [version, iv, tag, body] = sealed.split(':');
       if (version !== VERSION || !iv || !tag || body === undefined) {
-        throw new Error('not a roombook secret (wrong format)');
+        throw new SecretUnreadableError('not a roombook secret (wrong format)');
       }
       const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
       decipher.setAuthTag(Buffer.from(tag, 'base64url'));
       try {
         return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
       } catch {
-        throw new Error('cannot decrypt secret: SECRET_KEY differs from the one that encrypted it');
+        throw new SecretUnreadableError('cannot decrypt secret: SECRET_KEY differs from the one that encrypted it');
       }
     },
   };

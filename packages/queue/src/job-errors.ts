@@ -16,6 +16,8 @@ export const JobErrorCode = {
   /** the object changed under us on every attempt (412 after re-fetches) */
   conflict: 'CONFLICT',
   invalidPayload: 'INVALID_PAYLOAD',
+  /** a stored CalDAV password cannot be decrypted with this SECRET_KEY (an operator must fix it) */
+  credentialsUnreadable: 'CREDENTIALS_UNREADABLE',
   internal: 'INTERNAL',
 } as const;
 export type JobErrorCode = (typeof JobErrorCode)[keyof typeof JobErrorCode];

@@ -20,6 +20,8 @@ const statusForJobError: Record<string, number> = {
   [JobErrorCode.caldavAuth]: 502,
   [JobErrorCode.caldavRejected]: 502,
   [JobErrorCode.caldavUnavailable]: 503,
+  // the service is misconfigured (its SECRET_KEY changed); nothing the client can do
+  [JobErrorCode.credentialsUnreadable]: 500,
 };
 
 interface Submission<Extra> {

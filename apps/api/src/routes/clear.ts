@@ -4,11 +4,10 @@ import type { Job } from 'bullmq';
 
 import { requireCalendar } from '../lib/require-calendar.js';
 import { answerJobs, submitJob } from '../lib/submit-job.js';
-import { ClearAcceptedSchema, ClearQuerySchema, ClearReportSchema } from '../schemas/clear.js';
+import { ClearAcceptedSchema, ClearQuerySchema, ClearReportSchema, TEST_TRUE } from '../schemas/clear.js';
 import { ProblemSchema, commonProblems } from '../schemas/problem.js';
 
-/** The seed's truthy spellings for `test`. */
-const TRUTHY = new Set(['1', 'ok', 'on', 'true', 'yes']);
+const TRUTHY = new Set<string>(TEST_TRUE);
 
 const clearRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.delete(
@@ -19,7 +18,7 @@ const clearRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['clearing'],
         summary: 'Clear double bookings and cancelled leftovers',
         description:
-          "Enqueues one clear job per calendar (the named one, or all of the caller's). Answers 202 with the jobs; with `Prefer: wait=N` answers 200 with the merged report once all are done, as the seed did. `test=1|ok|on|true|yes` plans without writing anything.",
+          "Enqueues one clear job per calendar (the named one, or all of the caller's). Answers 202 with the jobs; with `Prefer: wait=N` answers 200 with the merged report once all are done, as the seed did. `test=1|ok|on|true|yes` plans without writing anything; `0|off|false|no` or empty clears for real; any other value is 400.",
         querystring: ClearQuerySchema,
         headers: { type: 'object', properties: { prefer: { type: 'string' }, 'idempotency-key': { type: 'string' } } },
         response: { 200: ClearReportSchema, 202: ClearAcceptedSchema, ...commonProblems, 409: ProblemSchema, 422: ProblemSchema, 502: ProblemSchema },

@@ -1,12 +1,26 @@
 import { ClearReport } from '@roombook/queue';
 import { Type } from 'typebox';
 
+import { caseInsensitive, patternString, slugString } from './expected.js';
 import { JobRefSchema } from './jobs.js';
 
+/** The seed's spellings of a dry run, in any letter case. */
+export const TEST_TRUE = ['1', 'ok', 'on', 'true', 'yes'] as const;
+/**
+ * The obvious spellings of "not a dry run". Anything else is refused: the seed treated every
+ * unknown value (`test=maybe`, `test=ture`) as false, so a typo ran a live clear.
+ */
+export const TEST_FALSE = ['', '0', 'off', 'false', 'no'] as const;
+
+const TEST_PATTERN = `^(?:${[...TEST_TRUE, ...TEST_FALSE].map(caseInsensitive).join('|')})$`;
+
 export const ClearQuerySchema = Type.Object({
-  calendar: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$', description: "calendar slug; absent = all of the caller's calendars" })),
+  calendar: Type.Optional(slugString({ description: "calendar slug; absent = all of the caller's calendars" })),
   test: Type.Optional(
-    Type.String({ description: 'dry run when 1, ok, on, true or yes (as the seed); nothing is written', examples: ['on'] }),
+    patternString(TEST_PATTERN, `${TEST_TRUE.join(', ')} (dry run) or ${TEST_FALSE.filter(Boolean).join(', ')} or empty (live clear)`, {
+      description: 'dry run when 1, ok, on, true or yes (as the seed), nothing is written; live when 0, off, false, no or empty. Anything else is 400.',
+      examples: ['on'],
+    }),
   ),
 });
 

@@ -1,19 +1,19 @@
 import { Type, type Static } from 'typebox';
 
 import { LOCAL_OR_OFFSET_DATETIME } from '../lib/local-time.js';
+import { slugString, patternString } from './expected.js';
 import { JobRefSchema } from './jobs.js';
 
-const DateTimeInput = Type.String({
-  pattern: LOCAL_OR_OFFSET_DATETIME,
+const DateTimeInput = patternString(LOCAL_OR_OFFSET_DATETIME, 'a date-time like "2025-01-02T12:00" or "2025-01-02T12:00:00+01:00"', {
   description: 'ISO-8601; with an offset it is exact, without one it is wall-clock time in `timezone`, else the calendar\'s zone, else TIME_ZONE. Seconds optional.',
 });
 
 export const CalendarParams = Type.Object({
-  calendar: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$', description: 'calendar slug' }),
+  calendar: slugString({ description: 'calendar slug' }),
 });
 
 export const EventParams = Type.Object({
-  calendar: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$' }),
+  calendar: slugString(),
   id: Type.String({ minLength: 1, maxLength: 255, description: 'event id (the iCalendar UID)' }),
 });
 

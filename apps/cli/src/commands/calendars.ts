@@ -7,6 +7,7 @@ import {
   type CalendarUpdate,
   type Database,
 } from '@roombook/db';
+import { calendarService } from '@roombook/service';
 
 import type { CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
@@ -107,6 +108,8 @@ interface CreateOptions extends PasswordOptions {
   autoClear?: boolean;
   clearInterval?: number;
   horizonDays?: number;
+  /** false with --no-verify */
+  verify: boolean;
 }
 
 interface UpdateOptions extends PasswordOptions {
@@ -122,7 +125,13 @@ interface UpdateOptions extends PasswordOptions {
   template?: string;
   defaultTemplate?: boolean;
   mail?: boolean;
+  verify: boolean;
 }
+
+const verifyHelp = 'store without asking the CalDAV server first (by default a PROPFIND must confirm the URL is a calendar these credentials can read)';
+
+/** The shared operations, over this command's database and SECRET_KEY (both opened lazily). */
+const service = (ctx: CliContext) => calendarService({ db: ctx.db(), secrets: () => ctx.secrets() });
 
 const parseHorizon = integerIn(1, 3650);
 
@@ -142,13 +151,13 @@ export function registerCalendarCommands(program: Command, ctx: CliContext): voi
     .option('--auto-clear', 'clear the calendar on a schedule')
     .option('--clear-interval <duration>', 'time between scheduled clears, e.g. 15m, 1h, 3600 (default 1h)', parseDuration)
     .option('--horizon-days <n>', 'how many days ahead a clear looks (default 365)', parseHorizon)
+    .option('--no-verify', verifyHelp)
     .action(async (opts: CreateOptions, command: Command) => {
       const password = passwordFrom(opts, ctx);
       if (password === undefined) throw new UsageError('one of --password or --password-env is required');
       // Before touching the database: a missing SECRET_KEY should not cost a connection attempt.
-      const secrets = ctx.secrets();
-      const db = ctx.db();
-      const row = await createCalendarsRepository(db, secrets).create({
+      ctx.secrets();
+      const { calendar: row } = await service(ctx).create({
         slug: opts.slug,
         displayName: opts.name,
         url: opts.url,
@@ -159,7 +168,7 @@ export function registerCalendarCommands(program: Command, ctx: CliContext): voi
         autoClear: opts.autoClear,
         clearIntervalSeconds: opts.clearInterval,
         horizonDays: opts.horizonDays,
-      });
+      }, { verify: opts.verify });
       const calendar = view(row, new Map());
       emit(ctx.io, command, calendar, () => `created calendar ${calendar.slug}\n${describe(calendar)}`);
     });
@@ -182,6 +191,7 @@ export function registerCalendarCommands(program: Command, ctx: CliContext): voi
     .option('--default-template', 'use the built-in mail template')
     .option('--mail', 'mail losing organizers after a clear')
     .option('--no-mail', 'never mail from this calendar')
+    .option('--no-verify', verifyHelp)
     .action(async (opts: UpdateOptions, command: Command) => {
       if (opts.template !== undefined && opts.mail === false) {
         throw new UsageError('--template turns mail on; it cannot be combined with --no-mail');
@@ -203,10 +213,8 @@ export function registerCalendarCommands(program: Command, ctx: CliContext): voi
       if (Object.values(change).every((v) => v === undefined)) {
         throw new UsageError('nothing to update: give at least one option besides --slug (see --help)');
       }
-      const secrets = password === undefined ? undefined : ctx.secrets();
-      const db = ctx.db();
-      const row = await createCalendarsRepository(db, secrets).update(opts.slug, change);
-      const calendar = view(row, await templateNames(db));
+      const { calendar: row } = await service(ctx).update(opts.slug, change, { verify: opts.verify });
+      const calendar = view(row, await templateNames(ctx.db()));
       emit(ctx.io, command, calendar, () => `updated calendar ${calendar.slug}\n${describe(calendar)}`);
     });
 
@@ -214,12 +222,44 @@ export function registerCalendarCommands(program: Command, ctx: CliContext): voi
     .requiredOption('--calendar <slug>', 'the calendar', parseSlug)
     .requiredOption('--user <name>', 'the user', parseName)
     .action(async (opts: { calendar: string; user: string }, command: Command) => {
-      await createCalendarsRepository(ctx.db()).grant(opts.calendar, opts.user);
+      await service(ctx).grant(opts.calendar, opts.user);
       emit(
         ctx.io,
         command,
         { calendar: opts.calendar, user: opts.user },
         `user ${opts.user} may now use calendar ${opts.calendar}`,
+      );
+    });
+
+  withJson(group.command('revoke').description("take a user's access to a calendar away"))
+    .requiredOption('--calendar <slug>', 'the calendar', parseSlug)
+    .requiredOption('--user <name>', 'the user', parseName)
+    .option('--force', "revoke even though the user's API keys were used recently")
+    .action(async (opts: { calendar: string; user: string; force?: boolean }, command: Command) => {
+      await service(ctx).revoke(opts.calendar, opts.user, { force: opts.force === true });
+      emit(
+        ctx.io,
+        command,
+        { calendar: opts.calendar, user: opts.user, revoked: true },
+        `user ${opts.user} may no longer use calendar ${opts.calendar}`,
+      );
+    });
+
+  withJson(
+    group
+      .command('delete')
+      .description('remove a calendar from roombook (the collection on the CalDAV server stays as it is)'),
+  )
+    .requiredOption('--slug <slug>', 'the calendar to delete', parseSlug)
+    .option('--force', 'delete it with its grants, priority tokens and audit entries')
+    .action(async (opts: { slug: string; force?: boolean }, command: Command) => {
+      const { calendar, removed } = await service(ctx).delete(opts.slug, { force: opts.force === true });
+      emit(
+        ctx.io,
+        command,
+        { slug: calendar.slug, deleted: true, alsoRemoved: removed },
+        `deleted calendar ${calendar.slug}${removed.length > 0 ? ` (and with it: ${removed.join('; ')})` : ''}; ` +
+          'its collection on the CalDAV server is untouched',
       );
     });
 

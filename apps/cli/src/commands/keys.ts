@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 
 import { createUsersRepository } from '@roombook/db';
+import { userService } from '@roombook/service';
 
 import type { CliContext } from '../context.js';
 import { emit, table, withJson } from '../output.js';
@@ -15,7 +16,7 @@ export function registerKeyCommands(program: Command, ctx: CliContext): void {
     .option('--label <label>', 'what the key is for', parseName)
     .option('--can-prioritize', 'the key may book with "prioritized": true (such events keep the room in a clear)')
     .action(async (opts: { user: string; label?: string; canPrioritize?: boolean }, command: Command) => {
-      const key = await createUsersRepository(ctx.db()).createKey({
+      const key = await userService({ db: ctx.db() }).createKey({
         userName: opts.user,
         label: opts.label,
         canPrioritize: opts.canPrioritize === true,
@@ -32,7 +33,7 @@ export function registerKeyCommands(program: Command, ctx: CliContext): void {
   withJson(group.command('revoke').description('revoke an API key by its prefix'))
     .requiredOption('--prefix <prefix>', 'the key prefix shown by `key list`')
     .action(async (opts: { prefix: string }, command: Command) => {
-      const key = await createUsersRepository(ctx.db()).revokeKey(opts.prefix);
+      const key = await userService({ db: ctx.db() }).revokeKey(opts.prefix);
       emit(ctx.io, command, { prefix: key.prefix, revokedAt: key.revokedAt }, `revoked key ${key.prefix}`);
     });
 

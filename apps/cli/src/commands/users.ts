@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 
 import { createUsersRepository, type User } from '@roombook/db';
+import { userService } from '@roombook/service';
 
 import type { CliContext } from '../context.js';
 import { emit, table, withJson } from '../output.js';
@@ -18,8 +19,22 @@ export function registerUserCommands(program: Command, ctx: CliContext): void {
     .requiredOption('--name <name>', 'unique user name', parseName)
     .option('--email <email>', 'contact address', parseEmail)
     .action(async (opts: { name: string; email?: string }, command: Command) => {
-      const user = await createUsersRepository(ctx.db()).create({ name: opts.name, email: opts.email });
+      const user = await userService({ db: ctx.db() }).create({ name: opts.name, email: opts.email });
       emit(ctx.io, command, userJson(user), `created user ${user.name} (id ${user.id})`);
+    });
+
+  withJson(group.command('delete').description('delete a user with their API keys and calendar grants'))
+    .requiredOption('--name <name>', 'the user', parseName)
+    .option('--force', 'delete even though they have active API keys or calendar grants')
+    .action(async (opts: { name: string; force?: boolean }, command: Command) => {
+      const { user, keysDeleted, removed } = await userService({ db: ctx.db() }).delete(opts.name, { force: opts.force === true });
+      emit(
+        ctx.io,
+        command,
+        { name: user.name, deleted: true, keysDeleted, alsoRemoved: removed },
+        `deleted user ${user.name} and ${keysDeleted === 1 ? '1 API key' : `${keysDeleted} API keys`}` +
+          (removed.length > 0 ? ` (with: ${removed.join(' and ')})` : ''),
+      );
     });
 
   withJson(group.command('list').description('list users'))

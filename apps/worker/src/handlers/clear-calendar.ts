@@ -43,7 +43,7 @@ export async function clearCalendar(job: Job, ctx: WorkerContext): Promise<Clear
     const objects = new Map<string, CalendarObject>(fetched.map((o) => [o.href, o]));
     const { occurrences, unreadable, truncated } = expandCalendar(fetched, settings);
     const priorityTokens = await ctx.priorityTokens.activeFor(calendar.id);
-    const plan = planClearing({ occurrences, priorityTokens, now });
+    const plan = planClearing({ occurrences, priorityTokens, now, timeZone: calendar.timeZone });
     const total = plan.deletedCancelled.length + plan.losers.length;
     await job.updateProgress({ phase: payload.test ? 'done' : 'applying', objects_fetched: fetched.length, occurrences: occurrences.length, decisions_total: total, decisions_applied: 0 });
 

@@ -1,8 +1,8 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, count, eq, isNull } from 'drizzle-orm';
 
 import type { Database } from '../client.js';
 import { NotFoundError, unique } from '../errors.js';
-import { calendarUsers, calendars, emailTemplates, users } from '../schema/index.js';
+import { auditLog, calendarUsers, calendars, emailTemplates, priorityTokens, users } from '../schema/index.js';
 import type { SecretBox } from '../secret-box.js';
 
 export type CalendarRow = typeof calendars.$inferSelect;
@@ -162,7 +162,52 @@ export function createCalendarsRepository(db: Database, secrets?: SecretBox) {
       const { passwordEncrypted, ...rest } = await requireById(id);
       return { ...rest, password: box().decrypt(passwordEncrypted) };
     },
+
+    /** What deleting the calendar's row would take with it (the foreign keys cascade). */
+    async dependents(slug: string): Promise<CalendarDependents> {
+      const calendar = await requireBySlug(slug);
+      const granted = await db
+        .select({ name: users.name })
+        .from(calendarUsers)
+        .innerJoin(users, eq(users.id, calendarUsers.userId))
+        .where(eq(calendarUsers.calendarId, calendar.id))
+        .orderBy(asc(users.name));
+      const [tokens] = await db
+        .select({ n: count() })
+        .from(priorityTokens)
+        .where(and(eq(priorityTokens.calendarId, calendar.id), eq(priorityTokens.active, true), isNull(priorityTokens.revokedAt)));
+      const [audit] = await db.select({ n: count() }).from(auditLog).where(eq(auditLog.calendarId, calendar.id));
+      return { users: granted.map((u) => u.name), activePriorityTokens: tokens?.n ?? 0, auditEntries: audit?.n ?? 0 };
+    },
+
+    /** Deletes the row; grants, its priority tokens and its audit entries go with it. */
+    async delete(slug: string): Promise<CalendarRow> {
+      const [row] = await db.delete(calendars).where(eq(calendars.slug, slug)).returning();
+      if (!row) throw new NotFoundError(`unknown calendar "${slug}"`);
+      return row;
+    },
+
+    /** Takes a user's access to the calendar away; NotFoundError when there was none. */
+    async revoke(slug: string, userName: string): Promise<void> {
+      const calendar = await requireBySlug(slug);
+      const [user] = await db.select().from(users).where(eq(users.name, userName));
+      if (!user) throw new NotFoundError(`unknown user "${userName}"`);
+      const removed = await db
+        .delete(calendarUsers)
+        .where(and(eq(calendarUsers.calendarId, calendar.id), eq(calendarUsers.userId, user.id)))
+        .returning();
+      if (removed.length === 0) throw new NotFoundError(`user "${userName}" has no access to calendar "${slug}"`);
+    },
   };
+}
+
+export interface CalendarDependents {
+  /** users granted the calendar, by name */
+  users: string[];
+  /** active priority tokens valid only for this calendar */
+  activePriorityTokens: number;
+  /** audit entries, i.e. restore points of what clears removed */
+  auditEntries: number;
 }
 
 export type CalendarsRepository = ReturnType<typeof createCalendarsRepository>;

@@ -2,7 +2,7 @@ import { and, asc, eq, isNull } from 'drizzle-orm';
 
 import type { Database } from '../client.js';
 import { ConflictError, NotFoundError, unique } from '../errors.js';
-import { apiKeys, users } from '../schema/index.js';
+import { apiKeys, calendarUsers, calendars, users } from '../schema/index.js';
 import { generateApiToken, hashToken } from '../secret-box.js';
 
 export type User = typeof users.$inferSelect;
@@ -75,6 +75,34 @@ export function createUsersRepository(db: Database) {
         .orderBy(asc(apiKeys.createdAt));
     },
 
+    /** What deleting the user would take with it: active keys (and when they were last used) and grants. */
+    async dependents(name: string): Promise<UserDependents> {
+      const user = await requireUser(name);
+      const keys = await db
+        .select({ prefix: apiKeys.prefix, lastUsedAt: apiKeys.lastUsedAt })
+        .from(apiKeys)
+        .where(and(eq(apiKeys.userId, user.id), isNull(apiKeys.revokedAt)))
+        .orderBy(asc(apiKeys.createdAt));
+      const granted = await db
+        .select({ slug: calendars.slug })
+        .from(calendarUsers)
+        .innerJoin(calendars, eq(calendars.id, calendarUsers.calendarId))
+        .where(eq(calendarUsers.userId, user.id))
+        .orderBy(asc(calendars.slug));
+      return { activeKeys: keys, calendars: granted.map((c) => c.slug) };
+    },
+
+    /** Deletes the user with all their keys (revoked ones too) and grants; returns how many keys went. */
+    async delete(name: string): Promise<{ user: User; keysDeleted: number }> {
+      return db.transaction(async (tx) => {
+        const [user] = await tx.select().from(users).where(eq(users.name, name));
+        if (!user) throw new NotFoundError(`unknown user "${name}"`);
+        const keys = await tx.delete(apiKeys).where(eq(apiKeys.userId, user.id)).returning({ id: apiKeys.id });
+        await tx.delete(users).where(eq(users.id, user.id));
+        return { user, keysDeleted: keys.length };
+      });
+    },
+
     /**
      * The user owning an active key with this token, and records the use. last_used_at is
      * written at most once a minute per key: a write per request would double the cost of auth.
@@ -96,3 +124,9 @@ export function createUsersRepository(db: Database) {
 }
 
 export type UsersRepository = ReturnType<typeof createUsersRepository>;
+
+export interface UserDependents {
+  activeKeys: { prefix: string; lastUsedAt: Date | null }[];
+  /** slugs of the calendars granted to the user */
+  calendars: string[];
+}

@@ -1,0 +1,60 @@
+import { randomBytes } from 'node:crypto';
+
+import { createCalendarsRepository, createDatabase, createSecretBox, createUsersRepository } from '@roombook/db';
+import { CalendarJob, QueueName, parseJobError, type CreateEventPayload } from '@roombook/queue';
+import { uniqueName } from '@roombook/testing';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+
+import { loadWorkerConfig, startWorkers } from '../src/index.js';
+
+describe('a calendar stored under another SECRET_KEY', () => {
+  const database = createDatabase(inject('databaseUrl'), { max: 2 });
+  const connection = new Redis(inject('redisUrl'));
+  const prefix = `${inject('runId')}-secret-${randomBytes(3).toString('hex')}`;
+  const queue = new Queue(QueueName.calendar, { connection, prefix });
+  afterAll(async () => {
+    await queue.obliterate({ force: true });
+    await queue.close();
+    connection.disconnect();
+    await database.close();
+  });
+
+  it('fails the job at once, permanently, naming the calendar and the fix', async () => {
+    const user = await createUsersRepository(database.db).create({ name: uniqueName('secret') });
+    const slug = uniqueName('secret-room');
+    const calendar = await createCalendarsRepository(database.db, createSecretBox('the-first-start-key-0123456789')).create({
+      slug, url: 'http://127.0.0.1:9/rooms/cal/', username: 'rooms', password: 'pw',
+    });
+    const workers = await startWorkers(
+      loadWorkerConfig({
+        DATABASE_URL: inject('databaseUrl'), REDIS_URL: inject('redisUrl'), QUEUE_PREFIX: prefix,
+        SECRET_KEY: 'the-second-start-key-987654321', LOG_LEVEL: 'silent',
+      }),
+    );
+    try {
+      const payload: CreateEventPayload = {
+        calendarId: calendar.id, userId: user.id, uid: uniqueName('evt'), name: 'Unreadable',
+        start: '2027-03-01T09:00:00.000Z', end: '2027-03-01T10:00:00.000Z', timeZone: 'UTC',
+      };
+      // Retries as the API would configure them: a transient failure would now sit in `delayed`.
+      const job = await queue.add(CalendarJob.createEvent, payload, { attempts: 5, backoff: { type: 'exponential', delay: 60_000 } });
+      let state = await job.getState();
+      for (let i = 0; i < 200 && state !== 'failed' && state !== 'delayed'; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        state = await job.getState();
+      }
+      expect(state).toBe('failed');
+      const failed = (await queue.getJob(job.id!))!;
+      expect(failed.attemptsMade).toBe(1);
+      const { code, message } = parseJobError(failed.failedReason);
+      expect(code).toBe('CREDENTIALS_UNREADABLE');
+      expect(message).toContain(`calendar "${slug}"`);
+      expect(message).toContain(`roombook calendar update --slug ${slug} --password-env`);
+      expect(message).not.toContain('pw');
+    } finally {
+      await workers.close();
+    }
+  });
+});
