@@ -78,9 +78,8 @@ describe('a Redis restart while bookings are processed', () => {
 
     // Every accepted booking is on the server exactly once, and nothing else is.
     const client = createCalDavClient({ url: collection, username: rooms!.username, password: rooms!.password });
-    const range = { start: new Date('2027-03-01T00:00:00Z'), end: new Date('2027-05-01T00:00:00Z') };
     const uidsOnServer = async () =>
-      (await client.fetchObjects(range)).map((o) => /^UID:(.+)$/m.exec(o.data)?.[1]?.trim() ?? '?').sort();
+      (await client.fetchObjects()).map((o) => /^UID:(.+)$/m.exec(o.data)?.[1]?.trim() ?? '?').sort();
     let uids: string[] = [];
     for (let i = 0; i < 600; i++) {
       uids = await uidsOnServer();

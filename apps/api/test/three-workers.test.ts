@@ -127,7 +127,7 @@ describe('three worker processes on one calendar', () => {
     expect(proxy.count('DELETE', writePath)).toBeGreaterThanOrEqual(10);
 
     const client = createCalDavClient({ url: collection, username: rooms!.username, password: rooms!.password });
-    const objects = await client.fetchObjects({ start: new Date(Date.now() - 86_400_000), end: new Date(Date.now() + 60 * 86_400_000) });
+    const objects = await client.fetchObjects();
     const uids = objects.map((o) => /^UID:(.+)$/m.exec(o.data)?.[1]?.trim()).sort();
     expect(uids).toEqual([...accepted, ...[0, 1, 2, 3, 4, 5].map((i) => `keep-${i}`)].sort());
   }, 180_000);

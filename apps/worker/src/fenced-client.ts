@@ -7,7 +7,9 @@ import type { CalDavClient } from '@roombook/caldav';
  */
 export function fencedClient(client: CalDavClient, fence: () => Promise<void>): CalDavClient {
   return {
-    fetchObjects: (range) => client.fetchObjects(range),
+    fetchObjects: () => client.fetchObjects(),
+    listObjects: () => client.listObjects(),
+    fetchObjectsAt: (hrefs) => client.fetchObjectsAt(hrefs),
     fetchObject: (href) => client.fetchObject(href),
     findByUid: (uid) => client.findByUid(uid),
     async createObject(fileName, ics) {
