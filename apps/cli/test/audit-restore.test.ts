@@ -114,6 +114,26 @@ describe('audit restore: deleted objects', () => {
     expect(result.code).toBe(1);
     expect(expectOneErrorLine(result.stderr)).toContain(`audit entry ${auditId} records a restore, which cannot be restored`);
   });
+
+  it('refuses a failed entry (its change never took effect) and lists entries with their state', async () => {
+    const r = await room();
+    const before = await getObject(r.href, rooms);
+    const entry = await deleteAsWorker(r);
+    await audit.markApplied(entry.id, null);
+    const other = await audit.record({
+      calendarId: r.calendar.id, uid: r.uid, recurrenceId: null, action: 'deleted', href: r.href, previousIcal: before!, jobId: 'job-x', userId: null,
+    });
+    await audit.markFailed(other.id, 'the object changed on the server since; our write is not in effect');
+    const result = await run(['audit', 'restore', String(other.id)]);
+    expect(result.code).toBe(1);
+    expect(expectOneErrorLine(result.stderr)).toContain(`audit entry ${other.id} is failed: its change never took effect (the object changed on the server since`);
+    expect(await getObject(r.href, rooms)).toBeUndefined();
+    const listed = await runJson<{ id: number; state: string }[]>(['audit', 'list', '--calendar', r.calendar.slug]);
+    expect(listed.map((e) => [e.id, e.state])).toEqual([[other.id, 'failed'], [entry.id, 'applied']]);
+    const text = await run(['audit', 'list', '--calendar', r.calendar.slug]);
+    expect(text.stdout).toMatch(/\bSTATE\b/);
+    expect(text.stdout).toMatch(new RegExp(`${other.id}\\s.*\\sfailed`));
+  });
 });
 
 describe('audit restore: edits', () => {

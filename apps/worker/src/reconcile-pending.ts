@@ -29,7 +29,7 @@ export async function reconcilePending(input: {
   const done: Reconciled[] = [];
   for (const entry of await input.audit.pending(input.calendarId)) {
     const mails = (entry.notifications ?? []) as NotifyPayload[];
-    const outcome = await reconcileWrite(
+    const outcome = await reconcileOne(
       input.client,
       trail,
       { id: entry.id, href: entry.href, previousIcal: entry.previousIcal, etagBefore: entry.etagBefore, textAfter: entry.textAfter },
@@ -42,4 +42,21 @@ export async function reconcilePending(input: {
     done.push({ entry, outcome });
   }
   return done;
+}
+
+/**
+ * reconcileWrite, except that an entry whose object is not on the calendar's server any more (its
+ * URL was changed since: the client refuses other origins) is marked failed rather than blocking
+ * every later job on the calendar.
+ */
+async function reconcileOne(...args: Parameters<typeof reconcileWrite>): Promise<ReconcileOutcome> {
+  try {
+    return await reconcileWrite(...args);
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    const [, trail, entry] = args;
+    const reason = `cannot be checked: ${error.message}`;
+    await trail.failed(entry.id, reason);
+    return { state: 'failed', reason };
+  }
 }

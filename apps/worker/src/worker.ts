@@ -120,8 +120,11 @@ export async function startWorkers(config: WorkerConfig, options: { logger?: Log
       connection: redis,
       prefix: config.QUEUE_PREFIX,
       concurrency: config.WORKER_CONCURRENCY,
-      // A CalDAV call has its own timeout; the lock is renewed while a long clear runs.
-      lockDuration: 60_000,
+      // A CalDAV call has its own timeout; the lock is renewed while a long clear runs. A worker
+      // killed mid-job stops renewing it: within about JOB_LOCK_MS another worker takes the job
+      // over (its retry reconciles the audit entries the dead one left pending).
+      lockDuration: config.JOB_LOCK_MS,
+      stalledInterval: Math.max(500, Math.floor(config.JOB_LOCK_MS / 2)),
     },
   );
   attachLogging(calendarWorker, log);

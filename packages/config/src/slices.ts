@@ -56,6 +56,11 @@ export const LogEnv = Type.Object({
 export const WorkerEnv = Type.Object({
   WORKER_CONCURRENCY: Type.Integer({ default: 4, minimum: 1, maximum: 64 }),
   CALDAV_TIMEOUT_MS: Type.Integer({ default: 30_000, minimum: 1000 }),
+  JOB_LOCK_MS: Type.Integer({
+    default: 60_000,
+    minimum: 1000,
+    description: 'how long a job stays claimed by a worker that stopped renewing the claim; a crashed worker\'s jobs restart after about this long',
+  }),
   AUTO_CLEAR_AFTER_BOOKING_MS: Type.Integer({
     default: 10_000,
     minimum: 0,

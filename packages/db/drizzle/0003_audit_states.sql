@@ -5,4 +5,5 @@ ALTER TABLE "audit_log" ADD COLUMN "etag_before" text;--> statement-breakpoint
 ALTER TABLE "audit_log" ADD COLUMN "text_after" text;--> statement-breakpoint
 ALTER TABLE "audit_log" ADD COLUMN "error" text;--> statement-breakpoint
 ALTER TABLE "audit_log" ADD COLUMN "notifications" jsonb;--> statement-breakpoint
-CREATE INDEX "audit_log_calendar_id_state_index" ON "audit_log" USING btree ("calendar_id","state");
+CREATE INDEX "audit_log_calendar_id_state_index" ON "audit_log" USING btree ("calendar_id","state");--> statement-breakpoint
+CREATE INDEX "audit_log_job_id_index" ON "audit_log" USING btree ("job_id");

@@ -7,6 +7,12 @@ export interface OutgoingMail {
   subject: string;
   html: string;
   text: string;
+  /**
+   * Makes the Message-ID `<key@sender's domain>`, so that a mail sent again after a crash (SMTP has
+   * no idempotency: a worker can die after the server accepted the message and before the job
+   * recorded it) is the same message, which mail clients show once. Random when absent.
+   */
+  messageKey?: string;
 }
 
 export interface SendResult {
@@ -21,6 +27,15 @@ export interface Mailer {
   verify(): Promise<void>;
   /** Closes pooled connections; call on shutdown (an open socket keeps the process alive). */
   close(): void;
+}
+
+const NOT_ATEXT = /[^A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]/g;
+
+/** `<key@domain>`, the key reduced to characters a Message-ID's left part may hold (RFC 5322 dot-atom). */
+export function messageIdOf(key: string, sender: string): string {
+  const domain = sender.includes('@') ? sender.slice(sender.lastIndexOf('@') + 1) : 'localhost';
+  const local = key.replace(NOT_ATEXT, '-').replace(/^\.+|\.+$/g, '').replace(/\.{2,}/g, '.');
+  return `<${local}@${domain}>`;
 }
 
 /**
@@ -89,6 +104,7 @@ export function createMailer(settings: SmtpSettings): Mailer {
           subject: message.subject,
           html: message.html,
           text: message.text,
+          ...(message.messageKey !== undefined && { messageId: messageIdOf(message.messageKey, settings.from.address) }),
         });
         return {
           messageId: info.messageId,

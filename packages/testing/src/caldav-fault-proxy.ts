@@ -89,6 +89,17 @@ export function collectionOf(path: string): string {
  * method and per call count — and records which writes to one collection were in flight at the same
  * time. Written by hand because what it must do (forward, THEN drop; count concurrent writes per
  * collection) is exactly what general-purpose proxies and HTTP mocks do not offer.
+ *
+ * ```ts
+ * const proxy = await startCalDavFaultProxy(inject('radicaleUrl'));
+ * const collection = await makeCalendar(inject('radicaleUrl'), rooms, uniqueName('room'));
+ * // store proxy.proxied(collection) as the calendar's URL, then e.g.:
+ * proxy.addRule({ method: 'DELETE', calls: 1, action: { kind: 'drop-after-forward' } });
+ * proxy.addRule({ method: 'PUT', action: { kind: 'delay', ms: 100 } });
+ * // ... run jobs ...
+ * expect(proxy.maxConcurrentWrites(collection)).toBe(1); // upstream or proxied URL: only the path counts
+ * await proxy.close();
+ * ```
  */
 export async function startCalDavFaultProxy(upstream: string): Promise<CalDavFaultProxy> {
   const target = new URL(upstream);
@@ -132,10 +143,11 @@ export async function startCalDavFaultProxy(upstream: string): Promise<CalDavFau
     };
     // A write counts as in flight until the client has its answer or lost its connection.
     res.once('finish', finish);
+    // 'close' also fires when the connection goes away before an answer (reset, dropped).
     res.once('close', finish);
-    req.socket.once('close', finish);
     handle(req, res, action, record).catch(() => {
-      if (!res.headersSent) res.writeHead(500).end();
+      // The server behind the proxy could not be reached: what a real reverse proxy answers.
+      if (!res.headersSent) res.writeHead(502).end();
       else res.destroy();
     });
   });

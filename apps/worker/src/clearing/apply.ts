@@ -9,7 +9,7 @@ import {
   type ReadObject,
 } from '@roombook/caldav';
 import type { AuditLogRepository } from '@roombook/db';
-import { cancelOccurrence, declineOccurrence } from '@roombook/ical';
+import { IcalError, cancelOccurrence, declineOccurrence } from '@roombook/ical';
 import type { NotifyPayload } from '@roombook/queue';
 
 import { decisionsByObject, type ObjectDecision } from './decisions.js';
@@ -123,21 +123,21 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyResult> {
       retryReason = transportReason(error, consecutiveTransportFailures);
     };
 
-    let read: ReadObject | undefined;
+    let read: ReadObject;
     try {
-      read = await withEtag(object, input.client);
-      if (read === undefined) {
+      const current = await withEtag(object, input.client);
+      if (current.kind === 'changed') {
         // The object had no ETag, and what the server holds now is not the text we planned on.
-        const fresh = await input.client.fetchObject(object.href);
-        if (fresh?.etag === null) {
+        if (current.fresh?.etag === null) {
           markAll(outcomes, decision, { status: 'failed', error: 'the server gives no ETag for this object; refusing an unconditional write' });
           finished.add(objectId);
         } else {
-          replan(objectId, fresh);
+          replan(objectId, current.fresh);
           i--;
         }
         continue;
       }
+      read = current.read;
     } catch (error) {
       if (!(error instanceof CalDavError) || isRefused(error)) throw error;
       failTransport(error);
@@ -153,11 +153,15 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyResult> {
       consecutiveTransportFailures = 0;
       finished.add(objectId);
     } catch (error) {
-      if (!(error instanceof CalDavError)) {
-        markAll(outcomes, decision, { status: 'failed', error: (error as Error).message });
+      if (error instanceof IcalError) {
+        // This object cannot be edited as planned; the others can.
+        markAll(outcomes, decision, { status: 'failed', error: `unusable calendar data: ${error.message}` });
         finished.add(objectId);
         continue;
       }
+      // Anything else (PostgreSQL or Redis down, a bug) stops the clear; the job retries, and the
+      // retry reconciles whatever this attempt left pending.
+      if (!(error instanceof CalDavError)) throw error;
       const stale = error.code === 'PRECONDITION_FAILED' || error.code === 'NOT_FOUND';
       const tries = (attempts.get(objectId) ?? 0) + 1;
       attempts.set(objectId, tries);
@@ -196,13 +200,17 @@ function transportReason(error: CalDavError, consecutive: number): string {
 
 /**
  * The object with the ETag of exactly the text we planned on. Without one, it is re-read: the
- * fresh ETag is used only when the fresh text is the same (else undefined: re-plan on it).
+ * fresh ETag is used only when the fresh text is the same; otherwise the caller re-plans on the
+ * fresh version (or finds it gone, or still without an ETag).
  */
-async function withEtag(object: CalendarObject, client: CalDavClient): Promise<ReadObject | undefined> {
-  if (object.etag) return { href: object.href, etag: object.etag, data: object.data };
+async function withEtag(
+  object: CalendarObject,
+  client: CalDavClient,
+): Promise<{ kind: 'ready'; read: ReadObject } | { kind: 'changed'; fresh: CalendarObject | undefined }> {
+  if (object.etag) return { kind: 'ready', read: { href: object.href, etag: object.etag, data: object.data } };
   const fresh = await client.fetchObject(object.href);
-  if (!fresh?.etag || fresh.data !== object.data) return undefined;
-  return { href: object.href, etag: fresh.etag, data: object.data };
+  if (fresh?.etag && fresh.data === object.data) return { kind: 'ready', read: { href: object.href, etag: fresh.etag, data: object.data } };
+  return { kind: 'changed', fresh };
 }
 
 function losersOf(plan: ClearingPlan, decision: ObjectDecision): Loser[] {

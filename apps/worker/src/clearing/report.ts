@@ -12,7 +12,7 @@ export function decisionKey(kind: string, occurrence: Occurrence): string {
   return `${kind}|${occurrence.objectId}|${occurrence.recurrenceId ?? ''}`;
 }
 
-function reportEvent(o: Occurrence, timeZone: string): ReportEvent {
+export function reportEvent(o: Occurrence, timeZone: string): ReportEvent {
   return {
     uid: o.uid,
     name: o.name,
@@ -73,4 +73,95 @@ export function buildReport(
     });
   }
   return report;
+}
+
+const CHANGE_LISTS = ['deleted_cancelled_events', 'deleted_overlapping_events', 'cancelled_overlapping_recurring_events'] as const;
+
+/** The report an earlier attempt of this job left in its progress when it stopped, if any. */
+export function stoppedReport(progress: unknown): ClearReport | undefined {
+  if (typeof progress !== 'object' || progress === null) return undefined;
+  const { phase, report } = progress as { phase?: unknown; report?: unknown };
+  return phase === 'stopped' && typeof report === 'object' && report !== null ? (report as ClearReport) : undefined;
+}
+
+/**
+ * Adds to a retry's report what an earlier, stopped attempt of the same job did: the retry
+ * re-plans on what is left, so without this its report would not mention objects the first attempt
+ * already removed. An item that failed then but whose write a reconcile found applied
+ * (`appliedUids`) counts as applied; an item the retry decided again is the retry's.
+ */
+export function carryOver(report: ClearReport, earlier: ClearReport | undefined, appliedUids: ReadonlySet<string>): void {
+  if (!earlier) return;
+  for (const list of CHANGE_LISTS) {
+    const current = report[list];
+    const decided = new Set(current.map((i) => `${i.event.uid}|${i.recurrence_id ?? ''}`));
+    const carried: ReportItem[] = [];
+    for (const item of earlier[list] ?? []) {
+      if (decided.has(`${item.event.uid}|${item.recurrence_id ?? ''}`)) continue;
+      if (item.status === 'applied') carried.push(item);
+      else if (appliedUids.has(item.event.uid)) {
+        const { error: _ignored, ...rest } = item;
+        carried.push({ ...rest, status: 'applied' });
+      }
+    }
+    current.unshift(...carried);
+  }
+}
+
+/** An audit entry as {@link addEarlierWrites} needs it. */
+export interface AppliedWrite {
+  id: number;
+  uid: string;
+  recurrenceId: string | null;
+  action: string;
+  state: string;
+  previousIcal: string;
+}
+
+/**
+ * Adds to the report the writes an earlier attempt of this job made (its applied audit entries)
+ * that the report does not list yet: after a crash (kill -9) no stopped report was left behind,
+ * and the retry re-plans only on what is left. Each item is rebuilt from the entry's previous text
+ * (`expand` turns it into occurrences); which event kept the room is not known any more.
+ */
+export function addEarlierWrites(
+  report: ClearReport,
+  writes: readonly AppliedWrite[],
+  context: { calendar: string; timeZone: string; expand: (ics: string) => Occurrence[] },
+): void {
+  const listed = new Set(CHANGE_LISTS.flatMap((list) => report[list].map((i) => `${i.event.uid}|${i.recurrence_id ?? ''}`)));
+  const item = (o: Occurrence, action: ReportItem['action'], reason: string): ReportItem => ({
+    event: reportEvent(o, context.timeZone),
+    overlaps_with: null,
+    also_overlaps: [],
+    calendar: context.calendar,
+    recurrence_id: o.recurrenceId,
+    action,
+    reason,
+    status: 'applied',
+  });
+  for (const write of writes) {
+    if (write.state !== 'applied' || write.action === 'restored') continue;
+    let occurrences: Occurrence[];
+    try {
+      occurrences = context.expand(write.previousIcal);
+    } catch {
+      continue; // what we removed was readable then; if not now, the audit log still has it
+    }
+    const reason = `done by an earlier attempt of this job (audit entry ${write.id})`;
+    if (write.action === 'deleted') {
+      const o = occurrences[0];
+      if (!o || listed.has(`${o.uid}|`) || listed.has(`${o.uid}|${o.recurrenceId ?? ''}`)) continue;
+      const cancelled = o.status === 'CANCELLED' || o.masterCancelled;
+      report[cancelled ? 'deleted_cancelled_events' : 'deleted_overlapping_events'].push(item({ ...o, recurrenceId: null }, 'deleted', reason));
+      listed.add(`${o.uid}|`);
+      continue;
+    }
+    for (const recurrenceId of (write.recurrenceId ?? '').split(',').filter(Boolean)) {
+      const o = occurrences.find((c) => c.recurrenceId === recurrenceId);
+      if (!o || listed.has(`${o.uid}|${recurrenceId}`)) continue;
+      report.cancelled_overlapping_recurring_events.push(item(o, write.action === 'declined' ? 'declined' : 'cancelled', reason));
+      listed.add(`${o.uid}|${recurrenceId}`);
+    }
+  }
 }

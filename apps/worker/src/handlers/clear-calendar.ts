@@ -7,7 +7,7 @@ import { reconcilePending } from '../reconcile-pending.js';
 import { applyPlan } from '../clearing/apply.js';
 import { JobFailure } from '../job-failure.js';
 import { expandCalendar, expandOne, type ExpandSettings } from '../clearing/occurrences.js';
-import { buildReport, type Outcomes } from '../clearing/report.js';
+import { addEarlierWrites, buildReport, carryOver, stoppedReport, type Outcomes } from '../clearing/report.js';
 import { clearingWindow, localIso } from '../clearing/window.js';
 import type { WorkerContext } from '../context.js';
 
@@ -32,6 +32,7 @@ export async function clearCalendar(job: Job, ctx: WorkerContext): Promise<Clear
     isPriorityMarkValid: ctx.priorityMarker.verify,
   };
 
+  const earlierAttempt = stoppedReport(job.progress);
   const mailQueue = !payload.test && calendar.mailEnabled && ctx.mailEnabled ? ctx.mailQueue : null;
 
   return ctx.withCalendarLock(calendar.id, async () => {
@@ -75,6 +76,16 @@ export async function clearCalendar(job: Job, ctx: WorkerContext): Promise<Clear
     const report = buildReport(reportPlan, { calendar: calendar.slug, timeZone: calendar.timeZone, testMode: payload.test, outcomes });
     report.unreadable_objects = unreadable.map((u) => ({ calendar: calendar.slug, ...u }));
     report.windows = [{ calendar: calendar.slug, from: localIso(window.from, calendar.timeZone), to: localIso(window.to, calendar.timeZone) }];
+    const reconciledUids = new Set(reconciled.filter((r) => r.outcome.state === 'applied').map((r) => r.entry.uid));
+    carryOver(report, earlierAttempt, reconciledUids);
+    if (!payload.test) {
+      // After a crash no stopped report is left; the audit log says what the dead attempt did.
+      addEarlierWrites(report, await ctx.audit.byJob(String(job.id)), {
+        calendar: calendar.slug,
+        timeZone: calendar.timeZone,
+        expand: (ics) => expandOne({ href: 'earlier', etag: null, data: ics }, settings),
+      });
+    }
     if (mailQueue) {
       const fromReconcile = reconciled.reduce((n, r) => n + (r.outcome.state === 'applied' ? ((r.entry.notifications ?? []) as unknown[]).length : 0), 0);
       report.mails_queued = mailsQueued + fromReconcile;

@@ -41,7 +41,15 @@ export async function notify(job: Job, ctx: MailContext): Promise<NotifyResult> 
     throw error;
   }
   try {
-    const sent = await ctx.mailer.send({ to: payload.to, subject: rendered.subject, html: rendered.html, text: rendered.text });
+    const sent = await ctx.mailer.send({
+      to: payload.to,
+      subject: rendered.subject,
+      html: rendered.html,
+      text: rendered.text,
+      // The job id derives from the calendar, the occurrence and the audit entry: a re-send after
+      // a crash is the same message.
+      messageKey: `roombook.${String(job.id)}`,
+    });
     return { messageId: sent.messageId, to: payload.to, accepted: sent.accepted };
   } catch (error) {
     throw new JobFailure(JobErrorCode.internal, `mail to ${payload.to} failed: ${(error as Error).message}`, isPermanentSmtpError(error));

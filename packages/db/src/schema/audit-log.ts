@@ -45,5 +45,5 @@ export const auditLog = pgTable(
      */
     notifications: jsonb().$type<unknown[]>(),
   },
-  (t) => [index().on(t.calendarId, t.at), index().on(t.uid), index().on(t.calendarId, t.state)],
+  (t) => [index().on(t.calendarId, t.at), index().on(t.uid), index().on(t.calendarId, t.state), index().on(t.jobId)],
 );
