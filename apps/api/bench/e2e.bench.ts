@@ -4,6 +4,7 @@
  * - end to end: `POST /events` with `Prefer: wait=30`, one at a time, beside the anchor: a plain
  *   conditional PUT (`If-None-Match: *`) of the same kind of event to the same Radicale, from here;
  *   the difference is the service's own overhead (API, queue, lock, database, job state);
+ * `ROOMBOOK_BENCH_CPU_PROF=DIR` writes a V8 CPU profile of the worker process into DIR.
  * - soak: the worker's RSS after a warm-up and after ROOMBOOK_BENCH_SOAK_JOBS (50,000) create jobs.
  *   They write to a loopback stub that answers every PUT with 201 at once, so the soak measures
  *   the worker and not Radicale's storage (which would take tens of minutes for 50,000 objects).
@@ -58,7 +59,10 @@ export async function run(): Promise<void> {
     const env = { DATABASE_URL: database.url, QUEUE_PREFIX: prefix, SECRET_KEY: SECRET, LOG_LEVEL: 'warn', ADMIN_TOKEN: '' };
     const apiPort = await freePort();
     children.push(await startNode(join(repoRoot, 'apps/api/dist/server.js'), { ...env, HOST: '127.0.0.1', PORT: String(apiPort) }, { port: apiPort }));
-    const worker = await startNode(join(repoRoot, 'apps/worker/dist/main.js'), env);
+    const profileDir = process.env.ROOMBOOK_BENCH_CPU_PROF;
+    const worker = await startNode(join(repoRoot, 'apps/worker/dist/main.js'), env, {
+      nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+    });
     children.push(worker);
 
     // End to end, alternating with the anchor so both see the same machine load.
