@@ -1,7 +1,12 @@
 import { ApiEnv, ConfigError, DbEnv, LogEnv, RedisEnv, TimeEnv, composeEnv, loadConfig } from '@roombook/config';
-import type { Static } from 'typebox';
+import { Type, type Static } from 'typebox';
 
-export const ApiConfigSchema = composeEnv(DbEnv, RedisEnv, TimeEnv, ApiEnv, LogEnv);
+/** How long an API process may trust a cached key or grant when no access-change message reaches it. */
+const AccessCacheEnv = Type.Object({
+  ACCESS_CACHE_TTL_MS: Type.Integer({ default: 5000, minimum: 0, maximum: 60_000 }),
+});
+
+export const ApiConfigSchema = composeEnv(DbEnv, RedisEnv, TimeEnv, ApiEnv, LogEnv, AccessCacheEnv);
 export type ApiConfig = Static<typeof ApiConfigSchema>;
 
 /** Reads the API's environment; throws {@link ConfigError} naming each bad variable. */

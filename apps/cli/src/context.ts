@@ -1,5 +1,6 @@
-import { ConfigError, DbEnv, SecretEnv, TimeEnv, composeEnv, loadConfig } from '@roombook/config';
+import { ConfigError, DbEnv, RedisEnv, SecretEnv, TimeEnv, composeEnv, loadConfig } from '@roombook/config';
 import { createDatabase, createSecretBox, type Database, type DatabaseHandle, type SecretBox } from '@roombook/db';
+import { redisAccessChanges, type AccessChanges } from '@roombook/service';
 
 import { CliError } from './errors.js';
 
@@ -17,6 +18,7 @@ export interface CliIo {
 export class CliContext {
   private handle: DatabaseHandle | undefined;
   private box: SecretBox | undefined;
+  private changes: AccessChanges | undefined;
   /** Set once DATABASE_URL has been read, so error messages can say which database failed. */
   databaseUrlForErrors: string | undefined;
 
@@ -58,7 +60,28 @@ export class CliContext {
     return loadConfig(composeEnv(TimeEnv), this.io.env).TIME_ZONE;
   }
 
+  /**
+   * Announces key and grant changes to the running API processes (REDIS_URL, QUEUE_PREFIX). When
+   * Redis cannot be reached the change still stands; one warning says when the API will notice.
+   */
+  accessChanges(): AccessChanges {
+    if (!this.changes) {
+      const { REDIS_URL, QUEUE_PREFIX } = loadConfig(composeEnv(RedisEnv), this.io.env);
+      this.changes = redisAccessChanges({
+        url: REDIS_URL,
+        prefix: QUEUE_PREFIX,
+        onError: (error) =>
+          this.io.stderr(
+            `warning: could not tell the running API processes at once (Redis: ${error.message}); they notice within ACCESS_CACHE_TTL_MS (5 s by default)\n`,
+          ),
+      });
+    }
+    return this.changes;
+  }
+
   async close(): Promise<void> {
+    this.changes?.close();
+    this.changes = undefined;
     const handle = this.handle;
     this.handle = undefined;
     if (handle) await handle.close();

@@ -7,14 +7,24 @@
 
 const offsetFormats = new Map<string, Intl.DateTimeFormat>();
 
+/** Canonical names already resolved: building an Intl.DateTimeFormat per call is costly (issue 9). */
+const zoneNames = new Map<string, string | null>();
+
 /** The runtime's canonical name for a zone id (IANA names and their aliases), or null when unknown. */
 export function runtimeZoneName(id: string): string | null {
-  if (id.trim() === '') return null;
-  try {
-    return new Intl.DateTimeFormat('en-US', { timeZone: id }).resolvedOptions().timeZone;
-  } catch {
-    return null;
+  const known = zoneNames.get(id);
+  if (known !== undefined) return known;
+  let name: string | null = null;
+  if (id.trim() !== '') {
+    try {
+      name = new Intl.DateTimeFormat('en-US', { timeZone: id }).resolvedOptions().timeZone;
+    } catch {
+      name = null;
+    }
   }
+  // bounded: ids come from requests and calendar data, so unknown ones are not remembered
+  if (name !== null && zoneNames.size < 1000) zoneNames.set(id, name);
+  return name;
 }
 
 function offsetFormat(zone: string): Intl.DateTimeFormat {

@@ -187,7 +187,23 @@ export function vtimezoneLines(tzid: string, zone: string, range: ZoneRange): st
   return lines;
 }
 
+/**
+ * Generated texts, per zone and range. Generating probes Intl thousands of times and was 40 % of
+ * a booking's worker CPU (issue 9); the result depends only on the arguments and the runtime's
+ * zone data, which cannot change inside a process, and booking ranges are whole years, so a
+ * handful of entries serve every booking. Bounded all the same: the oldest goes first.
+ */
+const texts = new Map<string, string>();
+const MAX_TEXTS = 256;
+
 /** vtimezoneLines as iCalendar text (CRLF line ends). */
 export function vtimezoneText(tzid: string, zone: string, range: ZoneRange): string {
-  return `${vtimezoneLines(tzid, zone, range).join('\r\n')}\r\n`;
+  const key = `${tzid}\u0000${zone}\u0000${range.from}\u0000${range.to}`;
+  let text = texts.get(key);
+  if (text === undefined) {
+    text = `${vtimezoneLines(tzid, zone, range).join('\r\n')}\r\n`;
+    if (texts.size >= MAX_TEXTS) texts.delete(texts.keys().next().value!);
+    texts.set(key, text);
+  }
+  return text;
 }

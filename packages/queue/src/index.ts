@@ -9,3 +9,4 @@ export { InvalidPayloadError, parsePayload } from './validate.js';
 export { JobErrorCode, formatJobError, parseJobError } from './job-errors.js';
 export { emptyReport, mergeReports } from './clear-report.js';
 export { workerMetricsKeys } from './metrics-keys.js';
+export { accessChangesChannel } from './access-changes.js';

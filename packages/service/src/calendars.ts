@@ -10,6 +10,7 @@ import {
   type SecretBox,
 } from '@roombook/db';
 
+import { announce, type AccessChanges } from './access-changes.js';
 import { HasDependentsError, VerificationError } from './errors.js';
 import { plural } from './words.js';
 
@@ -19,6 +20,8 @@ export interface ServiceDeps {
   secrets: () => SecretBox;
   /** Time limit of the verifying PROPFIND. */
   caldavTimeoutMs?: number;
+  /** Tells the API processes to drop cached keys and grants (see access-changes.ts). */
+  accessChanges?: AccessChanges | undefined;
 }
 
 
@@ -57,7 +60,10 @@ export function calendarService(deps: ServiceDeps) {
         const password = change.password ?? (await calendars.withCredentials(current.id)).password;
         await verify({ url: change.url ?? current.url, username: change.username ?? current.username, password });
       }
-      return { calendar: await calendars.update(slug, change), verified: mustVerify };
+      const calendar = await calendars.update(slug, change);
+      // the API caches a granted calendar with its zone; a change must reach it at once
+      await announce(deps.accessChanges, 'calendar updated');
+      return { calendar, verified: mustVerify };
     },
 
     async grant(slug: string, userName: string): Promise<void> {
@@ -83,6 +89,7 @@ export function calendarService(deps: ServiceDeps) {
         }
       }
       await calendars.revoke(slug, userName);
+      await announce(deps.accessChanges, 'grant revoked');
     },
 
     /**
@@ -99,7 +106,9 @@ export function calendarService(deps: ServiceDeps) {
         ...(found.auditEntries > 0 ? [`the audit log holds ${plural(found.auditEntries, 'restore point')} for it`] : []),
       ];
       if (removed.length > 0 && !options.force) throw new HasDependentsError(`calendar "${slug}"`, removed);
-      return { calendar: await calendars.delete(slug), removed };
+      const calendar = await calendars.delete(slug);
+      await announce(deps.accessChanges, 'calendar deleted');
+      return { calendar, removed };
     },
   };
 }

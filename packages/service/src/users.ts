@@ -1,11 +1,12 @@
 import { createUsersRepository, type Database, type User } from '@roombook/db';
 
+import { announce, type AccessChanges } from './access-changes.js';
 import { HasDependentsError } from './errors.js';
 import { plural } from './words.js';
 
 
 /** User operations shared by the CLI and an admin HTTP API (design §9). */
-export function userService(deps: { db: Database }) {
+export function userService(deps: { db: Database; accessChanges?: AccessChanges | undefined }) {
   const users = createUsersRepository(deps.db);
   return {
     create(input: { name: string; email?: string | undefined }): Promise<User> {
@@ -17,9 +18,11 @@ export function userService(deps: { db: Database }) {
       return users.createKey(input);
     },
 
-    /** Revokes a key by its visible prefix; it stops authenticating at once. */
-    revokeKey(prefix: string) {
-      return users.revokeKey(prefix);
+    /** Revokes a key by its visible prefix; it stops authenticating at once, in every API process. */
+    async revokeKey(prefix: string) {
+      const key = await users.revokeKey(prefix);
+      await announce(deps.accessChanges, 'key revoked');
+      return key;
     },
 
     /**
@@ -33,7 +36,9 @@ export function userService(deps: { db: Database }) {
         ...(calendars.length > 0 ? [`access to ${plural(calendars.length, 'calendar')} (${calendars.join(', ')})`] : []),
       ];
       if (removed.length > 0 && !options.force) throw new HasDependentsError(`user "${name}"`, [`they have ${removed.join(' and ')}`]);
-      return { ...(await users.delete(name)), removed };
+      const deleted = await users.delete(name);
+      await announce(deps.accessChanges, 'user deleted');
+      return { ...deleted, removed };
     },
   };
 }

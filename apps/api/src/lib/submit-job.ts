@@ -84,8 +84,16 @@ export async function submitJob<Extra>(
   return { job, extra: previous.extra };
 }
 
+/**
+ * The state of jobs this process has just added, known without asking Redis: one `add` per job is
+ * the only Redis round trip of an enqueue (issue 9). A job answered later (an idempotent replay)
+ * is not in here, and its state is read.
+ */
+const stateAtEnqueue = new WeakMap<Job, string>();
+
 async function enqueue<Extra>(app: FastifyInstance, submission: Submission<Extra>, jobId: string) {
   const job = await app.queues.calendar.add(submission.name, submission.payload, { jobId });
+  stateAtEnqueue.set(job, (job.opts.delay ?? 0) > 0 ? 'delayed' : job.opts.priority ? 'prioritized' : 'waiting');
   return { job, extra: submission.extra };
 }
 
@@ -123,6 +131,7 @@ export async function answerJobs<Accepted, Completed>(
   },
 ): Promise<Accepted | Completed> {
   const wait = preferredWait(request.headers.prefer);
+  let waited: string[] | undefined;
   if (wait !== undefined && wait > 0) {
     reply.header('Preference-Applied', `wait=${wait}`);
     const deadline = Date.now() + wait * 1000;
@@ -133,9 +142,14 @@ export async function answerJobs<Accepted, Completed>(
       throw problem.jobFailed(statusForJobError[code] ?? 500, code, message, await toJobView(failed.job));
     }
     if (results.every((r) => r.state === 'completed')) return handlers.completed(results.map((r) => r.job.returnvalue));
+    waited = results.map((r) => r.state);
   }
   const refs = await Promise.all(
-    jobs.map(async (job) => ({ id: job.id!, state: await job.getState(), url: jobUrl(job.id!) })),
+    jobs.map(async (job, i) => ({
+      id: job.id!,
+      state: waited?.[i] ?? stateAtEnqueue.get(job) ?? (await job.getState()),
+      url: jobUrl(job.id!),
+    })),
   );
   reply.code(202);
   if (refs.length > 0) reply.header('Location', refs[0]!.url);

@@ -131,7 +131,7 @@ interface UpdateOptions extends PasswordOptions {
 const verifyHelp = 'store without asking the CalDAV server first (by default a PROPFIND must confirm the URL is a calendar these credentials can read)';
 
 /** The shared operations, over this command's database and SECRET_KEY (both opened lazily). */
-const service = (ctx: CliContext) => calendarService({ db: ctx.db(), secrets: () => ctx.secrets() });
+const service = (ctx: CliContext) => calendarService({ db: ctx.db(), secrets: () => ctx.secrets(), accessChanges: ctx.accessChanges() });
 
 const parseHorizon = integerIn(1, 3650);
 

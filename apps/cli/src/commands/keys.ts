@@ -33,7 +33,7 @@ export function registerKeyCommands(program: Command, ctx: CliContext): void {
   withJson(group.command('revoke').description('revoke an API key by its prefix'))
     .requiredOption('--prefix <prefix>', 'the key prefix shown by `key list`')
     .action(async (opts: { prefix: string }, command: Command) => {
-      const key = await userService({ db: ctx.db() }).revokeKey(opts.prefix);
+      const key = await userService({ db: ctx.db(), accessChanges: ctx.accessChanges() }).revokeKey(opts.prefix);
       emit(ctx.io, command, { prefix: key.prefix, revokedAt: key.revokedAt }, `revoked key ${key.prefix}`);
     });
 

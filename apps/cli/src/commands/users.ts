@@ -27,7 +27,7 @@ export function registerUserCommands(program: Command, ctx: CliContext): void {
     .requiredOption('--name <name>', 'the user', parseName)
     .option('--force', 'delete even though they have active API keys or calendar grants')
     .action(async (opts: { name: string; force?: boolean }, command: Command) => {
-      const { user, keysDeleted, removed } = await userService({ db: ctx.db() }).delete(opts.name, { force: opts.force === true });
+      const { user, keysDeleted, removed } = await userService({ db: ctx.db(), accessChanges: ctx.accessChanges() }).delete(opts.name, { force: opts.force === true });
       emit(
         ctx.io,
         command,

@@ -1,0 +1,168 @@
+/**
+ * Booking end to end and the worker's memory (issue 9). The API and the worker run as processes
+ * of their own, against a private Radicale:
+ * - end to end: `POST /events` with `Prefer: wait=30`, one at a time, beside the anchor: a plain
+ *   conditional PUT (`If-None-Match: *`) of the same kind of event to the same Radicale, from here;
+ *   the difference is the service's own overhead (API, queue, lock, database, job state);
+ * `ROOMBOOK_BENCH_CPU_PROF=DIR` writes a V8 CPU profile of the worker process into DIR.
+ * - soak: the worker's RSS after a warm-up and after ROOMBOOK_BENCH_SOAK_JOBS (50,000) create jobs.
+ *   They write to a loopback stub that answers every PUT with 201 at once, so the soak measures
+ *   the worker and not Radicale's storage (which would take tens of minutes for 50,000 objects).
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import { join } from 'node:path';
+
+import { createCalendarsRepository, createDatabase, createSecretBox, createUsersRepository } from '@roombook/db';
+import { buildEvent } from '@roombook/ical';
+import type { CreateEventPayload } from '@roombook/queue';
+import { createTestDatabase, makeCalendar, startRadicale } from '@roombook/testing';
+import { Queue, QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
+
+import { freePort, repoRoot, startNode, type Child } from './processes.js';
+
+const SECRET = 'bench-secret-key-0123456789';
+const ROUNDS = 40;
+const SOAK_JOBS = Number(process.env.ROOMBOOK_BENCH_SOAK_JOBS ?? 50_000);
+const SOAK_ROOMS = 16;
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const ms = (n: number) => `${n.toFixed(1)} ms`;
+
+export async function run(): Promise<void> {
+  const database = await createTestDatabase();
+  const radicale = await startRadicale();
+  const prefix = `bench-${randomBytes(3).toString('hex')}`;
+  const db = createDatabase(database.url, { max: 2 });
+  const redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
+  const queue = new Queue('calendar', { connection: redis, prefix });
+  const children: Child[] = [];
+  const stub = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      response.writeHead(request.method === 'PUT' ? 201 : 404, { etag: `"${randomBytes(6).toString('hex')}"` });
+      response.end();
+    });
+  });
+  try {
+    const users = createUsersRepository(db.db);
+    const calendars = createCalendarsRepository(db.db, createSecretBox(SECRET));
+    await users.create({ name: 'bench' });
+    const { token } = await users.createKey({ userName: 'bench' });
+    const [rooms] = radicale.users;
+    const roomUrl = await makeCalendar(radicale.url, rooms!, 'latency');
+    await calendars.create({ slug: 'latency', url: roomUrl, username: rooms!.username, password: rooms!.password, timeZone: 'Europe/Berlin' });
+    await calendars.grant('latency', 'bench');
+    const anchorUrl = await makeCalendar(radicale.url, rooms!, 'anchor');
+
+    const env = { DATABASE_URL: database.url, QUEUE_PREFIX: prefix, SECRET_KEY: SECRET, LOG_LEVEL: 'warn', ADMIN_TOKEN: '' };
+    const apiPort = await freePort();
+    children.push(await startNode(join(repoRoot, 'apps/api/dist/server.js'), { ...env, HOST: '127.0.0.1', PORT: String(apiPort) }, { port: apiPort }));
+    const profileDir = process.env.ROOMBOOK_BENCH_CPU_PROF;
+    const worker = await startNode(join(repoRoot, 'apps/worker/dist/main.js'), env, {
+      nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+    });
+    children.push(worker);
+
+    // End to end, alternating with the anchor so both see the same machine load.
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json', prefer: 'wait=30' };
+    const auth = `Basic ${Buffer.from(`${rooms!.username}:${rooms!.password}`).toString('base64')}`;
+    const booking: number[] = [];
+    const put: number[] = [];
+    for (let i = 0; i < ROUNDS + 5; i++) {
+      const day = `2027-03-${String(1 + (i % 28)).padStart(2, '0')}`;
+      const hour = String(8 + Math.floor(i / 28)).padStart(2, '0');
+      let started = performance.now();
+      const response = await fetch(`http://127.0.0.1:${apiPort}/api/latency/events`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ name: `E2E ${i}`, start: `${day}T${hour}:00`, end: `${day}T${hour}:30` }),
+      });
+      await response.arrayBuffer();
+      if (response.status !== 201) throw new Error(`booking answered ${response.status}`);
+      const bookingMs = performance.now() - started;
+      const uid = `anchor-${i}-${randomBytes(4).toString('hex')}`;
+      const ics = buildEvent({
+        uid, summary: `E2E ${i}`, start: new Date(`${day}T${hour}:00:00Z`), end: new Date(`${day}T${hour}:30:00Z`),
+        timeZone: 'Europe/Berlin', created: new Date(), stamp: new Date(),
+      });
+      started = performance.now();
+      const written = await fetch(new URL(`${uid}.ics`, anchorUrl), {
+        method: 'PUT',
+        headers: { authorization: auth, 'content-type': 'text/calendar; charset=utf-8', 'if-none-match': '*' },
+        body: ics,
+      });
+      await written.arrayBuffer();
+      if (written.status !== 201) throw new Error(`anchor PUT answered ${written.status}`);
+      const putMs = performance.now() - started;
+      if (i >= 5) {
+        booking.push(bookingMs);
+        put.push(putMs);
+      }
+    }
+    const overhead = median(booking) - median(put);
+    console.log(`booking end to end, Prefer: wait=30, ${ROUNDS} sequential, API and worker in their own processes, Radicale:`);
+    console.log(`  roombook booking  median ${ms(median(booking))}`);
+    console.log(`  plain PUT         median ${ms(median(put))}   <- anchor, If-None-Match: * to the same Radicale`);
+    console.log(`  overhead          +${ms(overhead)} (target <= +8 ms)`);
+
+    // Soak: the worker's memory over many jobs.
+    await new Promise<void>((resolve) => stub.listen(0, '127.0.0.1', resolve));
+    const stubUrl = `http://127.0.0.1:${(stub.address() as { port: number }).port}`;
+    const soakRooms: number[] = [];
+    for (let r = 0; r < SOAK_ROOMS; r++) {
+      const row = await calendars.create({ slug: `soak-${r}`, url: `${stubUrl}/soak-${r}/`, username: 'u', password: 'p', timeZone: 'Europe/Berlin' });
+      soakRooms.push(row.id);
+    }
+    const events = new QueueEvents('calendar', { connection: new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: null }), prefix });
+    await events.waitUntilReady();
+    const soak = async (from: number, count: number) => {
+      let done = 0;
+      let failed = 0;
+      const finished = new Promise<void>((resolve) => {
+        const settle = () => ++done + failed >= count && resolve();
+        events.on('completed', settle);
+        events.on('failed', () => {
+          failed++;
+          if (done + failed >= count) resolve();
+        });
+      });
+      for (let i = from; i < from + count; i += 1000) {
+        await queue.addBulk(
+          Array.from({ length: Math.min(1000, from + count - i) }, (_, k) => {
+            const n = i + k;
+            const start = new Date(Date.UTC(2028, 0, 1) + n * 3_600_000);
+            const data: CreateEventPayload = {
+              calendarId: soakRooms[n % SOAK_ROOMS]!, userId: 1, uid: `soak-${n}`, name: `Soak ${n}`,
+              start: start.toISOString(), end: new Date(start.getTime() + 1_800_000).toISOString(), timeZone: 'Europe/Berlin',
+            };
+            return { name: 'create-event', data, opts: { jobId: `soak-${n}` } };
+          }),
+        );
+      }
+      await finished;
+      events.removeAllListeners('completed');
+      events.removeAllListeners('failed');
+      return failed;
+    };
+    await soak(0, 2000); // warm-up: JIT, pools, BullMQ's scripts
+    const before = await worker.rssMb();
+    const started = performance.now();
+    const failed = await soak(2000, SOAK_JOBS);
+    const seconds = (performance.now() - started) / 1000;
+    const after = await worker.rssMb();
+    await events.close();
+    console.log(`worker memory soak, ${SOAK_JOBS.toLocaleString('en')} create jobs over ${SOAK_ROOMS} rooms (loopback PUT stub), ${seconds.toFixed(0)} s, ${Math.round(SOAK_JOBS / seconds)} jobs/s${failed ? `, ${failed} FAILED` : ''}:`);
+    console.log(`  worker RSS        ${before.toFixed(0)} MB after 2,000 warm-up jobs -> ${after.toFixed(0)} MB after ${SOAK_JOBS.toLocaleString('en')} more (target: no growth, < 200 MB)`);
+  } finally {
+    for (const child of children.reverse()) await child.stop();
+    stub.close();
+    await queue.obliterate({ force: true }).catch(() => {});
+    await queue.close();
+    redis.disconnect();
+    await db.close();
+    await radicale.stop();
+    await database.drop();
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * Enqueue throughput (issue 9): `POST /api/{calendar}/events` of the real API (its own process,
+ * worker stopped) against bare Fastify with the same route shape and body schema (also its own
+ * process), both driven by autocannon from this process, 50 connections, one after the other.
+ * `ROOMBOOK_BENCH_CPU_PROF=DIR` writes a V8 CPU profile of the API process into DIR.
+ */
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+
+import { createCalendarsRepository, createDatabase, createSecretBox, createUsersRepository } from '@roombook/db';
+import { createTestDatabase } from '@roombook/testing';
+import autocannon from 'autocannon';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+
+import { freePort, repoRoot, startNode } from './processes.js';
+
+const CONNECTIONS = 50;
+const SECONDS = Number(process.env.ROOMBOOK_BENCH_SECONDS ?? 10);
+
+interface Load {
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+}
+
+async function load(url: string, headers: Record<string, string>, body: string): Promise<Load> {
+  // A short warm-up first: JIT, connection pools and caches, then the measured run.
+  await autocannon({ url, method: 'POST', headers, body, connections: CONNECTIONS, duration: 2 });
+  const result = await autocannon({ url, method: 'POST', headers, body, connections: CONNECTIONS, duration: SECONDS });
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx + result.errors };
+}
+
+const line = (l: Load) => `${Math.round(l.rps).toLocaleString('en')} req/s, p50 ${l.p50} ms, p99 ${l.p99} ms${l.non2xx ? `, ${l.non2xx} non-2xx/errors` : ''}`;
+
+export async function run(): Promise<void> {
+  const database = await createTestDatabase();
+  const prefix = `bench-${randomBytes(3).toString('hex')}`;
+  const db = createDatabase(database.url, { max: 2 });
+  const redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
+  const queue = new Queue('calendar', { connection: redis, prefix });
+  const children: { stop(): Promise<void> }[] = [];
+  try {
+    const users = createUsersRepository(db.db);
+    const calendars = createCalendarsRepository(db.db, createSecretBox('bench-secret-key-0123456789'));
+    await users.create({ name: 'bench' });
+    const { token } = await users.createKey({ userName: 'bench' });
+    // The API never talks CalDAV: the calendar row needs no server behind it.
+    await calendars.create({ slug: 'room', url: 'http://127.0.0.1:9/room/', username: 'u', password: 'p', timeZone: 'Europe/Berlin' });
+    await calendars.grant('room', 'bench');
+    const body = JSON.stringify({ name: 'Load', start: '2027-01-04T10:00', end: '2027-01-04T11:00' });
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+
+    const barePort = await freePort();
+    const bare = await startNode(join(repoRoot, 'apps/api/bench/bare-fastify.ts'), { PORT: String(barePort) }, {
+      port: barePort,
+      nodeArgs: ['--conditions=source', '--import', 'tsx'],
+    });
+    children.push(bare);
+    const anchor = await load(`http://127.0.0.1:${barePort}/api/room/events`, headers, body);
+    await bare.stop();
+
+    const apiPort = await freePort();
+    const profileDir = process.env.ROOMBOOK_BENCH_CPU_PROF;
+    const api = await startNode(
+      join(repoRoot, 'apps/api/dist/server.js'),
+      { DATABASE_URL: database.url, QUEUE_PREFIX: prefix, HOST: '127.0.0.1', PORT: String(apiPort), LOG_LEVEL: 'info', ADMIN_TOKEN: '' },
+      { port: apiPort, quiet: true, nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [] },
+    );
+    children.push(api);
+    const ours = await load(`http://127.0.0.1:${apiPort}/api/room/events`, headers, body);
+    await api.stop();
+    const jobs = await queue.count();
+
+    console.log(`enqueue, POST /api/{calendar}/events, autocannon ${CONNECTIONS} connections, ${SECONDS} s each, worker stopped:`);
+    console.log(`  roombook API      ${line(ours)} (${jobs.toLocaleString('en')} jobs enqueued)`);
+    console.log(`  bare Fastify      ${line(anchor)}   <- anchor, same route shape and body schema`);
+    console.log(`  ratio             ${((ours.rps / anchor.rps) * 100).toFixed(1)} % of bare Fastify's req/s (target >= 35 %, p99 < 25 ms)`);
+  } finally {
+    for (const child of children) await child.stop();
+    await queue.obliterate({ force: true }).catch(() => {});
+    await queue.close();
+    redis.disconnect();
+    await db.close();
+    await database.drop();
+  }
+}
