@@ -1,7 +1,13 @@
-import { ApiEnv, ConfigError, DbEnv, LogEnv, RedisEnv, TimeEnv, composeEnv, loadConfig } from '@roombook/config';
-import type { Static } from 'typebox';
+import { ApiEnv, ConfigError, DbEnv, LogEnv, RedisEnv, SecretEnv, TimeEnv, composeEnv, loadConfig } from '@roombook/config';
+import { Type, type Static } from 'typebox';
 
-export const ApiConfigSchema = composeEnv(DbEnv, RedisEnv, TimeEnv, ApiEnv, LogEnv);
+/**
+ * SECRET_KEY is optional for the API: bookings never need it, only the admin operations that
+ * store, test or use a CalDAV password (calendar create/update, test connection, audit restore).
+ */
+const AdminSecretEnv = Type.Partial(SecretEnv);
+
+export const ApiConfigSchema = composeEnv(DbEnv, RedisEnv, TimeEnv, ApiEnv, LogEnv, AdminSecretEnv);
 export type ApiConfig = Static<typeof ApiConfigSchema>;
 
 /** Reads the API's environment; throws {@link ConfigError} naming each bad variable. */
