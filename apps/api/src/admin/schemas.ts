@@ -9,10 +9,14 @@ import { slugString } from '../schemas/expected.js';
  * these for what JSON Schema cannot say (a zone the runtime knows, a URL without credentials).
  */
 
+/** Sent as ISO 8601; the services hand over Date objects, which the serializer writes as such. */
+const DateTime = Type.Unsafe<Date>({ type: 'string', format: 'date-time' });
+const MaybeDateTime = Type.Union([DateTime, Type.Null()]);
+
 const Name = Type.String({ minLength: 1, maxLength: 100, description: 'no leading/trailing blanks or control characters' });
 const Force = Type.Object({ force: Type.Optional(Type.Boolean({ description: 'go ahead although something depends on it' })) });
 
-export const UserSchema = Type.Object({ id: Type.Integer(), name: Type.String(), email: Type.Union([Type.String(), Type.Null()]), createdAt: Type.String({ format: 'date-time' }) });
+export const UserSchema = Type.Object({ id: Type.Integer(), name: Type.String(), email: Type.Union([Type.String(), Type.Null()]), createdAt: DateTime });
 export const UserCreateSchema = Type.Object({ name: Name, email: Type.Optional(Type.String({ format: 'email' })) }, { additionalProperties: false });
 export const UserDeletedSchema = Type.Object({ name: Type.String(), deleted: Type.Boolean(), keysDeleted: Type.Integer(), alsoRemoved: Type.Array(Type.String()) });
 
@@ -21,9 +25,9 @@ export const KeySchema = Type.Object({
   user: Type.String(),
   label: Type.Union([Type.String(), Type.Null()]),
   canPrioritize: Type.Boolean(),
-  createdAt: Type.String({ format: 'date-time' }),
-  lastUsedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-  revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  createdAt: DateTime,
+  lastUsedAt: MaybeDateTime,
+  revokedAt: MaybeDateTime,
 });
 export const KeyCreateSchema = Type.Object(
   { user: Name, label: Type.Optional(Name), canPrioritize: Type.Optional(Type.Boolean()) },
@@ -85,7 +89,7 @@ export const CalendarViewSchema = Type.Object({
   horizonDays: Type.Integer(),
   mailEnabled: Type.Boolean(),
   template: Type.Union([Type.String(), Type.Null()]),
-  createdAt: Type.String({ format: 'date-time' }),
+  createdAt: DateTime,
 });
 export const CalendarSavedSchema = Type.Object({ calendar: CalendarViewSchema, verified: Type.Boolean() });
 export const ConnectionTestSchema = Type.Object({
@@ -105,8 +109,8 @@ export const TokenSchema = Type.Object({
   calendar: Type.Union([Type.String(), Type.Null()]),
   label: Type.Union([Type.String(), Type.Null()]),
   active: Type.Boolean(),
-  createdAt: Type.String({ format: 'date-time' }),
-  revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  createdAt: DateTime,
+  revokedAt: MaybeDateTime,
 });
 export const TokenCreateSchema = Type.Object(
   { calendar: Type.Union([slugString(), Type.Null()], { description: 'null: every calendar' }), label: Type.Optional(Name) },
@@ -114,7 +118,7 @@ export const TokenCreateSchema = Type.Object(
 );
 export const TokenCreatedSchema = Type.Object({ id: Type.Integer(), calendar: Type.Union([Type.String(), Type.Null()]), label: Type.Union([Type.String(), Type.Null()]), token: Type.String() });
 
-export const TemplateSchema = Type.Object({ id: Type.Integer(), name: Type.String(), subject: Type.String(), updatedAt: Type.String({ format: 'date-time' }) });
+export const TemplateSchema = Type.Object({ id: Type.Integer(), name: Type.String(), subject: Type.String(), updatedAt: DateTime });
 export const TemplateTextSchema = Type.Object(
   { subject: Type.String({ maxLength: 2000 }), body: Type.String({ maxLength: 200_000 }) },
   { additionalProperties: false },
@@ -133,7 +137,7 @@ export const RenderedSchema = Type.Object({ subject: Type.String(), html: Type.S
 export const AuditQuery = Type.Object({ calendar: Type.Optional(slugString()), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })) });
 export const AuditEntrySchema = Type.Object({
   id: Type.Integer(),
-  at: Type.String({ format: 'date-time' }),
+  at: DateTime,
   calendar: Type.String(),
   uid: Type.String(),
   recurrenceId: Type.Union([Type.String(), Type.Null()]),
