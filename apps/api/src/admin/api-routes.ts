@@ -4,10 +4,10 @@ import { Type } from 'typebox';
 import { toJobView } from '../lib/job-view.js';
 import { problem } from '../problems.js';
 import { JobViewSchema } from '../schemas/jobs.js';
-import { ProblemSchema } from '../schemas/problem.js';
 import { calendarCreateInput, calendarUpdateInput } from './calendar-input.js';
 import { viaService } from './errors.js';
 import {
+  AdminProblemSchema,
   AuditEntrySchema,
   AuditQuery,
   CalendarCreateSchema,
@@ -39,7 +39,7 @@ import {
 } from './schemas.js';
 import type { AdminServices } from './services.js';
 
-const problems = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema, 503: ProblemSchema };
+const problems = { 400: AdminProblemSchema, 401: AdminProblemSchema, 403: AdminProblemSchema, 404: AdminProblemSchema, 409: AdminProblemSchema, 422: AdminProblemSchema, 429: AdminProblemSchema, 503: AdminProblemSchema };
 const tags = ['admin'];
 const security = [{ adminToken: [] }];
 const NameParams = Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }) });
@@ -133,7 +133,7 @@ export function adminApiRoutes(services: AdminServices): FastifyPluginAsyncTypeb
     app.get('/audit', { schema: schema('Audit log, newest first', { querystring: AuditQuery, response: { 200: Type.Array(AuditEntrySchema), ...problems } }) }, (request) =>
       viaService(() => s.audit.list({ calendar: request.query.calendar, limit: request.query.limit })),
     );
-    app.post('/audit/:id/restore', { schema: schema('Put an object back as the entry recorded it, never over a newer version', { params: IdParams, querystring: ForceQuery, response: { 200: RestoreResultSchema, ...problems, 502: ProblemSchema } }) }, (request) =>
+    app.post('/audit/:id/restore', { schema: schema('Put an object back as the entry recorded it, never over a newer version', { params: IdParams, querystring: ForceQuery, response: { 200: RestoreResultSchema, ...problems, 502: AdminProblemSchema } }) }, (request) =>
       viaService(() => s.audit.restore(request.params.id, { force: request.query.force === true })),
     );
 

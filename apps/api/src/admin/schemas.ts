@@ -2,6 +2,7 @@ import { MAX_CLEAR_INTERVAL_S, MAX_HORIZON_DAYS, MIN_CLEAR_INTERVAL_S } from '@r
 import { Type, type Static } from 'typebox';
 
 import { slugString } from '../schemas/expected.js';
+import { ProblemSchema } from '../schemas/problem.js';
 
 /**
  * Admin API schemas (tag `admin`). The rules behind them (slug shape, URL, zone, interval bounds)
@@ -164,3 +165,12 @@ export const ClearNowSchema = Type.Object(
   { additionalProperties: false },
 );
 export const JobIdParams = Type.Object({ jobId: Type.String({ minLength: 1, maxLength: 200 }) });
+
+/** The API's problem document plus what admin refusals carry (fields the serializer would drop otherwise). */
+export const AdminProblemSchema = Type.Object({
+  ...ProblemSchema.properties,
+  dependents: Type.Optional(Type.Array(Type.String(), { description: 'what a refused deletion would take with it' })),
+  problem: Type.Optional(Type.String({ description: 'why the CalDAV server did not confirm the calendar' })),
+  part: Type.Optional(Type.String({ description: 'subject or body: where a template error is' })),
+  line: Type.Optional(Type.Union([Type.Integer(), Type.Null()], { description: 'line of the template error in that part' })),
+});
