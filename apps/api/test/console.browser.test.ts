@@ -13,7 +13,7 @@ import { day, event } from './ics.js';
 const ARTEFACTS = fileURLToPath(new URL('../test-artifacts/console/', import.meta.url));
 const ADMIN = 'admin-token-for-tests';
 
-describe('admin console in Chromium', { timeout: 60_000 }, () => {
+describe('admin console in Chromium', { timeout: 180_000 }, () => {
   let ctx: Awaited<ReturnType<typeof buildTestApp>>;
   let workers: RunningWorkers;
   let chromium: { context: BrowserContext; close: () => Promise<void> };
@@ -25,7 +25,8 @@ describe('admin console in Chromium', { timeout: 60_000 }, () => {
   let collection: string;
   let loserHref: string;
 
-  const T = { timeout: 20_000, interval: 100 };
+  // Generous: the whole suite runs beside this on two busy cores.
+  const T = { timeout: 60_000, interval: 100 };
   const shot = (name: string) => page.screenshot({ path: `${ARTEFACTS}${name}.png`, fullPage: true });
   const goto = async (path: string) => {
     const response = await page.goto(`${base}${path}`);
@@ -45,7 +46,7 @@ describe('admin console in Chromium', { timeout: 60_000 }, () => {
     chromium = await launchChromium({ viewport: { width: 390, height: 844 } });
     page = await chromium.context.newPage();
     // Fail an action well within the test's own timeout, so the report names the step.
-    page.setDefaultTimeout(10_000);
+    page.setDefaultTimeout(30_000);
   });
 
   afterAll(async () => {

@@ -126,7 +126,18 @@ export function calendarService(deps: ServiceDeps) {
     async grants(): Promise<{ calendar: string; users: string[] }[]> {
       const calendars = repository(false);
       const rows = await calendars.list();
-      return Promise.all(rows.map(async (row) => ({ calendar: row.slug, users: (await calendars.dependents(row.slug)).users })));
+      const listed = await Promise.all(
+        rows.map(async (row) => {
+          try {
+            return { calendar: row.slug, users: (await calendars.dependents(row.slug)).users };
+          } catch (error) {
+            // Deleted since the list was read: it has no grants to show.
+            if (error instanceof NotFoundError) return undefined;
+            throw error;
+          }
+        }),
+      );
+      return listed.filter((entry) => entry !== undefined);
     },
 
     async grant(slug: string, userName: string): Promise<void> {
