@@ -123,8 +123,8 @@ describe('admin console in Chromium', { timeout: 180_000 }, () => {
 
   it('grants the calendar to the user', async () => {
     await goto('/admin/grants');
-    await page.getByLabel('Calendar').selectOption(slug);
-    await page.getByLabel('User').selectOption(userName);
+    await page.getByLabel('Calendar', { exact: true }).selectOption(slug);
+    await page.getByLabel('User', { exact: true }).selectOption(userName);
     await page.getByRole('button', { name: 'Grant' }).click();
     await expect.poll(() => page.getByRole('status').innerText(), T).toBe(`${userName} may now book ${slug}.`);
     await page.getByRole('row', { name: new RegExp(`${slug}.*${userName}`) }).waitFor({ state: 'visible' });
@@ -133,11 +133,11 @@ describe('admin console in Chromium', { timeout: 180_000 }, () => {
 
   it('runs a dry-run clear and shows who loses, to whom and why', async () => {
     await goto('/admin/clear');
-    await page.getByLabel('Calendar').selectOption(slug);
+    await page.getByLabel('Calendar', { exact: true }).selectOption(slug);
     expect(await page.getByLabel('Dry run: show what would happen, change nothing').isChecked()).toBe(true);
     await page.getByRole('button', { name: 'Clear' }).click();
     await expect.poll(() => page.getByTestId('job-state').innerText(), T).toBe('completed');
-    const row = page.getByTestId('clear-report').getByRole('row', { name: /Fundraising/ });
+    const row = page.getByTestId('clear-report').getByRole('row', { name: /^Fundraising fundraising@example\.org/ }).first();
     await expect.poll(() => row.innerText(), T).toContain('fundraising@example.org');
     await expect.poll(() => row.innerText(), T).toContain('Finance Monthly');
     await expect.poll(() => row.innerText(), T).toContain('planned');
@@ -165,15 +165,15 @@ describe('admin console in Chromium', { timeout: 180_000 }, () => {
   it('restores an audit entry the live clear wrote', async () => {
     // A live clear (through the console) deletes the loser and records its text.
     await goto('/admin/clear');
-    await page.getByLabel('Calendar').selectOption(slug);
+    await page.getByLabel('Calendar', { exact: true }).selectOption(slug);
     await page.getByLabel('Dry run: show what would happen, change nothing').uncheck();
     await page.getByRole('button', { name: 'Clear' }).click();
     await expect.poll(() => page.getByTestId('job-state').innerText(), T).toBe('completed');
-    await expect.poll(() => page.getByTestId('clear-report').getByRole('row', { name: /Fundraising/ }).innerText(), T).toContain('applied');
+    await expect.poll(() => page.getByTestId('clear-report').getByRole('row', { name: /^Fundraising fundraising@example\.org/ }).first().innerText(), T).toContain('applied');
     expect(await getObject(loserHref, rooms!)).toBeUndefined();
 
     await goto('/admin/audit');
-    await page.getByLabel('Calendar').selectOption(slug);
+    await page.getByLabel('Calendar', { exact: true }).selectOption(slug);
     await page.getByRole('button', { name: 'Filter' }).click();
     const entry = page.getByRole('row', { name: new RegExp(`fundraising-${slug}`) });
     await expect.poll(() => entry.innerText(), T).toContain('deleted');
