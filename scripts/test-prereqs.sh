@@ -15,6 +15,8 @@ compgen -G '/usr/lib/postgresql/*/bin/pg_ctl' >/dev/null || missing+=(postgresql
 command -v xandikos >/dev/null 2>&1 || missing+=(xandikos)
 test -f /usr/share/php/Sabre/autoload.php || missing+=(php-sabre-dav)
 { command -v php >/dev/null 2>&1 && php -m 2>/dev/null | grep -qx pdo_sqlite; } || missing+=(php-sqlite3)
+# The admin console's browser tests drive Debian's Chromium (playwright-core never downloads one).
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 if [ "${#missing[@]}" -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
   echo "installing ${missing[*]} (the servers the integration tests start)…" >&2

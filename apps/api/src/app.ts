@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 
 import type { ApiConfig } from './config.js';
 import { authPlugin } from './plugins/auth.js';
+import { adminPlugin } from './admin/plugin.js';
 import { bullBoardPlugin } from './plugins/bull-board.js';
 import { databasePlugin } from './plugins/database.js';
 import { metricsPlugin } from './plugins/metrics.js';
@@ -62,8 +63,9 @@ export async function buildApp(config: ApiConfig, options: FastifyServerOptions 
   if (config.ADMIN_TOKEN) {
     await app.register(bullBoardPlugin, { adminToken: config.ADMIN_TOKEN });
     await app.register(metricsPlugin, { adminToken: config.ADMIN_TOKEN });
+    await app.register(adminPlugin, { adminToken: config.ADMIN_TOKEN });
   } else {
-    app.log.info('ADMIN_TOKEN is not set: Bull Board (/admin/queues) and /metrics are disabled');
+    app.log.info('ADMIN_TOKEN is not set: the admin console and API (/admin, /api/admin), Bull Board (/admin/queues) and /metrics are disabled');
   }
   return app;
 }

@@ -1,4 +1,4 @@
-import { ApiEnv, ConfigError, DbEnv, LogEnv, RedisEnv, TimeEnv, composeEnv, loadConfig } from '@roombook/config';
+import { ApiEnv, ConfigError, DbEnv, LogEnv, RedisEnv, SecretEnv, TimeEnv, composeEnv, loadConfig } from '@roombook/config';
 import { Type, type Static } from 'typebox';
 
 /** How long an API process may trust a cached key or grant when no access-change message reaches it. */
@@ -6,7 +6,13 @@ const AccessCacheEnv = Type.Object({
   ACCESS_CACHE_TTL_MS: Type.Integer({ default: 5000, minimum: 0, maximum: 60_000 }),
 });
 
-export const ApiConfigSchema = composeEnv(DbEnv, RedisEnv, TimeEnv, ApiEnv, LogEnv, AccessCacheEnv);
+/**
+ * SECRET_KEY is optional for the API: bookings never need it, only the admin operations that
+ * store, test or use a CalDAV password (calendar create/update, test connection, audit restore).
+ */
+const AdminSecretEnv = Type.Partial(SecretEnv);
+
+export const ApiConfigSchema = composeEnv(DbEnv, RedisEnv, TimeEnv, ApiEnv, LogEnv, AccessCacheEnv, AdminSecretEnv);
 export type ApiConfig = Static<typeof ApiConfigSchema>;
 
 /** Reads the API's environment; throws {@link ConfigError} naming each bad variable. */

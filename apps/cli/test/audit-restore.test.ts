@@ -12,7 +12,7 @@ import {
   type CalDavUser,
 } from '@roombook/testing';
 
-import type { RestoreResult } from '../src/commands/audit.js';
+import type { RestoreResult } from '@roombook/service';
 import { SECRET_KEY, expectOneErrorLine, openDatabase, run, runJson } from './helpers.js';
 
 const handle = openDatabase();

@@ -1,6 +1,7 @@
 import { verifyCalendarCollection, type VerifyResult } from '@roombook/caldav';
 import {
   createCalendarsRepository,
+  createEmailTemplatesRepository,
   createUsersRepository,
   NotFoundError,
   type CalendarInput,
@@ -25,9 +26,49 @@ export interface ServiceDeps {
 }
 
 
+/** What any front end shows of a calendar: everything but the password (not even its ciphertext). */
+export interface CalendarView {
+  id: number;
+  slug: string;
+  displayName: string;
+  url: string;
+  username: string;
+  timeZone: string;
+  roomEmail: string | null;
+  autoClear: boolean;
+  clearIntervalSeconds: number;
+  horizonDays: number;
+  mailEnabled: boolean;
+  /** Template name; null = the built-in default. */
+  template: string | null;
+  createdAt: Date;
+}
+
+export function calendarView(row: CalendarRow, templates: Map<number, string>): CalendarView {
+  return {
+    id: row.id,
+    slug: row.slug,
+    displayName: row.displayName,
+    url: row.url,
+    username: row.username,
+    timeZone: row.timeZone,
+    roomEmail: row.roomEmail,
+    autoClear: row.autoClear,
+    clearIntervalSeconds: row.clearIntervalSeconds,
+    horizonDays: row.horizonDays,
+    mailEnabled: row.mailEnabled,
+    template: row.templateId === null ? null : (templates.get(row.templateId) ?? null),
+    createdAt: row.createdAt,
+  };
+}
+
 /** Calendar operations shared by the CLI and an admin HTTP API (design §9): rules live here once. */
 export function calendarService(deps: ServiceDeps) {
   const repository = (withSecrets: boolean) => createCalendarsRepository(deps.db, withSecrets ? deps.secrets() : undefined);
+
+  async function templateNames(): Promise<Map<number, string>> {
+    return new Map((await createEmailTemplatesRepository(deps.db).list()).map((t) => [t.id, t.name]));
+  }
 
   async function verify(target: { url: string; username: string; password: string }): Promise<VerifyResult & { ok: true }> {
     const result = await verifyCalendarCollection({ ...target, timeoutMs: deps.caldavTimeoutMs ?? 15_000 });
@@ -64,6 +105,45 @@ export function calendarService(deps: ServiceDeps) {
       // the API caches a granted calendar with its zone; a change must reach it at once
       await announce(deps.accessChanges, 'calendar updated');
       return { calendar, verified: mustVerify };
+    },
+
+    /**
+     * Asks the server, with the stored credentials, whether the calendar is still a collection
+     * they can read; the answer is returned (never thrown), and nothing is changed.
+     */
+    async testConnection(slug: string): Promise<VerifyResult> {
+      const calendars = repository(true);
+      const current = await calendars.requireBySlug(slug);
+      const { password } = await calendars.withCredentials(current.id);
+      return verifyCalendarCollection({ url: current.url, username: current.username, password, timeoutMs: deps.caldavTimeoutMs ?? 15_000 });
+    },
+
+    /** Every calendar as shown to an administrator (no password). */
+    async list(): Promise<CalendarView[]> {
+      const names = await templateNames();
+      return (await repository(false).list()).map((row) => calendarView(row, names));
+    },
+
+    async view(row: CalendarRow): Promise<CalendarView> {
+      return calendarView(row, await templateNames());
+    },
+
+    /** Who may book each calendar, by slug. */
+    async grants(): Promise<{ calendar: string; users: string[] }[]> {
+      const calendars = repository(false);
+      const rows = await calendars.list();
+      const listed = await Promise.all(
+        rows.map(async (row) => {
+          try {
+            return { calendar: row.slug, users: (await calendars.dependents(row.slug)).users };
+          } catch (error) {
+            // Deleted since the list was read: it has no grants to show.
+            if (error instanceof NotFoundError) return undefined;
+            throw error;
+          }
+        }),
+      );
+      return listed.filter((entry) => entry !== undefined);
     },
 
     async grant(slug: string, userName: string): Promise<void> {

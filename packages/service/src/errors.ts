@@ -28,3 +28,23 @@ export class VerificationError extends ServiceError {
     super(message);
   }
 }
+
+/**
+ * A restore that would overwrite something not ours (a newer version, a failed entry) or that
+ * has nothing to put back; nothing was changed. An HTTP API answers 409.
+ */
+export class RestoreRefusedError extends ServiceError {
+  override name = 'RestoreRefusedError';
+}
+
+/** A mail template that does not parse, render or validate; `line` is in the part's source, when known. */
+export class TemplateInvalidError extends ServiceError {
+  override name = 'TemplateInvalidError';
+  constructor(
+    message: string,
+    readonly part: 'subject' | 'body',
+    readonly line: number | undefined,
+  ) {
+    super(message);
+  }
+}

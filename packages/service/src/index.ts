@@ -1,9 +1,26 @@
 /**
- * @roombook/service — administrative operations (calendars, users) with their rules, written once
- * for every front end: the `roombook` CLI today, an admin HTTP API later (design §9). Front ends
- * parse input and word the answers; the decisions (what may be deleted, what is verified) are here.
+ * @roombook/service — administrative operations with their rules, written once for every front
+ * end: the `roombook` CLI and the admin HTTP API / console (design §9). Front ends parse input and
+ * word the answers; the decisions (what may be deleted, what is verified) are here.
  */
-export { calendarService, type CalendarService, type ServiceDeps } from './calendars.js';
+export { calendarService, calendarView, type CalendarService, type CalendarView, type ServiceDeps } from './calendars.js';
 export { userService, type UserService } from './users.js';
-export { HasDependentsError, ServiceError, VerificationError } from './errors.js';
+export { tokenService, tokenHint, listedToken, type TokenService, type ListedToken } from './tokens.js';
+export { templateService, type TemplateService, type TemplateText } from './templates.js';
+export { auditService, type AuditService, type RestoreResult } from './audit.js';
+export { clearService, type ClearService, type ClearQueue } from './clear.js';
+export { HasDependentsError, RestoreRefusedError, ServiceError, TemplateInvalidError, VerificationError } from './errors.js';
+export {
+  InvalidInputError,
+  MAX_CLEAR_INTERVAL_S,
+  MAX_HORIZON_DAYS,
+  MIN_CLEAR_INTERVAL_S,
+  SLUG_PATTERN,
+  checkClearInterval,
+  checkEmail,
+  checkHttpUrl,
+  checkName,
+  checkSlug,
+  checkTimeZone,
+} from './rules.js';
 export { redisAccessChanges, type AccessChanges } from './access-changes.js';

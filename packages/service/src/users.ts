@@ -13,6 +13,15 @@ export function userService(deps: { db: Database; accessChanges?: AccessChanges 
       return users.create(input);
     },
 
+    list(): Promise<User[]> {
+      return users.list();
+    },
+
+    /** Every API key with its owner, never a token (only hashes are stored). */
+    listKeys() {
+      return users.listKeys();
+    },
+
     /** A new API key; its token is in the result once and only its hash is stored. */
     createKey(input: { userName: string; label?: string | undefined; canPrioritize?: boolean | undefined }) {
       return users.createKey(input);

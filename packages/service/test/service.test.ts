@@ -2,7 +2,7 @@ import { createDatabase, createSecretBox, NotFoundError } from '@roombook/db';
 import { makeCalendar, uniqueName, type CalDavUser } from '@roombook/testing';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 
-import { HasDependentsError, VerificationError, calendarService, userService } from '../src/index.js';
+import { HasDependentsError, TemplateInvalidError, VerificationError, calendarService, templateService, tokenService, userService } from '../src/index.js';
 
 const handle = createDatabase(inject('databaseUrl'), { max: 2 });
 afterAll(() => handle.close());
@@ -48,5 +48,26 @@ describe('calendar service: the rules an admin API shares with the CLI', () => {
     await calendars.create({ slug, url: 'http://127.0.0.1:9/nowhere/', username: 'u', password: 'p' }, { verify: false });
     const user = await users.create({ name: uniqueName('svc-user') });
     await expect(calendars.revoke(slug, user.name, { force: false })).rejects.toThrow(`user "${user.name}" has no access to calendar "${slug}"`);
+  });
+});
+
+describe('template and token services', () => {
+  it('refuses an invalid template with its part and line and stores nothing', async () => {
+    const templates = templateService({ db: handle.db });
+    const name = uniqueName('tpl');
+    const refusal = await templates.set({ name, subject: 'Hi', body: '<mjml>\n<mj-body>\n<mj-txt>x</mj-txt>\n</mj-body>\n</mjml>' }).catch((e: unknown) => e);
+    expect(refusal).toBeInstanceOf(TemplateInvalidError);
+    expect(refusal).toMatchObject({ part: 'body', line: 3 });
+    await expect(templates.get(name)).rejects.toBeInstanceOf(NotFoundError);
+    const draft = await templates.previewText({ subject: 'Lost: {{ name }}\n', body: '<mjml><mj-body><mj-section><mj-column><mj-text>Hi {{ organizer }}</mj-text></mj-column></mj-section></mj-body></mjml>' }, 'Europe/Berlin');
+    expect(draft.subject).toMatch(/^Lost: \S/);
+  });
+
+  it('lists tokens without their text', async () => {
+    const tokens = tokenService({ db: handle.db });
+    const created = await tokens.create({ calendar: null, label: 'board' });
+    const listed = (await tokens.list()).find((t) => t.id === created.id)!;
+    expect(listed.tokenHint).toBe(`${created.token.slice(0, 9)}…`);
+    expect(JSON.stringify(listed)).not.toContain(created.token);
   });
 });

@@ -20,3 +20,4 @@ export {
   type FaultRule,
   type ProxiedRequest,
 } from './caldav-fault-proxy.js';
+export { launchChromium, CHROMIUM_PATH } from './browser.js';

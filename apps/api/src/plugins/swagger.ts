@@ -25,8 +25,14 @@ export const swaggerPlugin = fp(
           { name: 'jobs', description: 'Follow background jobs' },
           { name: 'calendars', description: 'Rooms you may book' },
           { name: 'health', description: 'Liveness and readiness' },
+          { name: 'admin', description: 'Administration (as the roombook CLI): Bearer ADMIN_TOKEN' },
         ],
-        components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'API key from `roombook key create`' } } },
+        components: {
+          securitySchemes: {
+            bearerAuth: { type: 'http', scheme: 'bearer', description: 'API key from `roombook key create`' },
+            adminToken: { type: 'http', scheme: 'bearer', description: 'the ADMIN_TOKEN (admin routes only)' },
+          },
+        },
         security: [{ bearerAuth: [] }],
       },
     });

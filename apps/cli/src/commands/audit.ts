@@ -1,185 +1,10 @@
 import type { Command } from 'commander';
 
-import type * as CalDav from '@roombook/caldav';
-import {
-  createAuditLogRepository,
-  createCalendarsRepository,
-  type AuditEntry,
-  type AuditLogRepository,
-  type CalendarWithCredentials,
-} from '@roombook/db';
+import { auditService } from '@roombook/service';
 
 import type { CliContext } from '../context.js';
-import { CliError } from '../errors.js';
 import { emit, table, withJson } from '../output.js';
 import { integerIn, parseId, parseSlug } from '../validate.js';
-
-/** tsdav and its XML parser load only for the command that talks CalDAV. */
-function loadCalDav(): Promise<typeof CalDav> {
-  return import('@roombook/caldav');
-}
-
-/**
- * Entry actions whose previous text can be put back: a deletion, or an edit by a clear (declined or
- * cancelled occurrences; 'edited' when one write did both to different occurrences of a series).
- */
-const RESTORABLE = new Set(['deleted', 'declined', 'cancelled', 'edited']);
-
-type Entry = AuditEntry & { calendarSlug: string };
-
-/** Why a restore is refused; turned into the CliError once any pending audit record is dropped. */
-class Refusal extends Error {
-  override name = 'Refusal';
-}
-
-/** What a restore did, as `audit restore --json` prints it. */
-export interface RestoreResult {
-  /** The entry that was undone. */
-  id: number;
-  uid: string;
-  calendar: string;
-  href: string;
-  /** The undone entry's action: deleted | declined | cancelled | edited. */
-  action: string;
-  /** ETag of the restored object. */
-  etag: string | null;
-  /** The new 'restored' audit entry. */
-  auditId: number;
-  /** recreated = PUT If-None-Match: * (nothing was there); reverted = PUT If-Match over our own edit. */
-  method: 'recreated' | 'reverted';
-}
-
-/** One line, without the CalDAV password should a message ever carry it. */
-function oneLine(text: string, password: string): string {
-  const line = text.replace(/\s*\n\s*/g, ' ').trim();
-  return password ? line.replaceAll(password, '***') : line;
-}
-
-/**
- * Puts back the previous text of an audited deletion or edit, never over a version someone wrote
- * since: a deleted object is re-created with If-None-Match: *, an edit is reverted with If-Match
- * on the ETag our edit produced. The restore is an audited write like the worker's (action
- * 'restored', with what was on the server before it): recorded `pending` first, applied when the
- * server answers, dropped only when it refuses. A pending restore of the same object — an earlier
- * run whose answer was lost — is reconciled first, so running the command again is safe.
- */
-async function restoreEntry(
-  entry: Entry,
-  calendar: CalendarWithCredentials,
-  audit: AuditLogRepository,
-  force: boolean,
-): Promise<RestoreResult> {
-  const { CalDavError, auditedWrite, changedNothing, createCalDavClient, reconcileWrite } = await loadCalDav();
-  const name = `${entry.uid} in ${entry.calendarSlug}`;
-
-  let opened: CalDav.CalDavClient | undefined;
-  /**
-   * Settles pending restores of this entry's object (an earlier run, or this one, whose answer was
-   * lost) by re-reading it; returns the result when one of them turns out to have put it back.
-   */
-  const settlePendingRestores = async (): Promise<RestoreResult | undefined> => {
-    const client = opened;
-    if (!client) return undefined;
-    let done: RestoreResult | undefined;
-    for (const earlier of await audit.pendingFor(entry.calendarId, entry.href)) {
-      if (earlier.action !== 'restored' || earlier.id <= entry.id) continue;
-      const outcome = await reconcileWrite(
-        client,
-        { begin: () => Promise.reject(new Error('not begun again')), ...audit.settling() },
-        { id: earlier.id, href: earlier.href, previousIcal: earlier.previousIcal, etagBefore: earlier.etagBefore, textAfter: earlier.textAfter },
-      );
-      if (outcome.state === 'applied') {
-        done = {
-          id: entry.id, uid: entry.uid, calendar: entry.calendarSlug, href: entry.href, action: entry.action,
-          etag: outcome.etag, auditId: earlier.id, method: earlier.etagBefore === null ? 'recreated' : 'reverted',
-        };
-      }
-    }
-    return done;
-  };
-
-  try {
-    const client = createCalDavClient({ url: calendar.url, username: calendar.username, password: calendar.password });
-    opened = client;
-    const earlier = await settlePendingRestores();
-    if (earlier) return earlier;
-
-    const trail = audit.trail({
-      calendarId: entry.calendarId,
-      uid: entry.uid,
-      recurrenceId: entry.recurrenceId,
-      action: 'restored',
-      userId: null,
-      jobId: null,
-    });
-    let written: { auditId: number; etag: string | null };
-    let method: RestoreResult['method'];
-    const current = entry.action === 'deleted' ? undefined : await client.fetchObject(entry.href);
-    if (!current) {
-      method = 'recreated';
-      try {
-        written = await auditedWrite(client, trail, { kind: 'recreate', href: entry.href, text: entry.previousIcal });
-      } catch (error) {
-        if (error instanceof CalDavError && error.code === 'PRECONDITION_FAILED') {
-          throw new Refusal(`exists on the server (${entry.href}); it was not touched`);
-        }
-        throw error;
-      }
-    } else {
-      if (entry.etagAfter === null && !force) {
-        throw new Refusal(
-          `is on the server, but the server gave no ETag after our edit, so whether it changed since ` +
-            'cannot be checked; it was not touched (pass --force to revert it anyway)',
-        );
-      }
-      if (current.etag === null) throw new Refusal('has no ETag on the server; refusing an unconditional overwrite');
-      if (entry.etagAfter !== null && current.etag !== entry.etagAfter) {
-        throw new Refusal(`changed since (ETag ${current.etag}, ours was ${entry.etagAfter}), not overwritten`);
-      }
-      const etag = current.etag;
-      method = 'reverted';
-      try {
-        written = await auditedWrite(client, trail, { kind: 'update', object: { href: current.href, etag, data: current.data }, text: entry.previousIcal });
-      } catch (error) {
-        if (error instanceof CalDavError && error.code === 'PRECONDITION_FAILED') {
-          throw new Refusal(`changed while restoring (ETag ${etag} no longer current), not overwritten`);
-        }
-        throw error;
-      }
-    }
-    return {
-      id: entry.id,
-      uid: entry.uid,
-      calendar: entry.calendarSlug,
-      href: entry.href,
-      action: entry.action,
-      etag: written.etag,
-      auditId: written.auditId,
-      method,
-    };
-  } catch (error) {
-    if (error instanceof Refusal) {
-      // Looked up only now, after a refused attempt's record has been discarded.
-      const restore = await audit.findRestoreAfter(entry);
-      const since = restore ? ` (audit entry ${restore.id} restored it on ${restore.at.toISOString()})` : '';
-      throw new CliError(`not restoring entry ${entry.id}: ${name} ${error.message}${since}`);
-    }
-    if (error instanceof CalDavError) {
-      const unknown = changedNothing(error) ? '' : ' (recorded as pending: run the command again to settle it)';
-      if (unknown) {
-        // The answer was lost or the server failed: one re-read may show that the restore went through.
-        const settled = await settlePendingRestores().catch(() => undefined);
-        if (settled) return settled;
-      }
-      throw new CliError(oneLine(`cannot restore entry ${entry.id} (${name}): CalDAV: ${error.message}${unknown}`, calendar.password));
-    }
-    // ownUrl refuses an href on another server (the calendar's URL changed since the entry was written).
-    if (error instanceof TypeError) {
-      throw new CliError(oneLine(`cannot restore entry ${entry.id} (${name}): ${error.message}`, calendar.password));
-    }
-    throw error;
-  }
-}
 
 /** `roombook audit list|restore`: what clears and deletions changed, newest first, and undoing it. */
 export function registerAuditCommands(program: Command, ctx: CliContext): void {
@@ -189,10 +14,7 @@ export function registerAuditCommands(program: Command, ctx: CliContext): void {
     .option('--calendar <slug>', 'only this calendar', parseSlug)
     .option('--limit <n>', 'at most this many entries (default 100)', integerIn(1, 10_000))
     .action(async (opts: { calendar?: string; limit?: number }, command: Command) => {
-      const db = ctx.db();
-      const calendarId =
-        opts.calendar === undefined ? undefined : (await createCalendarsRepository(db).requireBySlug(opts.calendar)).id;
-      const entries = await createAuditLogRepository(db).list({ calendarId, limit: opts.limit ?? 100 });
+      const entries = await auditService({ db: ctx.db(), secrets: () => ctx.secrets() }).list({ calendar: opts.calendar, limit: opts.limit });
       emit(ctx.io, command, entries, () =>
         table(
           entries,
@@ -218,34 +40,9 @@ export function registerAuditCommands(program: Command, ctx: CliContext): void {
       .argument('<id>', 'the entry id shown by `audit list`', parseId)
       .option('--force', 'revert an edit even though the server gave no ETag after it (it cannot be checked for later changes)'),
   ).action(async (id: number, opts: { force?: boolean }, command: Command) => {
-    // Before touching the database: a missing SECRET_KEY should not cost a connection attempt.
+    // SECRET_KEY first: a missing one should not cost a database connection attempt.
     const secrets = ctx.secrets();
-    const db = ctx.db();
-    const audit = createAuditLogRepository(db);
-    const entry = await audit.require(id);
-    if (entry.state === 'failed') {
-      throw new CliError(
-        `audit entry ${id} is failed: its change never took effect (${entry.error ?? 'someone else changed the object'}); ` +
-          'the object on the server is not ours to replace',
-      );
-    }
-    if (!RESTORABLE.has(entry.action)) {
-      throw new CliError(
-        `audit entry ${id} records a${entry.action === 'restored' ? ' restore' : `n action "${entry.action}"`}, ` +
-          'which cannot be restored; only deleted, declined, cancelled or edited entries can',
-      );
-    }
-    let calendar: CalendarWithCredentials;
-    try {
-      calendar = await createCalendarsRepository(db, secrets).withCredentials(entry.calendarId);
-    } catch (error) {
-      // A SECRET_KEY other than the one the password was stored with: say which calendar.
-      if (error instanceof Error && error.message.startsWith('cannot decrypt')) {
-        throw new CliError(`calendar ${entry.calendarSlug}: ${error.message}`);
-      }
-      throw error;
-    }
-    const result = await restoreEntry(entry, calendar, audit, opts.force === true);
+    const result = await auditService({ db: ctx.db(), secrets: () => secrets }).restore(id, { force: opts.force === true });
     emit(
       ctx.io,
       command,

@@ -1,59 +1,12 @@
 import { Option, type Command } from 'commander';
 
-import {
-  createCalendarsRepository,
-  createEmailTemplatesRepository,
-  type CalendarRow,
-  type CalendarUpdate,
-  type Database,
-} from '@roombook/db';
-import { calendarService } from '@roombook/service';
+import type { CalendarUpdate } from '@roombook/db';
+import { calendarService, type CalendarView } from '@roombook/service';
 
 import type { CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { emit, formatDuration, table, withJson } from '../output.js';
 import { integerIn, parseDuration, parseEmail, parseHttpUrl, parseName, parseSlug, parseTimeZone } from '../validate.js';
-
-/** What the CLI shows of a calendar: everything but the password (not even its ciphertext). */
-export interface CalendarView {
-  id: number;
-  slug: string;
-  displayName: string;
-  url: string;
-  username: string;
-  timeZone: string;
-  roomEmail: string | null;
-  autoClear: boolean;
-  clearIntervalSeconds: number;
-  horizonDays: number;
-  mailEnabled: boolean;
-  /** Template name; null = the built-in default. */
-  template: string | null;
-  createdAt: Date;
-}
-
-async function templateNames(db: Database): Promise<Map<number, string>> {
-  const templates = await createEmailTemplatesRepository(db).list();
-  return new Map(templates.map((t) => [t.id, t.name]));
-}
-
-function view(row: CalendarRow, templates: Map<number, string>): CalendarView {
-  return {
-    id: row.id,
-    slug: row.slug,
-    displayName: row.displayName,
-    url: row.url,
-    username: row.username,
-    timeZone: row.timeZone,
-    roomEmail: row.roomEmail,
-    autoClear: row.autoClear,
-    clearIntervalSeconds: row.clearIntervalSeconds,
-    horizonDays: row.horizonDays,
-    mailEnabled: row.mailEnabled,
-    template: row.templateId === null ? null : (templates.get(row.templateId) ?? null),
-    createdAt: row.createdAt,
-  };
-}
 
 function describe(c: CalendarView): string {
   return [
@@ -169,7 +122,7 @@ export function registerCalendarCommands(program: Command, ctx: CliContext): voi
         clearIntervalSeconds: opts.clearInterval,
         horizonDays: opts.horizonDays,
       }, { verify: opts.verify });
-      const calendar = view(row, new Map());
+      const calendar = await service(ctx).view(row);
       emit(ctx.io, command, calendar, () => `created calendar ${calendar.slug}\n${describe(calendar)}`);
     });
 
@@ -214,7 +167,7 @@ export function registerCalendarCommands(program: Command, ctx: CliContext): voi
         throw new UsageError('nothing to update: give at least one option besides --slug (see --help)');
       }
       const { calendar: row } = await service(ctx).update(opts.slug, change, { verify: opts.verify });
-      const calendar = view(row, await templateNames(ctx.db()));
+      const calendar = await service(ctx).view(row);
       emit(ctx.io, command, calendar, () => `updated calendar ${calendar.slug}\n${describe(calendar)}`);
     });
 
@@ -265,9 +218,7 @@ export function registerCalendarCommands(program: Command, ctx: CliContext): voi
 
   withJson(group.command('list').description('list calendars (never their passwords)'))
     .action(async (_opts: unknown, command: Command) => {
-      const db = ctx.db();
-      const templates = await templateNames(db);
-      const calendars = (await createCalendarsRepository(db).list()).map((row) => view(row, templates));
+      const calendars = await service(ctx).list();
       emit(ctx.io, command, calendars, () =>
         table(
           calendars,

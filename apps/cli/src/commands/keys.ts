@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 
-import { createUsersRepository } from '@roombook/db';
 import { userService } from '@roombook/service';
 
 import type { CliContext } from '../context.js';
@@ -39,7 +38,7 @@ export function registerKeyCommands(program: Command, ctx: CliContext): void {
 
   withJson(group.command('list').description('list API keys (never their tokens)'))
     .action(async (_opts: unknown, command: Command) => {
-      const keys = await createUsersRepository(ctx.db()).listKeys();
+      const keys = await userService({ db: ctx.db() }).listKeys();
       emit(ctx.io, command, keys, () =>
         table(
           keys,

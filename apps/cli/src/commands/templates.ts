@@ -2,26 +2,12 @@ import { readFile, writeFile } from 'node:fs/promises';
 
 import { Option, type Command } from 'commander';
 
-import { createEmailTemplatesRepository } from '@roombook/db';
-import type * as Email from '@roombook/email';
+import { templateService } from '@roombook/service';
 
 import type { CliContext } from '../context.js';
 import { CliError, UsageError } from '../errors.js';
 import { emit, table, withJson } from '../output.js';
 import { parseName, parseTimeZone } from '../validate.js';
-
-/**
- * @roombook/email pulls in MJML and liquidjs, which take a while to load: only the template
- * commands pay for that, the others start fast.
- */
-function loadEmail(): Promise<typeof Email> {
-  return import('@roombook/email');
-}
-
-/** Template problems are the admin's to fix, so they get the located message, not a trace. */
-function isTemplateError(error: unknown): error is Error {
-  return error instanceof Error && error.name === 'TemplateError';
-}
 
 async function readOptionFile(option: string, path: string): Promise<string> {
   try {
@@ -42,16 +28,9 @@ export function registerTemplateCommands(program: Command, ctx: CliContext): voi
     .requiredOption('--body-file <file>', 'file with the Liquid + MJML body')
     .action(async (opts: { name: string; subjectFile: string; bodyFile: string }, command: Command) => {
       // A subject is one line; editors end files with a newline that must not reach the header.
-      const subject = (await readOptionFile('--subject-file', opts.subjectFile)).replace(/\s+$/, '');
+      const subject = await readOptionFile('--subject-file', opts.subjectFile);
       const body = await readOptionFile('--body-file', opts.bodyFile);
-      const email = await loadEmail();
-      try {
-        await email.validateTemplate({ subject, body });
-      } catch (error) {
-        if (isTemplateError(error)) throw new CliError(`template "${opts.name}" is invalid: ${error.message}`);
-        throw error;
-      }
-      const saved = await createEmailTemplatesRepository(ctx.db()).upsert({ name: opts.name, subject, body });
+      const saved = await templateService({ db: ctx.db() }).set({ name: opts.name, subject, body });
       emit(
         ctx.io,
         command,
@@ -62,7 +41,7 @@ export function registerTemplateCommands(program: Command, ctx: CliContext): voi
 
   withJson(group.command('list').description('list templates'))
     .action(async (_opts: unknown, command: Command) => {
-      const templates = await createEmailTemplatesRepository(ctx.db()).list();
+      const templates = await templateService({ db: ctx.db() }).list();
       emit(ctx.io, command, templates, () =>
         table(
           templates,
@@ -85,16 +64,7 @@ export function registerTemplateCommands(program: Command, ctx: CliContext): voi
     .action(async (opts: { name?: string; default?: boolean; timezone?: string; out?: string }, command: Command) => {
       if (opts.name === undefined && !opts.default) throw new UsageError('one of --name <name> or --default is required');
       const timeZone = opts.timezone ?? ctx.timeZone();
-      const stored =
-        opts.name === undefined ? null : await createEmailTemplatesRepository(ctx.db()).requireByName(opts.name);
-      const email = await loadEmail();
-      let rendered: { subject: string; html: string; text: string };
-      try {
-        rendered = await email.previewTemplate(stored && { subject: stored.subject, body: stored.body }, timeZone);
-      } catch (error) {
-        if (isTemplateError(error)) throw new CliError(`template "${opts.name ?? 'default'}" fails to render: ${error.message}`);
-        throw error;
-      }
+      const rendered = await templateService({ db: ctx.db() }).preview(opts.name ?? null, timeZone);
       if (opts.out !== undefined) {
         try {
           await writeFile(opts.out, rendered.html, 'utf8');

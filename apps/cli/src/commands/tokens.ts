@@ -1,31 +1,11 @@
 import { Option, type Command } from 'commander';
 
-import { createCalendarsRepository, createPriorityTokensRepository, type PriorityTokenInfo } from '@roombook/db';
+import { listedToken as listed, tokenHint, tokenService } from '@roombook/service';
 
 import type { CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { emit, table, withJson } from '../output.js';
 import { parseId, parseName, parseSlug } from '../validate.js';
-
-/**
- * Listings show only the start of a token: whoever holds one can win any overlap, so the full
- * text is printed once, at creation, like an API key's.
- */
-export function tokenHint(token: string): string {
-  return `${token.slice(0, 9)}…`;
-}
-
-function listed(t: PriorityTokenInfo) {
-  return {
-    id: t.id,
-    tokenHint: tokenHint(t.token),
-    calendar: t.calendar,
-    label: t.label,
-    active: t.active,
-    createdAt: t.createdAt,
-    revokedAt: t.revokedAt,
-  };
-}
 
 /** `roombook token create|list|revoke`: priority tokens, which make an event win overlaps. */
 export function registerTokenCommands(program: Command, ctx: CliContext): void {
@@ -41,10 +21,7 @@ export function registerTokenCommands(program: Command, ctx: CliContext): void {
       if (opts.calendar === undefined && !opts.allCalendars) {
         throw new UsageError('one of --calendar <slug> or --all-calendars is required');
       }
-      const db = ctx.db();
-      const calendarId =
-        opts.calendar === undefined ? null : (await createCalendarsRepository(db).requireBySlug(opts.calendar)).id;
-      const created = await createPriorityTokensRepository(db).create({ calendarId, label: opts.label });
+      const created = await tokenService({ db: ctx.db() }).create({ calendar: opts.calendar ?? null, label: opts.label });
       emit(
         ctx.io,
         command,
@@ -56,7 +33,7 @@ export function registerTokenCommands(program: Command, ctx: CliContext): void {
 
   withJson(group.command('list').description('list priority tokens (shortened)'))
     .action(async (_opts: unknown, command: Command) => {
-      const tokens = (await createPriorityTokensRepository(ctx.db()).list()).map(listed);
+      const tokens = await tokenService({ db: ctx.db() }).list();
       emit(ctx.io, command, tokens, () =>
         table(
           tokens,
@@ -81,7 +58,7 @@ export function registerTokenCommands(program: Command, ctx: CliContext): void {
       const ref =
         opts.id !== undefined ? { id: opts.id } : opts.token !== undefined ? { token: opts.token } : undefined;
       if (!ref) throw new UsageError('one of --token <token> or --id <id> is required');
-      const revoked = await createPriorityTokensRepository(ctx.db()).revoke(ref);
+      const revoked = await tokenService({ db: ctx.db() }).revoke(ref);
       emit(ctx.io, command, listed(revoked), `revoked priority token ${revoked.id} (${tokenHint(revoked.token)})`);
     });
 }

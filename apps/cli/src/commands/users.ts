@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 
-import { createUsersRepository, type User } from '@roombook/db';
+import type { User } from '@roombook/db';
 import { userService } from '@roombook/service';
 
 import type { CliContext } from '../context.js';
@@ -39,7 +39,7 @@ export function registerUserCommands(program: Command, ctx: CliContext): void {
 
   withJson(group.command('list').description('list users'))
     .action(async (_opts: unknown, command: Command) => {
-      const users = await createUsersRepository(ctx.db()).list();
+      const users = await userService({ db: ctx.db() }).list();
       emit(ctx.io, command, users.map(userJson), () =>
         table(
           users,

@@ -7,8 +7,8 @@ export const ClearCalendarPayload = Type.Object({
   /** null for scheduled clears */
   userId: Type.Union([Type.Integer(), Type.Null()]),
   test: Type.Boolean(),
-  /** api: a client asked; schedule: auto_clear's interval; booking: auto_clear, shortly after a new booking */
-  trigger: Type.Union([Type.Literal('api'), Type.Literal('schedule'), Type.Literal('booking'), Type.Literal('cli')]),
+  /** admin: the admin API or console; api: a client asked; schedule: auto_clear's interval; booking: auto_clear, shortly after a new booking */
+  trigger: Type.Union([Type.Literal('api'), Type.Literal('schedule'), Type.Literal('booking'), Type.Literal('cli'), Type.Literal('admin')]),
 });
 export type ClearCalendarPayload = Static<typeof ClearCalendarPayload>;
 

@@ -1,0 +1,44 @@
+import { createSecretBox, type SecretBox } from '@roombook/db';
+import {
+  auditService,
+  calendarService,
+  clearService,
+  templateService,
+  tokenService,
+  userService,
+  type ClearQueue,
+} from '@roombook/service';
+import type { FastifyInstance } from 'fastify';
+
+import { HttpProblem } from '../problems.js';
+
+/** The service layer the CLI uses, over the API's database pool, SECRET_KEY and calendar queue. */
+export function adminServices(app: FastifyInstance) {
+  let box: SecretBox | undefined;
+  const secrets = (): SecretBox => {
+    const key = app.config.SECRET_KEY;
+    if (!key) {
+      throw new HttpProblem(
+        503,
+        '/problems/secret-key-missing',
+        'SECRET_KEY not set',
+        'this operation stores or uses a CalDAV password and needs SECRET_KEY in the API\'s environment (the same key the worker and CLI use)',
+      );
+    }
+    box ??= createSecretBox(key);
+    return box;
+  };
+  const db = app.db;
+  // BullMQ's Queue#add takes more options than ClearQueue names; this is the one call the service makes.
+  const queue: ClearQueue = { add: (name, data) => app.queues.calendar.add(name, data) };
+  return {
+    users: userService({ db }),
+    calendars: calendarService({ db, secrets }),
+    tokens: tokenService({ db }),
+    templates: templateService({ db }),
+    audit: auditService({ db, secrets }),
+    clear: clearService({ db, queue }),
+  };
+}
+
+export type AdminServices = ReturnType<typeof adminServices>;

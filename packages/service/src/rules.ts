@@ -1,0 +1,79 @@
+import { isTimeZone } from '@roombook/config';
+
+/**
+ * Input rules shared by every front end: the CLI wraps them as option parsers, the admin API uses
+ * them in its TypeBox schemas and after validation. Each check returns the normalized value or
+ * throws InvalidInputError with a sentence that says what to type instead.
+ */
+export class InvalidInputError extends Error {
+  override name = 'InvalidInputError';
+}
+
+/** Calendar slugs appear in API paths (`/api/{calendar}/events`): lowercase, URL-safe, bounded. */
+export const SLUG_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+/** Scheduled clears fetch a whole calendar: more often than once a minute only loads the server. */
+export const MIN_CLEAR_INTERVAL_S = 60;
+export const MAX_CLEAR_INTERVAL_S = 30 * 86_400;
+export const MAX_HORIZON_DAYS = 3650;
+
+export function checkSlug(value: string): string {
+  if (!SLUG_PATTERN.test(value)) {
+    throw new InvalidInputError('A slug is 1-63 characters: lowercase letters, digits and "-", starting with a letter or digit.');
+  }
+  return value;
+}
+
+/**
+ * A CalDAV collection URL: http(s) only, and without embedded credentials (those belong in the
+ * user name and password, where the password is encrypted; a URL is stored and listed in clear).
+ * A missing trailing slash is added: object URLs are resolved relative to the collection, and
+ * `new URL('x.ics', 'https://h/cal')` would otherwise drop the last path segment.
+ */
+export function checkHttpUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidInputError('Not a URL; expected e.g. https://dav.example.org/calendars/rooms/room-1/');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidInputError('Only http:// and https:// URLs are supported.');
+  if (url.username || url.password) {
+    throw new InvalidInputError('Put credentials in --username and --password/--password-env, not in the URL.');
+  }
+  if (!url.pathname.endsWith('/')) url.pathname += '/';
+  return url.toString();
+}
+
+/** An IANA zone the runtime knows. Case is fixed up ("europe/berlin"), links are kept as given. */
+export function checkTimeZone(value: string): string {
+  if (!isTimeZone(value)) throw new InvalidInputError('Unknown IANA time zone; expected e.g. Europe/Berlin or UTC.');
+  const resolved = new Intl.DateTimeFormat('en', { timeZone: value }).resolvedOptions().timeZone;
+  return resolved.toLowerCase() === value.toLowerCase() ? resolved : value;
+}
+
+export function checkEmail(value: string): string {
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value) || value.length > 254) {
+    throw new InvalidInputError('Expected an e-mail address like someone@example.org.');
+  }
+  return value;
+}
+
+/**
+ * Names and labels: printed in tables and matched exactly, so no surrounding blanks (an
+ * invisible difference) and no control characters; bounded so tables stay readable.
+ */
+export function checkName(value: string): string {
+  // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
+  if (value.length === 0 || value.length > 100 || value.trim() !== value || /[\u0000-\u001f\u007f]/.test(value)) {
+    throw new InvalidInputError('Expected 1-100 characters, without leading/trailing spaces or control characters.');
+  }
+  return value;
+}
+
+export function checkClearInterval(seconds: number): number {
+  if (!Number.isInteger(seconds) || seconds < MIN_CLEAR_INTERVAL_S || seconds > MAX_CLEAR_INTERVAL_S) {
+    throw new InvalidInputError('The interval must be between 1 minute and 30 days.');
+  }
+  return seconds;
+}
