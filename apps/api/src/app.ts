@@ -31,7 +31,9 @@ export async function buildApp(config: ApiConfig, options: FastifyServerOptions 
     logger: { level: config.LOG_LEVEL, redact: ['req.headers.authorization', 'req.headers.cookie'] },
     routerOptions: { ignoreTrailingSlash: true },
     // Unknown body fields are refused (400), not silently dropped: a typo must not book the wrong thing.
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
+    // No type coercion (issue 10): `{"name": ["x"]}` or `"prioritized": "true"` is a 400, not a guess.
+    // Every querystring, params and header schema is made of strings, so their parsing is unchanged.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
     // Never hang a client: PostgreSQL/Redis calls fail fast, and a request has a hard cap.
     requestTimeout: 90_000,
     ...options,

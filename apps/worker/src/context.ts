@@ -61,6 +61,7 @@ export function calendarOpener(
       username: calendar.username,
       password: calendar.password,
       timeoutMs,
+      allowPrivateAddress: calendar.allowPrivateAddress,
       ...(onRequest && { onRequest }),
     });
     return { calendar, client: fencedClient(client, () => fence(calendar.id)) };

@@ -8,9 +8,10 @@ import {
   type CalendarUpdate,
   type Database,
   type SecretBox,
+  SecretUnreadableError,
 } from '@roombook/db';
 
-import { HasDependentsError, VerificationError } from './errors.js';
+import { HasDependentsError, ServiceError, VerificationError } from './errors.js';
 import { plural } from './words.js';
 
 export interface ServiceDeps {
@@ -26,7 +27,7 @@ export interface ServiceDeps {
 export function calendarService(deps: ServiceDeps) {
   const repository = (withSecrets: boolean) => createCalendarsRepository(deps.db, withSecrets ? deps.secrets() : undefined);
 
-  async function verify(target: { url: string; username: string; password: string }): Promise<VerifyResult & { ok: true }> {
+  async function verify(target: { url: string; username: string; password: string; allowPrivateAddress?: boolean | undefined }): Promise<VerifyResult & { ok: true }> {
     const result = await verifyCalendarCollection({ ...target, timeoutMs: deps.caldavTimeoutMs ?? 15_000 });
     if (!result.ok) throw new VerificationError(result.problem, result.message);
     return result;
@@ -55,13 +56,34 @@ export function calendarService(deps: ServiceDeps) {
       if (mustVerify) {
         const current = await calendars.requireBySlug(slug);
         const password = change.password ?? (await calendars.withCredentials(current.id)).password;
-        await verify({ url: change.url ?? current.url, username: change.username ?? current.username, password });
+        await verify({
+          url: change.url ?? current.url,
+          username: change.username ?? current.username,
+          password,
+          allowPrivateAddress: change.allowPrivateAddress ?? current.allowPrivateAddress,
+        });
       }
       return { calendar: await calendars.update(slug, change), verified: mustVerify };
     },
 
-    async grant(slug: string, userName: string): Promise<void> {
-      await repository(false).grant(slug, userName);
+    /** `manage`: may cancel every booking in the room and sees organizers in clear reports. */
+    async grant(slug: string, userName: string, options: { manage?: boolean | undefined } = {}): Promise<void> {
+      await repository(false).grant(slug, userName, options);
+    },
+
+    /**
+     * Re-encrypts every stored CalDAV password under `nextKey` in one transaction (issue 10).
+     * Nothing changes when a password cannot be read with the current key: the error names it.
+     */
+    async rotateSecrets(nextKey: SecretBox): Promise<{ rotated: string[] }> {
+      try {
+        return await repository(true).rotateSecrets(nextKey);
+      } catch (error) {
+        if (error instanceof SecretUnreadableError) {
+          throw new ServiceError(`a stored CalDAV password cannot be read with the current SECRET_KEY, nothing was changed: ${error.message}`);
+        }
+        throw error;
+      }
     },
 
     /**
