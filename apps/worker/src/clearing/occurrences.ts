@@ -14,8 +14,8 @@ export interface ExpandSettings {
   to: Date;
   timeZone: string;
   roomAddresses: string[];
-  /** Whether an X-ROOMBOOK-PRIORITY mark is genuine for that UID. */
-  isPriorityMarkValid: (uid: string, mark: string | null) => boolean;
+  /** Whether an X-ROOMBOOK-PRIORITY mark is genuine for that UID at that time (in this calendar). */
+  isPriorityMarkValid: (booking: { uid: string; start: Date; end: Date }, mark: string | null) => boolean;
 }
 
 /**
@@ -69,6 +69,6 @@ export function expandOne(
     transparent: o.transparent,
     description: o.description,
     organizer: o.organizer,
-    prioritizedFlag: settings.isPriorityMarkValid(o.uid, o.priorityMark),
+    prioritizedFlag: settings.isPriorityMarkValid({ uid: o.uid, start: o.start, end: o.end }, o.priorityMark),
   }));
 }

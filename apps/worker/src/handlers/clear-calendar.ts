@@ -29,7 +29,7 @@ export async function clearCalendar(job: Job, ctx: WorkerContext): Promise<Clear
     to: window.to,
     timeZone: calendar.timeZone,
     roomAddresses: calendar.roomEmail ? [calendar.roomEmail] : [],
-    isPriorityMarkValid: ctx.priorityMarker.verify,
+    isPriorityMarkValid: (booking, mark) => ctx.priorityMarker.verify({ calendarId: calendar.id, ...booking }, mark),
   };
 
   const earlierAttempt = stoppedReport(job.progress);
