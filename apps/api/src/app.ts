@@ -7,6 +7,7 @@ import { bullBoardPlugin } from './plugins/bull-board.js';
 import { databasePlugin } from './plugins/database.js';
 import { metricsPlugin } from './plugins/metrics.js';
 import { queuesPlugin } from './plugins/queues.js';
+import { rateLimitsPlugin } from './plugins/rate-limits.js';
 import { swaggerPlugin } from './plugins/swagger.js';
 import { problemsPlugin } from './problems.js';
 import calendarsRoutes from './routes/calendars.js';
@@ -52,6 +53,13 @@ export async function buildApp(config: ApiConfig, options: FastifyServerOptions 
   await app.register(problemsPlugin);
   await app.register(databasePlugin, { url: config.DATABASE_URL });
   await app.register(queuesPlugin, { url: config.REDIS_URL, prefix: config.QUEUE_PREFIX });
+  await app.register(rateLimitsPlugin, {
+    jobsMax: config.RATE_LIMIT_JOBS_MAX,
+    jobsWindowMs: config.RATE_LIMIT_JOBS_WINDOW_SECONDS * 1000,
+    authFailuresMax: config.RATE_LIMIT_AUTH_FAILURES_MAX,
+    authWindowMs: config.RATE_LIMIT_AUTH_WINDOW_SECONDS * 1000,
+    waitsMax: config.RATE_LIMIT_WAITS_MAX,
+  });
   await app.register(authPlugin);
   await app.register(swaggerPlugin);
 
