@@ -27,6 +27,7 @@ import { notify } from './handlers/notify.js';
 import { JobFailure } from './job-failure.js';
 import { startMetricsPublisher } from './metrics-publisher.js';
 import { createWorkerMetrics } from './metrics.js';
+import { createMailPolicy } from './mail-policy.js';
 import { createPriorityMarker } from './priority-mark.js';
 import { instrumentedProcessor } from './processor.js';
 import { warnUnlessNoeviction } from './redis-checks.js';
@@ -79,6 +80,7 @@ export async function startWorkers(config: WorkerConfig, options: { logger?: Log
   if (smtp) log.info({ smtp: describeSmtpSettings(smtp) }, 'mail is on');
   else log.info('SMTP_SERVER is not set: mail is off; clears still work');
 
+  const mailRecipients = createMailPolicy(config.MAIL_ALLOWED_DOMAINS, () => calendars.knownMailAddresses());
   const ctx: WorkerContext = {
     calendars,
     audit: createAuditLogRepository(database.db),
@@ -94,6 +96,7 @@ export async function startWorkers(config: WorkerConfig, options: { logger?: Log
       },
     }),
     mailQueue,
+    mailRecipients,
     calendarQueue,
     autoClearAfterBookingMs: config.AUTO_CLEAR_AFTER_BOOKING_MS,
     openCalendar: calendarOpener(calendars, config.CALDAV_TIMEOUT_MS, metrics.caldavRequest),
@@ -136,7 +139,7 @@ export async function startWorkers(config: WorkerConfig, options: { logger?: Log
   const mailWorker = mailer
     ? new Worker(
         QueueName.mail,
-        instrumentedProcessor(QueueName.mail, metrics, (job: Job) => notify(job, { calendars, templates, mailer })),
+        instrumentedProcessor(QueueName.mail, metrics, (job: Job) => notify(job, { calendars, templates, mailer, mailRecipients })),
         { connection: redis, prefix: config.QUEUE_PREFIX, concurrency: 2 },
       )
     : undefined;

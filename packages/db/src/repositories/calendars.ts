@@ -207,6 +207,13 @@ export function createCalendarsRepository(db: Database, secrets?: SecretBox) {
       });
     },
 
+    /** Every room address and user e-mail: their domains may receive mail when MAIL_ALLOWED_DOMAINS is empty. */
+    async knownMailAddresses(): Promise<string[]> {
+      const rooms = await db.select({ address: calendars.roomEmail }).from(calendars);
+      const people = await db.select({ address: users.email }).from(users);
+      return [...rooms, ...people].map((r) => r.address).filter((a): a is string => a !== null && a !== '');
+    },
+
     /** Calendars linked to the user; anything else is invisible to them. */
     listForUser(userId: number): Promise<PublicCalendar[]> {
       return db
