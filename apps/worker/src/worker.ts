@@ -102,6 +102,8 @@ export async function startWorkers(config: WorkerConfig, options: { logger?: Log
     openCalendar: calendarOpener(calendars, config.CALDAV_TIMEOUT_MS, metrics.caldavRequest),
   };
 
+  // The whole error (a CalDAV server's answer, SQL, a stack) for operators; job results get a sentence.
+  const logAttemptFailure = (job: Job, error: unknown) => log.warn({ jobId: job.id, job: job.name, err: error }, 'job attempt failed');
   const calendarWorker = new Worker(
     QueueName.calendar,
     instrumentedProcessor(QueueName.calendar, metrics, async (job: Job) => {
@@ -118,7 +120,7 @@ export async function startWorkers(config: WorkerConfig, options: { logger?: Log
         default:
           throw new JobFailure(JobErrorCode.invalidPayload, `unknown job "${job.name}"`, true);
       }
-    }),
+    }, logAttemptFailure),
     {
       connection: redis,
       prefix: config.QUEUE_PREFIX,
@@ -139,7 +141,7 @@ export async function startWorkers(config: WorkerConfig, options: { logger?: Log
   const mailWorker = mailer
     ? new Worker(
         QueueName.mail,
-        instrumentedProcessor(QueueName.mail, metrics, (job: Job) => notify(job, { calendars, templates, mailer, mailRecipients })),
+        instrumentedProcessor(QueueName.mail, metrics, (job: Job) => notify(job, { calendars, templates, mailer, mailRecipients }), logAttemptFailure),
         { connection: redis, prefix: config.QUEUE_PREFIX, concurrency: 2 },
       )
     : undefined;

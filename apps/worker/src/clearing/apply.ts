@@ -14,6 +14,7 @@ import type { NotifyPayload } from '@roombook/queue';
 
 import { decisionsByObject, type ObjectDecision } from './decisions.js';
 import { RECIPIENT_REFUSED, type RecipientCheck } from '../mail-policy.js';
+import { UNREADABLE_DATA, publicCalDavMessage } from '../public-error.js';
 import { notificationFor, queueMails, type MailQueue } from './notifications.js';
 import { decisionKey, type Outcomes } from './report.js';
 
@@ -120,7 +121,7 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyResult> {
     }
 
     const failTransport = (error: CalDavError) => {
-      markAll(outcomes, decision, { status: 'failed', error: error.message });
+      markAll(outcomes, decision, { status: 'failed', error: publicCalDavMessage(error) });
       finished.add(objectId);
       consecutiveTransportFailures++;
       retryReason = transportReason(error, consecutiveTransportFailures);
@@ -159,7 +160,7 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyResult> {
     } catch (error) {
       if (error instanceof IcalError) {
         // This object cannot be edited as planned; the others can.
-        markAll(outcomes, decision, { status: 'failed', error: `unusable calendar data: ${error.message}` });
+        markAll(outcomes, decision, { status: 'failed', error: UNREADABLE_DATA });
         finished.add(objectId);
         continue;
       }
@@ -184,7 +185,7 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyResult> {
         continue;
       }
       if (isRefused(error) || !(error.retryable || error.failure === 'outcome-unknown')) {
-        markAll(outcomes, decision, { status: 'failed', error: error.message });
+        markAll(outcomes, decision, { status: 'failed', error: publicCalDavMessage(error) });
         finished.add(objectId);
         if (isRefused(error)) consecutiveTransportFailures = 0;
       } else {
@@ -198,8 +199,8 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyResult> {
 
 function transportReason(error: CalDavError, consecutive: number): string {
   return consecutive >= MAX_CONSECUTIVE_TRANSPORT_FAILURES
-    ? `stopped after ${consecutive} CalDAV failures in a row (last: ${error.message})`
-    : `a CalDAV write failed and is retried later (${error.message})`;
+    ? `stopped after ${consecutive} CalDAV failures in a row (last: ${publicCalDavMessage(error)})`
+    : `a CalDAV write failed and is retried later (${publicCalDavMessage(error)})`;
 }
 
 /**
