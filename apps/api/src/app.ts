@@ -9,7 +9,7 @@ import { metricsPlugin } from './plugins/metrics.js';
 import { queuesPlugin } from './plugins/queues.js';
 import { rateLimitsPlugin } from './plugins/rate-limits.js';
 import { swaggerPlugin } from './plugins/swagger.js';
-import { problemsPlugin } from './problems.js';
+import { HttpProblem, problemsPlugin, sendProblem } from './problems.js';
 import calendarsRoutes from './routes/calendars.js';
 import eventsRoutes from './routes/events.js';
 import healthRoutes from './routes/health.js';
@@ -37,6 +37,16 @@ export async function buildApp(config: ApiConfig, options: FastifyServerOptions 
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
     // Never hang a client: PostgreSQL/Redis calls fail fast, and a request has a hard cap.
     requestTimeout: 90_000,
+    // Errors the router raises before any hook (a malformed URL, an overlong path segment) are
+    // problem documents too (issue 10), without echoing the URL back.
+    frameworkErrors: (error, request, reply) => {
+      const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      return sendProblem(
+        request,
+        reply,
+        new HttpProblem(tooLong ? 414 : 400, tooLong ? '/problems/uri-too-long' : '/problems/bad-request', tooLong ? 'URI too long' : 'Bad request', tooLong ? 'a path segment is longer than any id or slug' : 'the URL is malformed'),
+      );
+    },
     ...options,
   }).withTypeProvider<TypeBoxTypeProvider>();
 

@@ -4,7 +4,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 
-import { HttpProblem } from '../problems.js';
+import { HttpProblem, sendProblem } from '../problems.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -83,8 +83,8 @@ export const rateLimitsPlugin = fp(
       const ttl = await redis.pttl(blockKey(request)).catch(() => -2);
       if (ttl > 0) {
         const seconds = Math.ceil(ttl / 1000);
-        reply.header('retry-after', seconds);
-        throw tooMany(seconds, `too many failed authentications from this address`);
+        // Sent here, not thrown: Bull Board's context has an error handler of its own (500s).
+        return sendProblem(request, reply.header('retry-after', seconds), tooMany(seconds, 'too many failed authentications from this address'));
       }
     });
     // onSend, not onResponse: awaited before the answer leaves, so the next request sees the count.
