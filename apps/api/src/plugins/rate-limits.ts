@@ -97,9 +97,15 @@ export const rateLimitsPlugin = fp(
 
     app.decorate('acquireWaitSlot', async (request: FastifyRequest) => {
       const key = `${prefix}waits:${apiKeyId(request)}`;
-      const held = await redis.incr(key);
-      // A crashed process cannot leave a key's slots taken for longer than the longest wait.
-      await redis.expire(key, 120);
+      let held: number;
+      try {
+        held = await redis.incr(key);
+        // A crashed process cannot leave a key's slots taken for longer than the longest wait.
+        await redis.expire(key, 120);
+      } catch {
+        // Redis failing now: the job was queued already; answer 202 rather than an error.
+        return undefined;
+      }
       if (held > settings.waitsMax) {
         await redis.decr(key);
         return undefined;
