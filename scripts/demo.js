@@ -233,7 +233,7 @@ if (!(await roombook('calendar', 'list', '--json')).some((c) => c.slug === ROOM)
   }
   say(`registered ${ROOM} with roombook`);
 }
-await roombook('calendar', 'grant', '--calendar', ROOM, '--user', USER);
+await roombook('calendar', 'grant', '--calendar', ROOM, '--user', USER, '--manage');
 // The key's token is shown only once, so the demo keeps it (in its own folder) to print it again.
 let state = existsSync(stateFile) ? JSON.parse(readFileSync(stateFile, 'utf8')) : {};
 const keys = await roombook('key', 'list', '--json');

@@ -8,8 +8,9 @@ import { bullBoardPlugin } from './plugins/bull-board.js';
 import { databasePlugin } from './plugins/database.js';
 import { metricsPlugin } from './plugins/metrics.js';
 import { queuesPlugin } from './plugins/queues.js';
+import { rateLimitsPlugin } from './plugins/rate-limits.js';
 import { swaggerPlugin } from './plugins/swagger.js';
-import { problemsPlugin } from './problems.js';
+import { HttpProblem, problemsPlugin, sendProblem } from './problems.js';
 import calendarsRoutes from './routes/calendars.js';
 import eventsRoutes from './routes/events.js';
 import healthRoutes from './routes/health.js';
@@ -32,9 +33,21 @@ export async function buildApp(config: ApiConfig, options: FastifyServerOptions 
     logger: { level: config.LOG_LEVEL, redact: ['req.headers.authorization', 'req.headers.cookie'] },
     routerOptions: { ignoreTrailingSlash: true },
     // Unknown body fields are refused (400), not silently dropped: a typo must not book the wrong thing.
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
+    // No type coercion (issue 10): `{"name": ["x"]}` or `"prioritized": "true"` is a 400, not a guess.
+    // Every querystring, params and header schema is made of strings, so their parsing is unchanged.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
     // Never hang a client: PostgreSQL/Redis calls fail fast, and a request has a hard cap.
     requestTimeout: 90_000,
+    // Errors the router raises before any hook (a malformed URL, an overlong path segment) are
+    // problem documents too (issue 10), without echoing the URL back.
+    frameworkErrors: (error, request, reply) => {
+      const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      return sendProblem(
+        request,
+        reply,
+        new HttpProblem(tooLong ? 414 : 400, tooLong ? '/problems/uri-too-long' : '/problems/bad-request', tooLong ? 'URI too long' : 'Bad request', tooLong ? 'a path segment is longer than any id or slug' : 'the URL is malformed'),
+      );
+    },
     ...options,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -51,6 +64,13 @@ export async function buildApp(config: ApiConfig, options: FastifyServerOptions 
   await app.register(problemsPlugin);
   await app.register(databasePlugin, { url: config.DATABASE_URL });
   await app.register(queuesPlugin, { url: config.REDIS_URL, prefix: config.QUEUE_PREFIX });
+  await app.register(rateLimitsPlugin, {
+    jobsMax: config.RATE_LIMIT_JOBS_MAX,
+    jobsWindowMs: config.RATE_LIMIT_JOBS_WINDOW_SECONDS * 1000,
+    authFailuresMax: config.RATE_LIMIT_AUTH_FAILURES_MAX,
+    authWindowMs: config.RATE_LIMIT_AUTH_WINDOW_SECONDS * 1000,
+    waitsMax: config.RATE_LIMIT_WAITS_MAX,
+  });
   await app.register(authPlugin);
   await app.register(swaggerPlugin);
 

@@ -170,6 +170,16 @@ describe('clearing a room calendar over the API', () => {
     expect(Object.keys(losers).sort()).toEqual(['early-team', 'forged']);
     expect(losers['early-team']).toMatch(/prioritized/);
     expect(report.ignored_overlapping_events).toEqual([]);
+
+    // The booked event itself, copied with its mark into another room on another day: the mark is
+    // bound to calendar, UID, start and end, so the copy is an ordinary, later booking and loses.
+    const otherCollection = await makeCalendar(inject('radicaleUrl'), rooms!, uniqueName('prio-copy'));
+    const other = await seedUser(ctx.db, otherCollection);
+    const d2 = day(9);
+    await putObject(otherCollection, rooms!, 'early.ics', event({ uid: 'early-other', summary: 'Team', date: d2, from: '1030', to: '1130', created: '20250101T080000Z' }));
+    await putObject(otherCollection, rooms!, 'moved-copy.ics', bookedIcs.replaceAll(`:${d}T`, `:${d2}T`));
+    const copied = await ctx.app.inject({ method: 'DELETE', url: `/api/clear-bookings?calendar=${other.calendar.slug}&test=1`, headers: { ...bearer(other.token), prefer: 'wait=60' } });
+    expect(copied.json().deleted_overlapping_events.map((i: { event: { uid: string } }) => i.event.uid)).toEqual([booked.json().id]);
   });
 
   it('declines the occurrence as the room attendee when the calendar knows its address', async () => {

@@ -46,7 +46,7 @@ describe('clearing a room calendar on a scheduling server (DAViCal)', () => {
     slug = uniqueName('room');
     calendarId = (await calendars.create({ slug, url: roomCalendar, username: room.username, password: room.password, timeZone: ZONE })).id;
     await calendars.update(slug, { roomEmail: room.email });
-    await calendars.grant(slug, user.name);
+    await calendars.grant(slug, user.name, { manage: true });
     workers = await startTestWorkers(ctx.config);
   });
 
@@ -150,7 +150,7 @@ describe('clearing a room calendar on a scheduling server (DAViCal)', () => {
     await calendars.create({ slug: crudSlug, url: collection, username: room.username, password: room.password, timeZone: ZONE });
     const user = await createUsersRepository(ctx.db.db).create({ name: uniqueName('user') });
     const key = (await createUsersRepository(ctx.db.db).createKey({ userName: user.name })).token;
-    await calendars.grant(crudSlug, user.name);
+    await calendars.grant(crudSlug, user.name, { manage: true });
     const d = isoDate(day(9));
 
     const booked = await ctx.app.inject({

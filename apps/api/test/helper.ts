@@ -36,8 +36,12 @@ export interface Fixture {
   calendar: { id: number; slug: string };
 }
 
-/** A user with an API key and one calendar granted to them, written through the repositories. */
-export async function seedUser(db: DatabaseHandle, calendarUrl = 'http://127.0.0.1:1/none/'): Promise<Fixture> {
+/**
+ * A user with an API key and one calendar granted to them, written through the repositories.
+ * The grant includes `manage` unless told otherwise: most tests cancel events that other clients
+ * wrote, which only managers may (issue 10); the ownership tests pass `{ manage: false }`.
+ */
+export async function seedUser(db: DatabaseHandle, calendarUrl = 'http://127.0.0.1:1/none/', options: { manage?: boolean } = {}): Promise<Fixture> {
   const users = createUsersRepository(db.db);
   const calendars = createCalendarsRepository(db.db, createSecretBox(TEST_SECRET_KEY));
   const user = await users.create({ name: uniqueName('user') });
@@ -49,7 +53,7 @@ export async function seedUser(db: DatabaseHandle, calendarUrl = 'http://127.0.0
     password: 'rooms-pass',
     timeZone: 'Europe/Berlin',
   });
-  await calendars.grant(calendar.slug, user.name);
+  await calendars.grant(calendar.slug, user.name, { manage: options.manage ?? true });
   return { user, token: key.token, calendar };
 }
 

@@ -1,4 +1,4 @@
-import { createCalendarsRepository, createEmailTemplatesRepository } from '@roombook/db';
+import { createCalendarsRepository, createEmailTemplatesRepository, createUsersRepository } from '@roombook/db';
 import { closedPortUrl, getObject, makeCalendar, putObject, startSmtpServer, uniqueName, type TestSmtpServer } from '@roombook/testing';
 import type { RunningWorkers } from '@roombook/worker';
 import { Queue } from 'bullmq';
@@ -28,6 +28,8 @@ function smtpEnv(port: number | string, starttls: boolean, extra: Record<string,
     SMTP_STARTTLS: String(starttls),
     SMTP_EMAIL: 'rooms@example.org',
     SMTP_TLS_REJECT_UNAUTHORIZED: 'false',
+    // the organizers here are made up; their domain must be allowed to receive mail
+    MAIL_ALLOWED_DOMAINS: 'example.org',
     ...extra,
   };
 }
@@ -143,5 +145,24 @@ describe('notification mails after a live clear', () => {
       connection.disconnect();
     }
     expect(await getObject(loser, rooms!)).toBeUndefined();
+  });
+  it('mails only allowed domains (MAIL_ALLOWED_DOMAINS empty: the known room and user domains); the report says what was not sent', async () => {
+    ctx ??= await buildTestApp();
+    const known = `${uniqueName('org')}.test`.toLowerCase();
+    await createUsersRepository(ctx.db.db).create({ name: uniqueName('user'), email: `admin@${known}` });
+    smtp = await startSmtpServer({ secure: false, starttls: true });
+    workers = await startTestWorkers(ctx.config, smtpEnv(smtp.port, true, { MAIL_ALLOWED_DOMAINS: '' }));
+    const collection = await makeCalendar(inject('radicaleUrl'), rooms!, uniqueName('mail'));
+    const room = await seedUser(ctx.db, collection);
+    await putObject(collection, rooms!, 'keeper.ics', event({ uid: 'keeper', summary: 'Keeper', date: day(2), from: '1000', to: '1200', created: '20260101T080000Z' }));
+    await putObject(collection, rooms!, 'outside.ics', event({ uid: 'outside', summary: 'Relay', date: day(2), from: '1030', to: '1100', created: '20260301T080000Z', extra: ['ORGANIZER:mailto:victim@elsewhere.invalid'] }));
+    await putObject(collection, rooms!, 'inside.ics', event({ uid: 'inside', summary: 'Colleague', date: day(2), from: '1100', to: '1130', created: '20260301T080000Z', extra: [`ORGANIZER:mailto:colleague@${known.toUpperCase()}`] }));
+    const report = await clearLive(ctx, room);
+    const items = Object.fromEntries(report.deleted_overlapping_events.map((i: { event: { uid: string } }) => [i.event.uid, i]));
+    expect(items['outside']).toMatchObject({ status: 'applied', mail: expect.stringMatching(/^not sent: .*MAIL_ALLOWED_DOMAINS/) });
+    expect(items['inside'].mail).toBeUndefined();
+    expect(report.mails_queued).toBe(1);
+    const mails = await smtp.waitForMessages(1, 20_000);
+    expect(mails.flatMap((m) => m.envelope.to).map((a) => a.toLowerCase())).toEqual([`colleague@${known}`]);
   });
 });

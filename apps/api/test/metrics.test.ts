@@ -52,7 +52,7 @@ describe('GET /metrics (worker metrics through Redis, queue depth from BullMQ)',
     ctx = await buildTestApp(testConfig({ DATABASE_URL: database.url }));
     smtp = await startSmtpServer({ secure: false, starttls: true });
     workers = await startTestWorkers(ctx.config, {
-      SMTP_SERVER: '127.0.0.1', SMTP_PORT: String(smtp.port), SMTP_STARTTLS: 'true', SMTP_EMAIL: 'rooms@example.org', SMTP_TLS_REJECT_UNAUTHORIZED: 'false',
+      SMTP_SERVER: '127.0.0.1', SMTP_PORT: String(smtp.port), SMTP_STARTTLS: 'true', SMTP_EMAIL: 'rooms@example.org', SMTP_TLS_REJECT_UNAUTHORIZED: 'false', MAIL_ALLOWED_DOMAINS: 'example.org',
     });
     const collection = await makeCalendar(inject('radicaleUrl'), rooms!, uniqueName('metrics'));
     room = await seedUser(ctx.db, collection);

@@ -64,7 +64,7 @@ describe('clearing the same calendar on every CalDAV server', () => {
       apiKey = (await users.createKey({ userName: user.name })).token;
       slug = uniqueName(kind);
       const calendar = await calendars.create({ slug, url: collection, username: owner.username, password: owner.password, timeZone: ZONE });
-      await calendars.grant(slug, user.name);
+      await calendars.grant(slug, user.name, { manage: true });
       const token = (await createPriorityTokensRepository(ctx.db.db).create({ calendarId: calendar.id, label: 'board' })).token;
 
       scenarios = serverScenarios(token);

@@ -47,7 +47,7 @@ describe('clearing rooms in every kind of time zone', () => {
       const collection = await makeCalendar(inject('radicaleUrl'), rooms!, uniqueName(scenario.zone.split('/')[1]!.toLowerCase().replace(/_/g, '-')));
       const slug = uniqueName('room');
       await calendars.create({ slug, url: collection, username: 'rooms', password: 'rooms-pass', timeZone: scenario.zone });
-      await calendars.grant(slug, user.name);
+      await calendars.grant(slug, user.name, { manage: true });
       const href: Record<string, string> = {};
       const uid: Record<string, string> = {};
       for (const booking of scenario.bookings) {

@@ -4,6 +4,7 @@ import { registerAuditCommands } from './commands/audit.js';
 import { registerCalendarCommands } from './commands/calendars.js';
 import { registerKeyCommands } from './commands/keys.js';
 import { registerMigrateCommand } from './commands/migrate.js';
+import { registerSecretCommands } from './commands/secrets.js';
 import { registerTemplateCommands } from './commands/templates.js';
 import { registerTokenCommands } from './commands/tokens.js';
 import { registerUserCommands } from './commands/users.js';
@@ -48,6 +49,7 @@ export function createProgram(deps: CliContext): Command {
   registerTemplateCommands(program, deps);
   registerAuditCommands(program, deps);
   registerMigrateCommand(program, deps);
+  registerSecretCommands(program, deps);
   return program;
 }
 

@@ -233,7 +233,7 @@ describe('calendar grant and list', () => {
     const calendar = await storedCalendar(slug);
     const links = await handle.db.query.calendarUsers.findMany({ where: (l, { eq }) => eq(l.calendarId, calendar.id) });
     const userRow = await handle.db.query.users.findFirst({ where: (u, { eq }) => eq(u.name, user) });
-    expect(links).toEqual([{ calendarId: calendar.id, userId: userRow!.id }]);
+    expect(links).toEqual([{ calendarId: calendar.id, userId: userRow!.id, manage: false }]);
   });
 
   it('reports an unknown user or calendar', async () => {

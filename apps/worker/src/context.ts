@@ -12,6 +12,7 @@ import type { Queue } from 'bullmq';
 import { fence, type CalendarLock } from './calendar-lock.js';
 import { fencedClient } from './fenced-client.js';
 import { JobFailure } from './job-failure.js';
+import type { RecipientCheck } from './mail-policy.js';
 import type { PriorityMarker } from './priority-mark.js';
 
 /** Everything a job handler may use; built once per process in worker.ts. */
@@ -26,6 +27,8 @@ export interface WorkerContext {
   withCalendarLock: CalendarLock;
   /** The mail queue, for the clear job's notifications. */
   mailQueue: Queue;
+  /** Which addresses may get notification mails now (MAIL_ALLOWED_DOMAINS). */
+  mailRecipients: () => Promise<RecipientCheck>;
   /** The calendar queue, to follow a booking with a clear on auto_clear calendars. */
   calendarQueue: Queue;
   autoClearAfterBookingMs: number;
@@ -61,6 +64,7 @@ export function calendarOpener(
       username: calendar.username,
       password: calendar.password,
       timeoutMs,
+      allowPrivateAddress: calendar.allowPrivateAddress,
       ...(onRequest && { onRequest }),
     });
     return { calendar, client: fencedClient(client, () => fence(calendar.id)) };

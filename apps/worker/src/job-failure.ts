@@ -5,6 +5,7 @@ import { NotFoundError } from '@roombook/db';
 import { UnrecoverableError } from 'bullmq';
 
 import { CalendarBusyError, LeaseLostError } from './calendar-lock.js';
+import { INTERNAL, UNREADABLE_DATA, publicCalDavMessage } from './public-error.js';
 
 /** A failure whose code and retry policy the handler already decided. */
 export class JobFailure extends Error {
@@ -33,7 +34,7 @@ function classify(error: unknown): { code: JobErrorCode; message: string; perman
   if (error instanceof JobFailure) return { code: error.code, message: error.message, permanent: error.permanent };
   if (error instanceof InvalidPayloadError) return { code: JobErrorCode.invalidPayload, message: error.message, permanent: true };
   if (error instanceof NotFoundError) return { code: JobErrorCode.calendarGone, message: error.message, permanent: true };
-  if (error instanceof IcalError) return { code: JobErrorCode.caldavRejected, message: `unusable calendar data: ${error.message}`, permanent: true };
+  if (error instanceof IcalError) return { code: JobErrorCode.caldavRejected, message: UNREADABLE_DATA, permanent: true };
   if (error instanceof CalendarBusyError) return { code: JobErrorCode.conflict, message: error.message, permanent: false };
   // Another worker may be writing this calendar now: stop, and retry once it is ours again.
   if (error instanceof LeaseLostError) return { code: JobErrorCode.conflict, message: error.message, permanent: false };
@@ -41,15 +42,16 @@ function classify(error: unknown): { code: JobErrorCode; message: string; perman
     switch (error.code) {
       case 'UNAUTHORIZED':
       case 'FORBIDDEN':
-        return { code: JobErrorCode.caldavAuth, message: `CalDAV server refused access: ${error.message}`, permanent: true };
+        return { code: JobErrorCode.caldavAuth, message: publicCalDavMessage(error), permanent: true };
       case 'PRECONDITION_FAILED':
-        return { code: JobErrorCode.conflict, message: `the object changed on the server meanwhile: ${error.message}`, permanent: false };
+        return { code: JobErrorCode.conflict, message: publicCalDavMessage(error), permanent: false };
       case 'NOT_FOUND':
       case 'BAD_RESPONSE':
-        return { code: JobErrorCode.caldavRejected, message: error.message, permanent: true };
+        return { code: JobErrorCode.caldavRejected, message: publicCalDavMessage(error), permanent: true };
       default:
-        return { code: JobErrorCode.caldavUnavailable, message: error.message, permanent: false };
+        return { code: JobErrorCode.caldavUnavailable, message: publicCalDavMessage(error), permanent: false };
     }
   }
-  return { code: JobErrorCode.internal, message: (error as Error)?.message ?? String(error), permanent: false };
+  // SQL with its parameters, a driver's message, a stack: the log keeps them, the job gets a sentence.
+  return { code: JobErrorCode.internal, message: INTERNAL, permanent: false };
 }

@@ -10,7 +10,13 @@ import type { JobOutcome, WorkerMetrics } from './metrics.js';
  * and duration. A DelayedError (job parked while its calendar is busy) passes through untouched:
  * BullMQ recognises it by name and must not see it as a failure.
  */
-export function instrumentedProcessor<T>(queue: string, metrics: WorkerMetrics, handle: (job: Job) => Promise<T>) {
+export function instrumentedProcessor<T>(
+  queue: string,
+  metrics: WorkerMetrics,
+  handle: (job: Job) => Promise<T>,
+  /** Gets the original error of every failed attempt: job results carry only a short sentence. */
+  logFailure?: (job: Job, error: unknown) => void,
+) {
   return async (job: Job, token?: string): Promise<T> => {
     const started = performance.now();
     const done = (outcome: JobOutcome) => metrics.job(queue, job.name, outcome, (performance.now() - started) / 1000);
@@ -23,6 +29,7 @@ export function instrumentedProcessor<T>(queue: string, metrics: WorkerMetrics, 
         done('waiting_for_lock');
         throw error;
       }
+      logFailure?.(job, error);
       const classified = toJobError(error);
       const attempts = job.opts.attempts ?? 1;
       done(classified instanceof UnrecoverableError || job.attemptsMade + 1 >= attempts ? 'failed' : 'retrying');

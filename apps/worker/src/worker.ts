@@ -27,6 +27,7 @@ import { notify } from './handlers/notify.js';
 import { JobFailure } from './job-failure.js';
 import { startMetricsPublisher } from './metrics-publisher.js';
 import { createWorkerMetrics } from './metrics.js';
+import { createMailPolicy } from './mail-policy.js';
 import { createPriorityMarker } from './priority-mark.js';
 import { instrumentedProcessor } from './processor.js';
 import { warnUnlessNoeviction } from './redis-checks.js';
@@ -79,6 +80,7 @@ export async function startWorkers(config: WorkerConfig, options: { logger?: Log
   if (smtp) log.info({ smtp: describeSmtpSettings(smtp) }, 'mail is on');
   else log.info('SMTP_SERVER is not set: mail is off; clears still work');
 
+  const mailRecipients = createMailPolicy(config.MAIL_ALLOWED_DOMAINS, () => calendars.knownMailAddresses());
   const ctx: WorkerContext = {
     calendars,
     audit: createAuditLogRepository(database.db),
@@ -94,11 +96,14 @@ export async function startWorkers(config: WorkerConfig, options: { logger?: Log
       },
     }),
     mailQueue,
+    mailRecipients,
     calendarQueue,
     autoClearAfterBookingMs: config.AUTO_CLEAR_AFTER_BOOKING_MS,
     openCalendar: calendarOpener(calendars, config.CALDAV_TIMEOUT_MS, metrics.caldavRequest),
   };
 
+  // The whole error (a CalDAV server's answer, SQL, a stack) for operators; job results get a sentence.
+  const logAttemptFailure = (job: Job, error: unknown) => log.warn({ jobId: job.id, job: job.name, err: error }, 'job attempt failed');
   const calendarWorker = new Worker(
     QueueName.calendar,
     instrumentedProcessor(QueueName.calendar, metrics, async (job: Job) => {
@@ -115,7 +120,7 @@ export async function startWorkers(config: WorkerConfig, options: { logger?: Log
         default:
           throw new JobFailure(JobErrorCode.invalidPayload, `unknown job "${job.name}"`, true);
       }
-    }),
+    }, logAttemptFailure),
     {
       connection: redis,
       prefix: config.QUEUE_PREFIX,
@@ -136,7 +141,7 @@ export async function startWorkers(config: WorkerConfig, options: { logger?: Log
   const mailWorker = mailer
     ? new Worker(
         QueueName.mail,
-        instrumentedProcessor(QueueName.mail, metrics, (job: Job) => notify(job, { calendars, templates, mailer })),
+        instrumentedProcessor(QueueName.mail, metrics, (job: Job) => notify(job, { calendars, templates, mailer, mailRecipients }), logAttemptFailure),
         { connection: redis, prefix: config.QUEUE_PREFIX, concurrency: 2 },
       )
     : undefined;

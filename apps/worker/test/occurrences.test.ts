@@ -7,7 +7,7 @@ const settings: ExpandSettings = {
   to: new Date('2027-01-01T00:00:00Z'),
   timeZone: 'Europe/Berlin',
   roomAddresses: [],
-  isPriorityMarkValid: (uid, mark) => uid === 'marked' && mark === 'good',
+  isPriorityMarkValid: ({ uid }, mark) => uid === 'marked' && mark === 'good',
 };
 
 const object = (href: string, lines: string[]) => ({

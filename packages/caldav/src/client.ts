@@ -26,6 +26,8 @@ export interface CalDavConnection {
   password: string;
   /** Per-request limit, connect to last byte. Default 30000. */
   timeoutMs?: number;
+  /** Allow link-local / cloud metadata addresses (calendar `--allow-private-address`). */
+  allowPrivateAddress?: boolean | undefined;
   /**
    * Told about every HTTP request once it ends, for metrics: the method, the status (null when no
    * answer came: timeout, network error) and the time taken. Must not throw.
@@ -119,7 +121,7 @@ class TsdavCalDavClient implements CalDavClient {
     this.collection = collectionBase(conn.url);
     const timeoutMs = conn.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new TypeError(`timeoutMs must be a positive number, got ${timeoutMs}`);
-    this.transport = new Transport({ username: conn.username, password: conn.password, timeoutMs });
+    this.transport = new Transport({ username: conn.username, password: conn.password, timeoutMs, allowPrivateAddress: conn.allowPrivateAddress });
     this.fetch = conn.onRequest ? observedFetch(this.transport.fetch, conn.onRequest) : this.transport.fetch;
   }
 

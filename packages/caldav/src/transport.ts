@@ -1,3 +1,4 @@
+import { forbiddenAddressOf } from './address-guard.js';
 import { CalDavError, badResponse, httpError, redact, safeUrl } from './errors.js';
 
 /** Methods that change something on the server: a lost answer to one of these leaves its outcome unknown. */
@@ -20,7 +21,13 @@ export interface TransportOptions {
   username: string;
   password: string;
   timeoutMs: number;
+  /** Allow link-local / cloud metadata addresses (169.254.0.0/16, fe80::/10); off by default. */
+  allowPrivateAddress?: boolean | undefined;
 }
+
+/** Redirect hops followed (same origin only) before giving up. */
+const MAX_REDIRECTS = 5;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 /**
  * The one place every CalDAV request goes through, tsdav's included (it accepts a `fetch` override):
@@ -49,11 +56,31 @@ export class Transport {
     const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
     let response: Response;
     let body: ArrayBuffer;
-    try {
-      response = await fetch(input, { ...init, signal });
-      body = await response.arrayBuffer();
-    } catch (error) {
-      throw this.transportError(method, url, error, timeout.aborted);
+    let target = new URL(url);
+    for (let hop = 0; ; hop++) {
+      await this.guardAddress(method, target);
+      try {
+        // Redirects are followed here, not by fetch: only to the same origin, so the Basic
+        // credentials never go to another host, and each hop's address is checked again.
+        response = await fetch(hop === 0 ? input : target, { ...init, signal, redirect: 'manual' });
+        body = await response.arrayBuffer();
+      } catch (error) {
+        throw this.transportError(method, target.href, error, timeout.aborted);
+      }
+      const location = REDIRECT_STATUSES.has(response.status) ? response.headers.get('location') : null;
+      if (location === null) break;
+      const next = new URL(location, target);
+      if (next.origin !== target.origin || hop + 1 > MAX_REDIRECTS) {
+        const why = next.origin !== target.origin ? `to another origin (${next.origin})` : `more than ${MAX_REDIRECTS} times`;
+        throw new CalDavError(`${method} ${safeUrl(url)}: the server redirected ${why}; roombook follows redirects only within the calendar's origin`, {
+          code: 'BAD_RESPONSE',
+          status: response.status,
+          retryable: false,
+          failure: 'refused',
+          url: safeUrl(url),
+        });
+      }
+      target = next;
     }
     if (!response.ok) {
       throw httpError(method, safeUrl(url), response.status, response.statusText, this.detail(body));
@@ -67,6 +94,16 @@ export class Transport {
     Object.defineProperty(buffered, 'url', { value: response.url });
     return buffered;
   };
+
+  private async guardAddress(method: string, target: URL): Promise<void> {
+    if (this.options.allowPrivateAddress) return;
+    const address = await forbiddenAddressOf(target);
+    if (address === undefined) return;
+    throw new CalDavError(
+      `${method} ${safeUrl(target.href)}: refused to connect to ${address} (link-local or cloud metadata address); allow it with --allow-private-address`,
+      { code: 'FORBIDDEN', status: null, retryable: false, failure: 'refused', notSent: true, url: safeUrl(target.href) },
+    );
+  }
 
   /**
    * Runs a tsdav call (or any request sequence) and guarantees that what escapes is a CalDavError:

@@ -9,6 +9,8 @@ export interface VerifyTarget {
   password: string;
   /** per request; a verification is one PROPFIND */
   timeoutMs?: number;
+  /** Allow link-local / cloud metadata addresses; off by default. */
+  allowPrivateAddress?: boolean | undefined;
 }
 
 /** Why a URL and credentials cannot be used as a room calendar, in words an administrator acts on. */
@@ -25,7 +27,7 @@ export type VerifyResult =
  * contains the password.
  */
 export async function verifyCalendarCollection(target: VerifyTarget): Promise<VerifyResult> {
-  const transport = new Transport({ username: target.username, password: target.password, timeoutMs: target.timeoutMs ?? 15_000 });
+  const transport = new Transport({ username: target.username, password: target.password, timeoutMs: target.timeoutMs ?? 15_000, allowPrivateAddress: target.allowPrivateAddress });
   let responses;
   try {
     responses = await transport.run('PROPFIND', target.url, () =>
@@ -58,6 +60,8 @@ export async function verifyCalendarCollection(target: VerifyTarget): Promise<Ve
 }
 
 function describeFailure(error: CalDavError, target: VerifyTarget): { problem: VerifyProblem; message: string } {
+  // Refused by our own transport (a link-local address, a redirect elsewhere), not by the server.
+  if (error.status === null && error.code === 'FORBIDDEN') return { problem: 'forbidden', message: error.message };
   switch (error.code) {
     case 'UNAUTHORIZED':
       return { problem: 'wrong-credentials', message: `the server refused user "${target.username}" with this password (401): wrong user name or password` };

@@ -92,3 +92,21 @@ export const SmtpEnv = Type.Object({
   SMTP_PORT: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
   SMTP_TLS_REJECT_UNAUTHORIZED: Type.Boolean({ default: true }),
 });
+
+// Rate limits of the API (issue 10), counted in Redis so they hold across API processes.
+// Defaults that a normal integration never meets.
+export const RateLimitEnv = Type.Object({
+  RATE_LIMIT_JOBS_MAX: Type.Integer({ default: 300, minimum: 1, description: 'job-creating requests (book, cancel, clear) per API key per window' }),
+  RATE_LIMIT_JOBS_WINDOW_SECONDS: Type.Integer({ default: 60, minimum: 1 }),
+  RATE_LIMIT_AUTH_FAILURES_MAX: Type.Integer({ default: 30, minimum: 1, description: 'failed authentications (API key or admin Basic auth) per client address per window' }),
+  RATE_LIMIT_AUTH_WINDOW_SECONDS: Type.Integer({ default: 300, minimum: 1 }),
+  RATE_LIMIT_WAITS_MAX: Type.Integer({ default: 20, minimum: 0, description: '`Prefer: wait` requests one API key may hold open at once; more are answered 202 at once' }),
+});
+
+// Who may receive notification mails (issue 10).
+export const MailPolicyEnv = Type.Object({
+  MAIL_ALLOWED_DOMAINS: Type.String({
+    default: '',
+    description: 'comma-separated domains that may receive notifications; empty = the domains of the calendars\' room addresses and of users\' e-mails',
+  }),
+});

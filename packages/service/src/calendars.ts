@@ -9,10 +9,11 @@ import {
   type CalendarUpdate,
   type Database,
   type SecretBox,
+  SecretUnreadableError,
 } from '@roombook/db';
 
 import { announce, type AccessChanges } from './access-changes.js';
-import { HasDependentsError, VerificationError } from './errors.js';
+import { HasDependentsError, ServiceError, VerificationError } from './errors.js';
 import { plural } from './words.js';
 
 export interface ServiceDeps {
@@ -41,6 +42,10 @@ export interface CalendarView {
   mailEnabled: boolean;
   /** Template name; null = the built-in default. */
   template: string | null;
+  /** anyone granted the room may cancel any booking (seed behaviour) */
+  openDelete: boolean;
+  /** the CalDAV client may reach link-local / metadata addresses */
+  allowPrivateAddress: boolean;
   createdAt: Date;
 }
 
@@ -58,6 +63,8 @@ export function calendarView(row: CalendarRow, templates: Map<number, string>): 
     horizonDays: row.horizonDays,
     mailEnabled: row.mailEnabled,
     template: row.templateId === null ? null : (templates.get(row.templateId) ?? null),
+    openDelete: row.openDelete,
+    allowPrivateAddress: row.allowPrivateAddress,
     createdAt: row.createdAt,
   };
 }
@@ -70,7 +77,7 @@ export function calendarService(deps: ServiceDeps) {
     return new Map((await createEmailTemplatesRepository(deps.db).list()).map((t) => [t.id, t.name]));
   }
 
-  async function verify(target: { url: string; username: string; password: string }): Promise<VerifyResult & { ok: true }> {
+  async function verify(target: { url: string; username: string; password: string; allowPrivateAddress?: boolean | undefined }): Promise<VerifyResult & { ok: true }> {
     const result = await verifyCalendarCollection({ ...target, timeoutMs: deps.caldavTimeoutMs ?? 15_000 });
     if (!result.ok) throw new VerificationError(result.problem, result.message);
     return result;
@@ -99,7 +106,12 @@ export function calendarService(deps: ServiceDeps) {
       if (mustVerify) {
         const current = await calendars.requireBySlug(slug);
         const password = change.password ?? (await calendars.withCredentials(current.id)).password;
-        await verify({ url: change.url ?? current.url, username: change.username ?? current.username, password });
+        await verify({
+          url: change.url ?? current.url,
+          username: change.username ?? current.username,
+          password,
+          allowPrivateAddress: change.allowPrivateAddress ?? current.allowPrivateAddress,
+        });
       }
       const calendar = await calendars.update(slug, change);
       // the API caches a granted calendar with its zone; a change must reach it at once
@@ -146,8 +158,24 @@ export function calendarService(deps: ServiceDeps) {
       return listed.filter((entry) => entry !== undefined);
     },
 
-    async grant(slug: string, userName: string): Promise<void> {
-      await repository(false).grant(slug, userName);
+    /** `manage`: may cancel every booking in the room and sees organizers in clear reports. */
+    async grant(slug: string, userName: string, options: { manage?: boolean | undefined } = {}): Promise<void> {
+      await repository(false).grant(slug, userName, options);
+    },
+
+    /**
+     * Re-encrypts every stored CalDAV password under `nextKey` in one transaction (issue 10).
+     * Nothing changes when a password cannot be read with the current key: the error names it.
+     */
+    async rotateSecrets(nextKey: SecretBox): Promise<{ rotated: string[] }> {
+      try {
+        return await repository(true).rotateSecrets(nextKey);
+      } catch (error) {
+        if (error instanceof SecretUnreadableError) {
+          throw new ServiceError(`a stored CalDAV password cannot be read with the current SECRET_KEY, nothing was changed: ${error.message}`);
+        }
+        throw error;
+      }
     },
 
     /**

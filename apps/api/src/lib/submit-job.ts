@@ -130,7 +130,25 @@ export async function answerJobs<Accepted, Completed>(
     completed: (results: unknown[]) => Completed;
   },
 ): Promise<Accepted | Completed> {
-  const wait = preferredWait(request.headers.prefer);
+  const asked = preferredWait(request.headers.prefer);
+  // Each key may hold only so many waits open (RATE_LIMIT_WAITS_MAX); beyond that the preference
+  // is not applied (RFC 7240 lets a server ignore it) and the answer is the usual 202.
+  const release = asked !== undefined && asked > 0 ? await app.acquireWaitSlot(request) : undefined;
+  const wait = release ? asked : undefined;
+  try {
+    return await answerOrWait(app, reply, jobs, handlers, wait);
+  } finally {
+    await release?.();
+  }
+}
+
+async function answerOrWait<Accepted, Completed>(
+  app: FastifyInstance,
+  reply: FastifyReply,
+  jobs: Job[],
+  handlers: { accepted: (refs: JobRef[]) => Accepted; completed: (results: unknown[]) => Completed },
+  wait: number | undefined,
+): Promise<Accepted | Completed> {
   let waited: string[] | undefined;
   if (wait !== undefined && wait > 0) {
     reply.header('Preference-Applied', `wait=${wait}`);

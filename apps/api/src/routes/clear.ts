@@ -2,6 +2,7 @@ import { CalendarJob, mergeReports, type ClearCalendarPayload, type ClearReport 
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Job } from 'bullmq';
 
+import { hideOrganizers, seesOrganizers } from '../lib/booking-access.js';
 import { requireCalendar } from '../lib/require-calendar.js';
 import { answerJobs, submitJob } from '../lib/submit-job.js';
 import { ClearAcceptedSchema, ClearQuerySchema, ClearReportSchema, TEST_TRUE } from '../schemas/clear.js';
@@ -36,9 +37,11 @@ const clearRoutes: FastifyPluginAsyncTypebox = async (app) => {
         }, calendar.slug);
         jobs.push(job);
       }
+      const managed = await Promise.all(calendars.map((c) => seesOrganizers(app, userId, c.id)));
       return answerJobs(app, request, reply, jobs, {
         accepted: (refs) => ({ ...(refs.length === 1 && { job: refs[0] }), jobs: refs }),
-        completed: (results) => mergeReports(results as ClearReport[], test),
+        // Organizer addresses only for the calendars the caller manages (issue 10).
+        completed: (results) => mergeReports(results.map((r, i) => (managed[i] ? r : hideOrganizers(r))) as ClearReport[], test),
       });
     },
   );

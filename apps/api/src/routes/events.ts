@@ -2,6 +2,7 @@ import { isTimeZone } from '@roombook/config';
 import { CalendarJob, type CreateEventPayload, type DeleteEventPayload } from '@roombook/queue';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 
+import { assertMayCancel } from '../lib/booking-access.js';
 import { newEventId } from '../lib/event-id.js';
 import { naiveTimeZone, toInstant } from '../lib/local-time.js';
 import { requireCalendar } from '../lib/require-calendar.js';
@@ -78,6 +79,8 @@ const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
           };
           return { name: CalendarJob.createEvent, payload, extra: { id: uid } };
         });
+        // Its maker may cancel it without the manage grant (issue 10); a replayed key records the same UID again.
+        await app.calendars.recordBooking(calendar.id, extra.id, request.user!.id);
         return answerJob(app, request, reply, job, {
           accepted: (ref) => ({ id: extra.id, job: ref }),
           completed: () => {
@@ -96,15 +99,16 @@ const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
           tags: ['events'],
           summary: alias ? 'Cancel a booking (alias of /events/{id})' : 'Cancel a booking',
           description:
-            'Enqueues a delete job for the event with this UID (also events written by other clients). Answers 202; with `Prefer: wait=N` answers 204 once it is gone.',
+            "Enqueues a delete job for the event with this UID. Allowed to the user who booked it and to the calendar's managers; events written by other clients only to managers; on an `--open-delete` calendar to anyone granted it. Others get 403. Answers 202; with `Prefer: wait=N` answers 204 once it is gone.",
           hide: alias,
           params: EventParams,
           headers: { type: 'object', properties: { prefer: { type: 'string' }, 'idempotency-key': { type: 'string' } } },
-          response: { 202: JobAccepted, 204: { type: 'null', description: 'deleted' }, ...commonProblems, 409: ProblemSchema, 422: ProblemSchema, 502: ProblemSchema },
+          response: { 202: JobAccepted, 204: { type: 'null', description: 'deleted' }, ...commonProblems, 403: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema, 502: ProblemSchema },
         },
       },
       async (request, reply) => {
         const calendar = await requireCalendar(app, request.user!.id, request.params.calendar);
+        await assertMayCancel(app, request.user!.id, calendar, request.params.id);
         const { job } = await submitJob(app, request, () => {
           const payload: DeleteEventPayload = { calendarId: calendar.id, userId: request.user!.id, uid: request.params.id };
           return { name: CalendarJob.deleteEvent, payload, extra: null };

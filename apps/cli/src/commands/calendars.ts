@@ -19,6 +19,8 @@ function describe(c: CalendarView): string {
     `auto clear:     ${c.autoClear ? `every ${formatDuration(c.clearIntervalSeconds)}` : 'off'}`,
     `horizon:        ${c.horizonDays} days`,
     `mail:           ${c.mailEnabled ? `on, template ${c.template ?? '(default)'}` : 'off'}`,
+    `cancelling:     ${c.openDelete ? 'open: anyone granted the room may cancel any booking' : 'the booking\'s maker and managers only'}`,
+    ...(c.allowPrivateAddress ? ['address:        link-local / metadata addresses allowed'] : []),
   ].join('\n');
 }
 
@@ -61,6 +63,8 @@ interface CreateOptions extends PasswordOptions {
   autoClear?: boolean;
   clearInterval?: number;
   horizonDays?: number;
+  openDelete?: boolean;
+  allowPrivateAddress?: boolean;
   /** false with --no-verify */
   verify: boolean;
 }
@@ -78,6 +82,8 @@ interface UpdateOptions extends PasswordOptions {
   template?: string;
   defaultTemplate?: boolean;
   mail?: boolean;
+  openDelete?: boolean;
+  allowPrivateAddress?: boolean;
   verify: boolean;
 }
 
@@ -87,6 +93,9 @@ const verifyHelp = 'store without asking the CalDAV server first (by default a P
 const service = (ctx: CliContext) => calendarService({ db: ctx.db(), secrets: () => ctx.secrets(), accessChanges: ctx.accessChanges() });
 
 const parseHorizon = integerIn(1, 3650);
+
+const openDeleteHelp = "let anyone granted the room cancel any booking in it (the original app's behaviour); by default only the booking's maker and users granted --manage may";
+const allowPrivateHelp = 'let the CalDAV client reach link-local and cloud metadata addresses (169.254.0.0/16, fe80::/10); loopback and private ranges are always allowed';
 
 /** `roombook calendar create|update|grant|list`: rooms, their CalDAV access and clearing settings. */
 export function registerCalendarCommands(program: Command, ctx: CliContext): void {
@@ -104,6 +113,8 @@ export function registerCalendarCommands(program: Command, ctx: CliContext): voi
     .option('--auto-clear', 'clear the calendar on a schedule')
     .option('--clear-interval <duration>', 'time between scheduled clears, e.g. 15m, 1h, 3600 (default 1h)', parseDuration)
     .option('--horizon-days <n>', 'how many days ahead a clear looks (default 365)', parseHorizon)
+    .option('--open-delete', openDeleteHelp)
+    .option('--allow-private-address', allowPrivateHelp)
     .option('--no-verify', verifyHelp)
     .action(async (opts: CreateOptions, command: Command) => {
       const password = passwordFrom(opts, ctx);
@@ -121,6 +132,8 @@ export function registerCalendarCommands(program: Command, ctx: CliContext): voi
         autoClear: opts.autoClear,
         clearIntervalSeconds: opts.clearInterval,
         horizonDays: opts.horizonDays,
+        openDelete: opts.openDelete,
+        allowPrivateAddress: opts.allowPrivateAddress,
       }, { verify: opts.verify });
       const calendar = await service(ctx).view(row);
       emit(ctx.io, command, calendar, () => `created calendar ${calendar.slug}\n${describe(calendar)}`);
@@ -144,6 +157,10 @@ export function registerCalendarCommands(program: Command, ctx: CliContext): voi
     .option('--default-template', 'use the built-in mail template')
     .option('--mail', 'mail losing organizers after a clear')
     .option('--no-mail', 'never mail from this calendar')
+    .option('--open-delete', openDeleteHelp)
+    .option('--no-open-delete', "only the booking's maker and managers may cancel a booking")
+    .option('--allow-private-address', allowPrivateHelp)
+    .option('--no-allow-private-address', 'refuse link-local and metadata addresses again')
     .option('--no-verify', verifyHelp)
     .action(async (opts: UpdateOptions, command: Command) => {
       if (opts.template !== undefined && opts.mail === false) {
@@ -162,6 +179,8 @@ export function registerCalendarCommands(program: Command, ctx: CliContext): voi
         horizonDays: opts.horizonDays,
         mailEnabled: opts.mail,
         template: opts.defaultTemplate ? null : opts.template,
+        openDelete: opts.openDelete,
+        allowPrivateAddress: opts.allowPrivateAddress,
       };
       if (Object.values(change).every((v) => v === undefined)) {
         throw new UsageError('nothing to update: give at least one option besides --slug (see --help)');
@@ -174,13 +193,15 @@ export function registerCalendarCommands(program: Command, ctx: CliContext): voi
   withJson(group.command('grant').description("let a user's API keys use a calendar"))
     .requiredOption('--calendar <slug>', 'the calendar', parseSlug)
     .requiredOption('--user <name>', 'the user', parseName)
-    .action(async (opts: { calendar: string; user: string }, command: Command) => {
-      await service(ctx).grant(opts.calendar, opts.user);
+    .option('--manage', "also let them cancel anyone's booking in it and see organizers in clear reports")
+    .option('--no-manage', 'take the manage grant away (the user keeps booking access)')
+    .action(async (opts: { calendar: string; user: string; manage?: boolean }, command: Command) => {
+      await service(ctx).grant(opts.calendar, opts.user, { manage: opts.manage });
       emit(
         ctx.io,
         command,
-        { calendar: opts.calendar, user: opts.user },
-        `user ${opts.user} may now use calendar ${opts.calendar}`,
+        { calendar: opts.calendar, user: opts.user, ...(opts.manage !== undefined && { manage: opts.manage }) },
+        `user ${opts.user} may now use calendar ${opts.calendar}${opts.manage === true ? ' and manage its bookings' : opts.manage === false ? ' (without managing its bookings)' : ''}`,
       );
     });
 

@@ -13,6 +13,8 @@ import { IcalError, cancelOccurrence, declineOccurrence } from '@roombook/ical';
 import type { NotifyPayload } from '@roombook/queue';
 
 import { decisionsByObject, type ObjectDecision } from './decisions.js';
+import { RECIPIENT_REFUSED, type RecipientCheck } from '../mail-policy.js';
+import { UNREADABLE_DATA, publicCalDavMessage } from '../public-error.js';
 import { notificationFor, queueMails, type MailQueue } from './notifications.js';
 import { decisionKey, type Outcomes } from './report.js';
 
@@ -42,6 +44,8 @@ export interface ApplyInput {
   onApplied: (done: number, total: number) => Promise<void>;
   /** Where each loser's mail goes right after its write; null = no mail (mail off, or disabled for the calendar). */
   mailQueue?: MailQueue | null;
+  /** Which organizers may be mailed (MAIL_ALLOWED_DOMAINS); absent = everyone. */
+  mailAllowed?: RecipientCheck;
 }
 
 export interface ApplyResult {
@@ -117,7 +121,7 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyResult> {
     }
 
     const failTransport = (error: CalDavError) => {
-      markAll(outcomes, decision, { status: 'failed', error: error.message });
+      markAll(outcomes, decision, { status: 'failed', error: publicCalDavMessage(error) });
       finished.add(objectId);
       consecutiveTransportFailures++;
       retryReason = transportReason(error, consecutiveTransportFailures);
@@ -146,16 +150,17 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyResult> {
 
     const losers = losersOf(plan, decision);
     try {
-      const mails = input.mailQueue ? notificationsFor(losers, input) : [];
+      const { mails, refused } = input.mailQueue ? notificationsFor(losers, input) : { mails: [], refused: [] };
       await applyDecision(read, decision, input, mails);
       mailsQueued += mails.length;
       markAll(outcomes, decision, { status: 'applied' });
+      for (const key of refused) outcomes.set(key, { status: 'applied', mail: RECIPIENT_REFUSED });
       consecutiveTransportFailures = 0;
       finished.add(objectId);
     } catch (error) {
       if (error instanceof IcalError) {
         // This object cannot be edited as planned; the others can.
-        markAll(outcomes, decision, { status: 'failed', error: `unusable calendar data: ${error.message}` });
+        markAll(outcomes, decision, { status: 'failed', error: UNREADABLE_DATA });
         finished.add(objectId);
         continue;
       }
@@ -180,7 +185,7 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyResult> {
         continue;
       }
       if (isRefused(error) || !(error.retryable || error.failure === 'outcome-unknown')) {
-        markAll(outcomes, decision, { status: 'failed', error: error.message });
+        markAll(outcomes, decision, { status: 'failed', error: publicCalDavMessage(error) });
         finished.add(objectId);
         if (isRefused(error)) consecutiveTransportFailures = 0;
       } else {
@@ -194,8 +199,8 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyResult> {
 
 function transportReason(error: CalDavError, consecutive: number): string {
   return consecutive >= MAX_CONSECUTIVE_TRANSPORT_FAILURES
-    ? `stopped after ${consecutive} CalDAV failures in a row (last: ${error.message})`
-    : `a CalDAV write failed and is retried later (${error.message})`;
+    ? `stopped after ${consecutive} CalDAV failures in a row (last: ${publicCalDavMessage(error)})`
+    : `a CalDAV write failed and is retried later (${publicCalDavMessage(error)})`;
 }
 
 /**
@@ -218,13 +223,17 @@ function losersOf(plan: ClearingPlan, decision: ObjectDecision): Loser[] {
   return plan.losers.filter((l) => keys.has(decisionKey('loser', l.occurrence)));
 }
 
-function notificationsFor(losers: Loser[], input: ApplyInput): NotifyPayload[] {
+/** The mails that follow a write, and the decision keys of losers whose organizer may not be mailed. */
+function notificationsFor(losers: Loser[], input: ApplyInput): { mails: NotifyPayload[]; refused: string[] } {
   const mails: NotifyPayload[] = [];
+  const refused: string[] = [];
   for (const loser of losers) {
     const mail = notificationFor(loser, { calendarId: input.record.calendarId, clearJobId: input.record.jobId, priorityTokens: input.priorityTokens });
-    if (mail) mails.push(mail);
+    if (!mail) continue;
+    if (input.mailAllowed && !input.mailAllowed(mail.to)) refused.push(decisionKey('loser', loser.occurrence));
+    else mails.push(mail);
   }
-  return mails;
+  return { mails, refused };
 }
 
 function markAll(outcomes: Outcomes, decision: ObjectDecision, outcome: { status: 'applied' | 'failed' | 'skipped'; error?: string }) {

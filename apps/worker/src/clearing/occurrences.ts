@@ -14,8 +14,8 @@ export interface ExpandSettings {
   to: Date;
   timeZone: string;
   roomAddresses: string[];
-  /** Whether an X-ROOMBOOK-PRIORITY mark is genuine for that UID. */
-  isPriorityMarkValid: (uid: string, mark: string | null) => boolean;
+  /** Whether an X-ROOMBOOK-PRIORITY mark is genuine for that UID at that time (in this calendar). */
+  isPriorityMarkValid: (booking: { uid: string; start: Date; end: Date }, mark: string | null) => boolean;
 }
 
 /**
@@ -30,7 +30,7 @@ export function expandCalendar(objects: CalendarObject[], settings: ExpandSettin
     try {
       occurrences.push(...expandOne(object, settings, (notice) => truncated.push({ href: object.href, ...notice })));
     } catch (error) {
-      unreadable.push({ href: object.href, error: (error as Error).message });
+      unreadable.push({ href: object.href, error: unreadableReason(error) });
     }
   }
   return { occurrences, unreadable, truncated };
@@ -69,6 +69,15 @@ export function expandOne(
     transparent: o.transparent,
     description: o.description,
     organizer: o.organizer,
-    prioritizedFlag: settings.isPriorityMarkValid(o.uid, o.priorityMark),
+    prioritizedFlag: settings.isPriorityMarkValid({ uid: o.uid, start: o.start, end: o.end }, o.priorityMark),
   }));
+}
+
+/**
+ * Why an object is unreadable, for the report: our own findings (an unknown zone, an inverted
+ * occurrence) as they are, but never the parser's message, which quotes the object's text.
+ */
+function unreadableReason(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.startsWith('unparsable iCalendar data') ? 'unparsable iCalendar data' : message;
 }

@@ -7,7 +7,7 @@ import { localIso } from './window.js';
 export type ItemStatus = ReportItem['status'];
 
 /** Where a decision stands after apply: the key is the item's decision key (see decisionKey). */
-export type Outcomes = Map<string, { status: ItemStatus; error?: string }>;
+export type Outcomes = Map<string, { status: ItemStatus; error?: string; mail?: string }>;
 
 export function decisionKey(kind: string, occurrence: Occurrence): string {
   return `${kind}|${occurrence.objectId}|${occurrence.recurrenceId ?? ''}`;
@@ -50,6 +50,7 @@ export function buildReport(
       reason,
       status: outcome.status,
       ...(outcome.error !== undefined && { error: outcome.error }),
+      ...('mail' in outcome && outcome.mail !== undefined && { mail: outcome.mail }),
     };
   };
   const report = emptyReport(testMode);

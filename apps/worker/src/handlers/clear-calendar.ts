@@ -29,7 +29,7 @@ export async function clearCalendar(job: Job, ctx: WorkerContext): Promise<Clear
     to: window.to,
     timeZone: calendar.timeZone,
     roomAddresses: calendar.roomEmail ? [calendar.roomEmail] : [],
-    isPriorityMarkValid: ctx.priorityMarker.verify,
+    isPriorityMarkValid: (booking, mark) => ctx.priorityMarker.verify({ calendarId: calendar.id, ...booking }, mark),
   };
 
   const earlierAttempt = stoppedReport(job.progress);
@@ -67,6 +67,7 @@ export async function clearCalendar(job: Job, ctx: WorkerContext): Promise<Clear
         onApplied: (done, objectsTotal) =>
           job.updateProgress({ phase: 'applying', objects_fetched: fetched.length, occurrences: occurrences.length, decisions_total: total, decisions_applied: done, objects_to_change: objectsTotal }),
         mailQueue,
+        ...(mailQueue && { mailAllowed: await ctx.mailRecipients() }),
       });
       ({ outcomes, retryReason } = applied);
       reportPlan = applied.plan;

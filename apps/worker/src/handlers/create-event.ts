@@ -20,7 +20,9 @@ export async function createEvent(job: Job, ctx: WorkerContext): Promise<CreateE
     timeZone: payload.timeZone,
     ...(payload.description !== undefined && { description: payload.description }),
     ...(payload.organizer !== undefined && { organizer: payload.organizer }),
-    ...(payload.prioritized === true && { priorityMark: ctx.priorityMarker.mark(payload.uid) }),
+    ...(payload.prioritized === true && {
+      priorityMark: ctx.priorityMarker.mark({ calendarId: calendar.id, uid: payload.uid, start: new Date(payload.start), end: new Date(payload.end) }),
+    }),
     // CREATED decides who keeps the room in a clear, so it is the booking's time, not the retry's.
     created: new Date(job.timestamp),
     stamp: now,

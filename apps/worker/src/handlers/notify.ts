@@ -4,11 +4,13 @@ import { JobErrorCode, NotifyPayload, parsePayload, type NotifyResult } from '@r
 import type { Job } from 'bullmq';
 
 import { JobFailure } from '../job-failure.js';
+import { RECIPIENT_REFUSED, type RecipientCheck } from '../mail-policy.js';
 
 export interface MailContext {
   calendars: CalendarsRepository;
   templates: EmailTemplatesRepository;
   mailer: Mailer;
+  mailRecipients: () => Promise<RecipientCheck>;
 }
 
 /** liquidjs's limits are cooperative; this bounds a render however the template behaves. */
@@ -20,6 +22,9 @@ const RENDER_TIMEOUT_MS = 10_000;
  */
 export async function notify(job: Job, ctx: MailContext): Promise<NotifyResult> {
   const payload = parsePayload(NotifyPayload, job.data);
+  // The clear checks before queueing; this catches mails queued before a tighter setting (and
+  // those of reconciled writes), so nothing is sent to a domain that is not allowed now.
+  if (!(await ctx.mailRecipients())(payload.to)) throw new JobFailure(JobErrorCode.invalidPayload, RECIPIENT_REFUSED, true);
   const calendar = await ctx.calendars.requireById(payload.calendarId);
   const stored = calendar.templateId === null ? undefined : await ctx.templates.getById(calendar.templateId);
   let rendered;

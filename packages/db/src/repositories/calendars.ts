@@ -2,8 +2,8 @@ import { and, asc, count, eq, isNull } from 'drizzle-orm';
 
 import type { Database } from '../client.js';
 import { NotFoundError, unique } from '../errors.js';
-import { auditLog, calendarUsers, calendars, emailTemplates, priorityTokens, users } from '../schema/index.js';
-import type { SecretBox } from '../secret-box.js';
+import { auditLog, bookings, calendarUsers, calendars, emailTemplates, priorityTokens, users } from '../schema/index.js';
+import { SecretUnreadableError, type SecretBox } from '../secret-box.js';
 
 export type CalendarRow = typeof calendars.$inferSelect;
 /** A calendar as the API may show it: no URL credentials, no ciphertext. */
@@ -22,6 +22,8 @@ export interface CalendarInput {
   autoClear?: boolean | undefined;
   clearIntervalSeconds?: number | undefined;
   horizonDays?: number | undefined;
+  openDelete?: boolean | undefined;
+  allowPrivateAddress?: boolean | undefined;
 }
 
 export interface CalendarUpdate {
@@ -38,6 +40,16 @@ export interface CalendarUpdate {
   mailEnabled?: boolean | undefined;
   /** Template name; null restores the built-in default. */
   template?: string | null | undefined;
+  openDelete?: boolean | undefined;
+  allowPrivateAddress?: boolean | undefined;
+}
+
+/** What a user may do in a calendar beyond booking (issue 10). */
+export interface CalendarAccess {
+  /** holds the manage grant: cancels any booking, sees organizers in clear reports */
+  manage: boolean;
+  /** the calendar lets anyone granted it cancel any booking (seed behaviour) */
+  openDelete: boolean;
 }
 
 const publicColumns = {
@@ -93,6 +105,8 @@ export function createCalendarsRepository(db: Database, secrets?: SecretBox) {
             autoClear: input.autoClear ?? false,
             clearIntervalSeconds: input.clearIntervalSeconds ?? 3600,
             horizonDays: input.horizonDays ?? 365,
+            openDelete: input.openDelete ?? false,
+            allowPrivateAddress: input.allowPrivateAddress ?? false,
           })
           .returning(),
         `calendar "${input.slug}" already exists`,
@@ -113,6 +127,8 @@ export function createCalendarsRepository(db: Database, secrets?: SecretBox) {
       if (change.clearIntervalSeconds !== undefined) set.clearIntervalSeconds = change.clearIntervalSeconds;
       if (change.horizonDays !== undefined) set.horizonDays = change.horizonDays;
       if (change.mailEnabled !== undefined) set.mailEnabled = change.mailEnabled;
+      if (change.openDelete !== undefined) set.openDelete = change.openDelete;
+      if (change.allowPrivateAddress !== undefined) set.allowPrivateAddress = change.allowPrivateAddress;
       if (change.template === null) set.templateId = null;
       else if (change.template !== undefined) {
         const [template] = await db
@@ -132,11 +148,70 @@ export function createCalendarsRepository(db: Database, secrets?: SecretBox) {
       return db.select().from(calendars).orderBy(asc(calendars.slug));
     },
 
-    async grant(slug: string, userName: string): Promise<void> {
+    /**
+     * Grants the calendar to the user. `manage` undefined keeps an existing grant's manage flag
+     * (a plain re-grant must not demote a manager); true or false sets it.
+     */
+    async grant(slug: string, userName: string, options: { manage?: boolean | undefined } = {}): Promise<void> {
       const calendar = await requireBySlug(slug);
       const [user] = await db.select().from(users).where(eq(users.name, userName));
       if (!user) throw new NotFoundError(`unknown user "${userName}"`);
-      await db.insert(calendarUsers).values({ calendarId: calendar.id, userId: user.id }).onConflictDoNothing();
+      const insert = db.insert(calendarUsers).values({ calendarId: calendar.id, userId: user.id, manage: options.manage ?? false });
+      if (options.manage === undefined) await insert.onConflictDoNothing();
+      else await insert.onConflictDoUpdate({ target: [calendarUsers.calendarId, calendarUsers.userId], set: { manage: options.manage } });
+    },
+
+    /** The user's rights in a calendar granted to them; undefined when it is not granted. */
+    async accessFor(userId: number, calendarId: number): Promise<CalendarAccess | undefined> {
+      const [row] = await db
+        .select({ manage: calendarUsers.manage, openDelete: calendars.openDelete })
+        .from(calendarUsers)
+        .innerJoin(calendars, eq(calendars.id, calendarUsers.calendarId))
+        .where(and(eq(calendarUsers.userId, userId), eq(calendarUsers.calendarId, calendarId)));
+      return row;
+    },
+
+    /** Records that the user made the booking with this UID through the API (its owner may cancel it). */
+    async recordBooking(calendarId: number, uid: string, userId: number): Promise<void> {
+      await db.insert(bookings).values({ calendarId, uid, userId }).onConflictDoNothing();
+    },
+
+    /** Who booked this UID through the API: a user id, null (the user was deleted), undefined (not booked through the API). */
+    async bookingOwner(calendarId: number, uid: string): Promise<number | null | undefined> {
+      const [row] = await db
+        .select({ userId: bookings.userId })
+        .from(bookings)
+        .where(and(eq(bookings.calendarId, calendarId), eq(bookings.uid, uid)));
+      return row ? row.userId : undefined;
+    },
+
+    /**
+     * Re-encrypts every stored CalDAV password from this repository's key to `next`, in one
+     * transaction: all are rotated or, when one cannot be read with the current key, none is.
+     */
+    async rotateSecrets(next: SecretBox): Promise<{ rotated: string[] }> {
+      const current = box();
+      return db.transaction(async (tx) => {
+        // FOR UPDATE: a calendar update racing the rotation must not store a password under the old key.
+        const rows = await tx.select({ id: calendars.id, slug: calendars.slug, passwordEncrypted: calendars.passwordEncrypted }).from(calendars).orderBy(asc(calendars.slug)).for('update');
+        for (const row of rows) {
+          let plain: string;
+          try {
+            plain = current.decrypt(row.passwordEncrypted);
+          } catch (error) {
+            throw new SecretUnreadableError(`calendar "${row.slug}": ${(error as Error).message}`);
+          }
+          await tx.update(calendars).set({ passwordEncrypted: next.encrypt(plain) }).where(eq(calendars.id, row.id));
+        }
+        return { rotated: rows.map((r) => r.slug) };
+      });
+    },
+
+    /** Every room address and user e-mail: their domains may receive mail when MAIL_ALLOWED_DOMAINS is empty. */
+    async knownMailAddresses(): Promise<string[]> {
+      const rooms = await db.select({ address: calendars.roomEmail }).from(calendars);
+      const people = await db.select({ address: users.email }).from(users);
+      return [...rooms, ...people].map((r) => r.address).filter((a): a is string => a !== null && a !== '');
     },
 
     /** Calendars linked to the user; anything else is invisible to them. */

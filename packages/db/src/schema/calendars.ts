@@ -35,6 +35,16 @@ export const calendars = pgTable('calendars', {
   /** Seconds between scheduled clears when autoClear is on. */
   clearIntervalSeconds: integer().notNull().default(3600),
   horizonDays: integer().notNull().default(365),
+  /**
+   * Seed-compatible cancelling (issue 10): anyone granted the room may cancel any booking in it.
+   * Off by default: only the booking's maker and the calendar's managers may.
+   */
+  openDelete: boolean().notNull().default(false),
+  /**
+   * The CalDAV client may reach link-local / cloud metadata addresses (169.254.0.0/16, fe80::/10)
+   * for this calendar. Off by default: a stored URL must not become a way into the host's metadata.
+   */
+  allowPrivateAddress: boolean().notNull().default(false),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
 
@@ -47,6 +57,25 @@ export const calendarUsers = pgTable(
     userId: integer()
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
+    /** May cancel every booking in the room and sees organizers in clear reports (issue 10). */
+    manage: boolean().notNull().default(false),
   },
   (t) => [primaryKey({ columns: [t.calendarId, t.userId] })],
+);
+
+/**
+ * Who made each booking through the API (issue 10): the maker may cancel it without the manage
+ * grant. Events on the server without a row here were written by other clients.
+ */
+export const bookings = pgTable(
+  'bookings',
+  {
+    calendarId: integer()
+      .notNull()
+      .references(() => calendars.id, { onDelete: 'cascade' }),
+    uid: text().notNull(),
+    userId: integer().references(() => users.id, { onDelete: 'set null' }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.calendarId, t.uid] })],
 );

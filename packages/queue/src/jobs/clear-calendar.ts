@@ -45,6 +45,8 @@ export const ReportItem = Type.Object({
   /** applied | planned (test mode) | failed (see error) | skipped (nothing to do) */
   status: Type.Union([Type.Literal('applied'), Type.Literal('planned'), Type.Literal('failed'), Type.Literal('skipped')]),
   error: Type.Optional(Type.String()),
+  /** Set when the organizer's notification was not sent, saying why (e.g. a domain not allowed). */
+  mail: Type.Optional(Type.String()),
 });
 export type ReportItem = Static<typeof ReportItem>;
 

@@ -1,0 +1,119 @@
+import { createHash } from 'node:crypto';
+
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+
+import { HttpProblem, sendProblem } from '../problems.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** `Prefer: wait` slots per API key (issue 10): undefined when the key holds too many already. */
+    acquireWaitSlot: (request: FastifyRequest) => Promise<(() => Promise<void>) | undefined>;
+  }
+}
+
+export interface RateLimitSettings {
+  jobsMax: number;
+  jobsWindowMs: number;
+  authFailuresMax: number;
+  authWindowMs: number;
+  waitsMax: number;
+}
+
+const tooMany = (seconds: number, what: string) =>
+  new HttpProblem(429, '/problems/rate-limited', 'Too many requests', `${what}; retry in ${seconds} s`, { retry_after: seconds });
+
+/** The API key a request authenticated with, as a hash: raw tokens never become Redis keys. */
+export function apiKeyId(request: FastifyRequest): string {
+  return createHash('sha256').update(request.headers.authorization ?? '').digest('hex').slice(0, 32);
+}
+
+const JOB_METHODS = new Set(['POST', 'DELETE']);
+/** Paths whose failed authentications count and which a blocked address cannot reach. */
+const GUARDED = /^\/(api|admin|metrics)(\/|$|\?)/;
+
+/**
+ * Rate limits (issue 10), with @fastify/rate-limit on the queues' Redis so that every API process
+ * counts together:
+ * - job-creating routes (POST/DELETE under /api/: book, cancel, clear) per API key, checked after
+ *   authentication;
+ * - failed authentications (401: a bad API key, a bad admin Basic password) per client address; an
+ *   address over the limit is turned away from /api, /admin and /metrics until its window ends, even
+ *   with a right key, so guessing keys gains nothing;
+ * - `Prefer: wait` requests held open per API key.
+ * Over a limit: 429 problem+json with Retry-After.
+ */
+export const rateLimitsPlugin = fp(
+  async function rateLimits(app: FastifyInstance, settings: RateLimitSettings) {
+    const redis = app.queues.redis;
+    const prefix = `${app.queues.prefix}:rate-limit:`;
+    await app.register(rateLimit, {
+      global: false,
+      redis,
+      nameSpace: prefix,
+      // A Redis outage answers 503 elsewhere; it must not also make every request fail here.
+      skipOnError: true,
+      errorResponseBuilder: (_request, context) => tooMany(Math.ceil(context.ttl / 1000), `more than ${context.max} requests in this window`),
+    });
+
+    const jobLimit = app.rateLimit({
+      max: settings.jobsMax,
+      timeWindow: settings.jobsWindowMs,
+      hook: 'preHandler',
+      keyGenerator: (request) => `jobs:${apiKeyId(request)}`,
+      errorResponseBuilder: (_request, context) =>
+        tooMany(Math.ceil(context.ttl / 1000), `this API key made more than ${context.max} booking, cancelling or clearing requests in ${Math.round(settings.jobsWindowMs / 1000)} s`),
+    });
+    app.addHook('onRoute', (route) => {
+      const methods = Array.isArray(route.method) ? route.method : [route.method];
+      if (!route.url.startsWith('/api/') || !methods.some((m) => JOB_METHODS.has(m))) return;
+      const existing = route.preHandler === undefined ? [] : Array.isArray(route.preHandler) ? route.preHandler : [route.preHandler];
+      route.preHandler = [jobLimit, ...existing];
+    });
+
+    const countAuthFailure = app.createRateLimit({
+      max: settings.authFailuresMax,
+      timeWindow: settings.authWindowMs,
+      keyGenerator: (request) => `auth:${request.ip}`,
+    });
+    const blockKey = (request: FastifyRequest) => `${prefix}auth-blocked:${request.ip}`;
+    app.addHook('onRequest', async (request, reply) => {
+      if (!GUARDED.test(request.url)) return;
+      const ttl = await redis.pttl(blockKey(request)).catch(() => -2);
+      if (ttl > 0) {
+        const seconds = Math.ceil(ttl / 1000);
+        // Sent here, not thrown: Bull Board's context has an error handler of its own (500s).
+        return sendProblem(request, reply.header('retry-after', seconds), tooMany(seconds, 'too many failed authentications from this address'));
+      }
+    });
+    // onSend, not onResponse: awaited before the answer leaves, so the next request sees the count.
+    app.addHook('onSend', async (request, reply) => {
+      if (reply.statusCode !== 401 || !GUARDED.test(request.url)) return;
+      const result = await countAuthFailure(request);
+      // The limit is the number of failures allowed: once it is used up, the address waits out the window.
+      if (!result.isAllowed && result.remaining === 0) await redis.set(blockKey(request), '1', 'PX', Math.max(result.ttl, 1000)).catch(() => undefined);
+    });
+
+    app.decorate('acquireWaitSlot', async (request: FastifyRequest) => {
+      const key = `${prefix}waits:${apiKeyId(request)}`;
+      let held: number;
+      try {
+        held = await redis.incr(key);
+        // A crashed process cannot leave a key's slots taken for longer than the longest wait.
+        await redis.expire(key, 120);
+      } catch {
+        // Redis failing now: the job was queued already; answer 202 rather than an error.
+        return undefined;
+      }
+      if (held > settings.waitsMax) {
+        await redis.decr(key);
+        return undefined;
+      }
+      return async () => {
+        await redis.decr(key).catch(() => undefined);
+      };
+    });
+  },
+  { name: 'rate-limits', dependencies: ['queues'] },
+);
