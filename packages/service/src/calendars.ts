@@ -10,6 +10,7 @@ import {
   type SecretBox,
 } from '@roombook/db';
 
+import { checkPolicy } from './booking-policy.js';
 import { HasDependentsError, VerificationError } from './errors.js';
 import { plural } from './words.js';
 
@@ -40,6 +41,7 @@ export function calendarService(deps: ServiceDeps) {
     async create(input: CalendarInput, options: { verify: boolean }): Promise<{ calendar: CalendarRow; verified: boolean }> {
       // The key first: without it nothing can be stored, so do not bother the CalDAV server.
       const calendars = repository(true);
+      checkPolicy(input.policy ?? {});
       if (options.verify) await verify(input);
       return { calendar: await calendars.create(input), verified: options.verify };
     },
@@ -52,6 +54,7 @@ export function calendarService(deps: ServiceDeps) {
       const touchesConnection = change.url !== undefined || change.username !== undefined || change.password !== undefined;
       const mustVerify = options.verify && touchesConnection;
       const calendars = repository(change.password !== undefined || mustVerify);
+      if (change.policy !== undefined) checkPolicy(change.policy, await calendars.requireBySlug(slug));
       if (mustVerify) {
         const current = await calendars.requireBySlug(slug);
         const password = change.password ?? (await calendars.withCredentials(current.id)).password;

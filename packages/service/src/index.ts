@@ -6,3 +6,4 @@
 export { calendarService, type CalendarService, type ServiceDeps } from './calendars.js';
 export { userService, type UserService } from './users.js';
 export { HasDependentsError, ServiceError, VerificationError } from './errors.js';
+export { PolicyError, checkPolicy } from './booking-policy.js';

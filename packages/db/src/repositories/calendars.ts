@@ -7,7 +7,10 @@ import type { SecretBox } from '../secret-box.js';
 
 export type CalendarRow = typeof calendars.$inferSelect;
 /** A calendar as the API may show it: no URL credentials, no ciphertext. */
-export type PublicCalendar = Pick<CalendarRow, 'id' | 'slug' | 'displayName' | 'timeZone'>;
+export type PublicCalendar = Pick<CalendarRow, 'id' | 'slug' | 'displayName' | 'timeZone'> & BookingPolicy;
+
+/** A calendar's booking policy (issue 11): conflict handling and booking rules; null = no limit. */
+export type BookingPolicy = Pick<CalendarRow, 'conflictPolicy' | 'seriesMaxConflicts' | 'maxDaysAhead' | 'minMinutes' | 'maxMinutes' | 'openingHours'>;
 /** A calendar with its password decrypted, for the worker's CalDAV calls only. */
 export type CalendarWithCredentials = Omit<CalendarRow, 'passwordEncrypted'> & { password: string };
 
@@ -22,6 +25,8 @@ export interface CalendarInput {
   autoClear?: boolean | undefined;
   clearIntervalSeconds?: number | undefined;
   horizonDays?: number | undefined;
+  /** defaults: conflicts rejected, no series skips, no rules */
+  policy?: Partial<BookingPolicy> | undefined;
 }
 
 export interface CalendarUpdate {
@@ -38,6 +43,8 @@ export interface CalendarUpdate {
   mailEnabled?: boolean | undefined;
   /** Template name; null restores the built-in default. */
   template?: string | null | undefined;
+  /** the parts to change; a rule set to null is removed */
+  policy?: Partial<BookingPolicy> | undefined;
 }
 
 const publicColumns = {
@@ -45,7 +52,18 @@ const publicColumns = {
   slug: calendars.slug,
   displayName: calendars.displayName,
   timeZone: calendars.timeZone,
+  conflictPolicy: calendars.conflictPolicy,
+  seriesMaxConflicts: calendars.seriesMaxConflicts,
+  maxDaysAhead: calendars.maxDaysAhead,
+  minMinutes: calendars.minMinutes,
+  maxMinutes: calendars.maxMinutes,
+  openingHours: calendars.openingHours,
 };
+
+/** The policy fields that were given (undefined = leave as is; null = remove the rule). */
+function definedOnly(policy: Partial<BookingPolicy>): Partial<BookingPolicy> {
+  return Object.fromEntries(Object.entries(policy).filter(([, v]) => v !== undefined)) as Partial<BookingPolicy>;
+}
 
 export function createCalendarsRepository(db: Database, secrets?: SecretBox) {
   function box(): SecretBox {
@@ -93,6 +111,7 @@ export function createCalendarsRepository(db: Database, secrets?: SecretBox) {
             autoClear: input.autoClear ?? false,
             clearIntervalSeconds: input.clearIntervalSeconds ?? 3600,
             horizonDays: input.horizonDays ?? 365,
+            ...definedOnly(input.policy ?? {}),
           })
           .returning(),
         `calendar "${input.slug}" already exists`,
@@ -113,6 +132,7 @@ export function createCalendarsRepository(db: Database, secrets?: SecretBox) {
       if (change.clearIntervalSeconds !== undefined) set.clearIntervalSeconds = change.clearIntervalSeconds;
       if (change.horizonDays !== undefined) set.horizonDays = change.horizonDays;
       if (change.mailEnabled !== undefined) set.mailEnabled = change.mailEnabled;
+      Object.assign(set, definedOnly(change.policy ?? {}));
       if (change.template === null) set.templateId = null;
       else if (change.template !== undefined) {
         const [template] = await db

@@ -35,6 +35,16 @@ export const calendars = pgTable('calendars', {
   /** Seconds between scheduled clears when autoClear is on. */
   clearIntervalSeconds: integer().notNull().default(3600),
   horizonDays: integer().notNull().default(365),
+  /** Booking policy (issue 11): `reject` refuses a clashing booking when it is made, `allow` books and leaves it to the clear. */
+  conflictPolicy: text({ enum: ['reject', 'allow'] }).notNull().default('reject'),
+  /** Clashing occurrences a series may leave out (EXDATE) instead of being refused; 0 = none. */
+  seriesMaxConflicts: integer().notNull().default(0),
+  /** Booking rules; null = no limit. */
+  maxDaysAhead: integer(),
+  minMinutes: integer(),
+  maxMinutes: integer(),
+  /** e.g. `Mon-Fri 07:00-20:00, Sat 09:00-13:00`, wall-clock time in timeZone */
+  openingHours: text(),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
 
