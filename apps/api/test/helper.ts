@@ -3,6 +3,7 @@ import {
   createDatabase,
   createSecretBox,
   createUsersRepository,
+  type BookingPolicy,
   type DatabaseHandle,
 } from '@roombook/db';
 import { loadWorkerConfig, startWorkers, type RunningWorkers } from '@roombook/worker';
@@ -37,7 +38,7 @@ export interface Fixture {
 }
 
 /** A user with an API key and one calendar granted to them, written through the repositories. */
-export async function seedUser(db: DatabaseHandle, calendarUrl = 'http://127.0.0.1:1/none/'): Promise<Fixture> {
+export async function seedUser(db: DatabaseHandle, calendarUrl = 'http://127.0.0.1:1/none/', policy?: Partial<BookingPolicy>): Promise<Fixture> {
   const users = createUsersRepository(db.db);
   const calendars = createCalendarsRepository(db.db, createSecretBox(TEST_SECRET_KEY));
   const user = await users.create({ name: uniqueName('user') });
@@ -48,6 +49,7 @@ export async function seedUser(db: DatabaseHandle, calendarUrl = 'http://127.0.0
     username: 'rooms',
     password: 'rooms-pass',
     timeZone: 'Europe/Berlin',
+    policy,
   });
   await calendars.grant(calendar.slug, user.name);
   return { user, token: key.token, calendar };

@@ -55,11 +55,12 @@ export function checkBookingPolicy(
 }
 
 /** A create job refused for a clash (its progress holds the clashes): the 409 of issue 11, or null for any other failure. */
-export function refusalProblem(job: Job, detail: string): HttpProblem | null {
+export function refusalProblem(job: Job, detail: string, view: unknown): HttpProblem | null {
   const progress = job.progress as Partial<BookingRefusal> | number | undefined;
   if (typeof progress !== 'object' || progress === null || progress.phase !== 'refused') return null;
   return problem.bookingConflict(detail, {
     conflicts: progress.conflicts ?? [],
     ...(progress.clashing_occurrences && { clashing_occurrences: progress.clashing_occurrences }),
+    job: view,
   });
 }

@@ -131,7 +131,7 @@ export async function answerJobs<Accepted, Completed>(
     const failed = results.find((r) => r.state === 'failed');
     if (failed) {
       const { code, message } = parseJobError(failed.job.failedReason);
-      if (code === JobErrorCode.conflict) throw refusalProblem(failed.job, message) ?? problem.jobFailed(409, code, message, await toJobView(failed.job));
+      if (code === JobErrorCode.conflict) throw refusalProblem(failed.job, message, await toJobView(failed.job)) ?? problem.jobFailed(409, code, message, await toJobView(failed.job));
       throw problem.jobFailed(statusForJobError[code] ?? 500, code, message, await toJobView(failed.job));
     }
     if (results.every((r) => r.state === 'completed')) return handlers.completed(results.map((r) => r.job.returnvalue));
