@@ -22,7 +22,7 @@ export interface RuleViolation {
 /** A booking may start this long before "now" (clocks differ, forms take a while to fill in). */
 export const PAST_GRACE_MS = 5 * 60_000;
 
-const when = (instant: Date, timeZone: string) => formatInTimeZone(instant, timeZone, "EEE yyyy-MM-dd HH:mm '('zzz')'");
+const when = (instant: Date, timeZone: string) => `${formatInTimeZone(instant, timeZone, 'EEE yyyy-MM-dd HH:mm')} (${timeZone})`;
 
 /**
  * Checks one booking (or one occurrence of a series) against the calendar's rules, in a fixed

@@ -52,7 +52,7 @@ export const BookingRuleProblemSchema = Type.Object(
         type: '/problems/booking-rule',
         title: 'Booking rule',
         status: 422,
-        detail: 'the booking Sat 2025-01-04 18:00 (CET) to 19:00 is outside the room\'s opening hours (Mon-Fri 07:00-20:00, Sat 09:00-13:00)',
+        detail: 'the booking Sat 2025-01-04 18:00 (Europe/Berlin) to 19:00 is outside the room\'s opening hours (Mon-Fri 07:00-20:00, Sat 09:00-13:00)',
         instance: '/api/meeting-room-1/events',
         rule: 'opening-hours',
       },
