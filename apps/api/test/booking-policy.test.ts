@@ -1,10 +1,11 @@
+import { runCli } from '@roombook/cli';
 import { createAuditLogRepository, createUsersRepository } from '@roombook/db';
 import { getObject, makeCalendar, putObject, uniqueName } from '@roombook/testing';
 import type { RunningWorkers } from '@roombook/worker';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
-import { bearer, buildTestApp, seedUser, startTestWorkers } from './helper.js';
+import { TEST_SECRET_KEY, bearer, buildTestApp, seedUser, startTestWorkers } from './helper.js';
 import { event } from './ics.js';
 
 type Ctx = Awaited<ReturnType<typeof buildTestApp>>;
@@ -200,6 +201,22 @@ describe('booking policy against Radicale (issue 11)', () => {
     expect(ics).toContain('RRULE:');
     const audit = await createAuditLogRepository(ctx.db.db).list({ calendarId: fixture.calendar.id, limit: 5 });
     expect(audit[0]).toMatchObject({ uid: id, action: 'occurrence-cancelled', recurrenceId: '2027-02-03T08:00:00.000Z', state: 'applied' });
+    // the audit entry puts the series back as it was
+    const err: string[] = [];
+    const code = await runCli(['audit', 'restore', String(audit[0]!.id)], {
+      stdout: () => {},
+      stderr: (s) => err.push(s),
+      env: { DATABASE_URL: ctx.config.DATABASE_URL, SECRET_KEY: TEST_SECRET_KEY },
+    });
+    expect(err.join('')).toBe('');
+    expect(code).toBe(0);
+    expect(await getObject(new URL(`${id}.ics`, collection).toString(), rooms!)).not.toContain('EXDATE');
+    const again = await ctx.app.inject({
+      method: 'DELETE',
+      url: `/api/${fixture.calendar.slug}/events/${id}?occurrence=2027-02-03T09:00`,
+      headers: { ...bearer(fixture.token), prefer: 'wait=30' },
+    });
+    expect(again.statusCode).toBe(204);
     expect((await book({ name: 'Now free', start: '2027-02-03T09:00', end: '2027-02-03T09:30' })).statusCode).toBe(201);
 
     const missing = await ctx.app.inject({

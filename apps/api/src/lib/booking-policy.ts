@@ -4,7 +4,7 @@ import { buildEvent, IcalError, MAX_SERIES_OCCURRENCES, parseBookingRrule, serie
 import type { BookingRefusal } from '@roombook/queue';
 import type { Job } from 'bullmq';
 
-import { HttpProblem, problem } from '../problems.js';
+import { problem, type HttpProblem } from '../problems.js';
 
 /** The calendar's rules in the shape @roombook/booking checks. */
 export function rulesOf(calendar: PublicCalendar): BookingRules {
