@@ -225,7 +225,10 @@ if (!(await roombook('calendar', 'list', '--json')).some((c) => c.slug === ROOM)
     await exec(
       process.execPath,
       [join(root, 'apps/cli/bin/roombook.js'), 'calendar', 'create', '--slug', ROOM, '--name', 'Demo room', '--url', collection,
-        '--username', USER, '--password-env', 'DEMO_CALDAV_PASSWORD', '--timezone', settings.TIME_ZONE],
+        '--username', USER, '--password-env', 'DEMO_CALDAV_PASSWORD', '--timezone', settings.TIME_ZONE,
+        // The printed curl books the same slot on every run: the demo room takes it again (the
+        // original app's behaviour) instead of answering 409 to its own example.
+        '--conflicts', 'allow'],
       { cwd: root, env },
     );
   } catch (error) {

@@ -94,7 +94,8 @@ export async function run(): Promise<void> {
       const response = await fetch(`${address}/api/latency/events`, {
         method: 'POST',
         headers: { ...headers, prefer: 'wait=30' },
-        body: JSON.stringify({ name: `E2E ${i}`, start: `2027-02-${String(1 + (i % 28)).padStart(2, '0')}T10:00`, end: `2027-02-${String(1 + (i % 28)).padStart(2, '0')}T10:30` }),
+        // distinct slots: the room refuses a clash at booking time (issue 11)
+        body: JSON.stringify({ name: `E2E ${i}`, start: `2027-02-${String(1 + (i % 28)).padStart(2, '0')}T${i < 28 ? 10 : 12}:00`, end: `2027-02-${String(1 + (i % 28)).padStart(2, '0')}T${i < 28 ? 10 : 12}:30` }),
       });
       await response.arrayBuffer();
       if (response.status !== 201) throw new Error(`unexpected ${response.status}`);
@@ -102,6 +103,32 @@ export async function run(): Promise<void> {
     }
     e2e.sort((a, b) => a - b);
     console.log(`booking end to end (Prefer: wait, 30 sequential): p50 ${fmt(percentile(e2e, 50))} ms, p95 ${fmt(percentile(e2e, 95))} ms`);
+
+    // 2b. The same with the conflict check against a busy room (500 objects, issue 11): the create
+    // job reads and expands the whole calendar under its lock before writing.
+    for (const conflicts of ['allow', 'reject'] as const) {
+      const slug = `checked-${conflicts}`;
+      const url = await room(slug);
+      await calendars.update(slug, { policy: { conflictPolicy: conflicts } });
+      for (let i = 0; i < 500; i += 25) {
+        await Promise.all(Array.from({ length: 25 }, (_, k) => putObject(url, rooms!, `bench-${i + k}.ics`, roomObject(i + k))));
+      }
+      const checked: number[] = [];
+      for (let i = 0; i < 20; i++) {
+        const date = `2027-03-${String(1 + i).padStart(2, '0')}`;
+        const started = performance.now();
+        const response = await fetch(`${address}/api/${slug}/events`, {
+          method: 'POST',
+          headers: { ...headers, prefer: 'wait=30' },
+          body: JSON.stringify({ name: `Early ${i}`, start: `${date}T07:00`, end: `${date}T07:30` }),
+        });
+        await response.arrayBuffer();
+        if (response.status !== 201) throw new Error(`unexpected ${response.status}`);
+        checked.push(performance.now() - started);
+      }
+      checked.sort((a, b) => a - b);
+      console.log(`booking end to end, 500-object room, conflicts=${conflicts} (20 sequential): p50 ${fmt(percentile(checked, 50))} ms, p95 ${fmt(percentile(checked, 95))} ms`);
+    }
 
     // 3. Clearing (test mode: fetch + expand + plan + report) against calendar size.
     for (const size of [100, 500, 1000]) {

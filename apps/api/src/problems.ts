@@ -43,6 +43,11 @@ export const problem = {
     ),
   unavailable: (detail: string) =>
     new HttpProblem(503, '/problems/unavailable', 'Service unavailable', detail),
+  /** issue 11: the room is taken when the booking is made; `extra` carries the clashes */
+  bookingConflict: (detail: string, extra: Record<string, unknown>) => new HttpProblem(409, '/problems/conflict', 'Room taken', detail, extra),
+  /** issue 11: the booking breaks one of the calendar's rules */
+  bookingRule: (rule: string, detail: string, extra: Record<string, unknown> = {}) =>
+    new HttpProblem(422, '/problems/booking-rule', 'Booking rule', detail, { rule, ...extra }),
   jobFailed: (status: number, code: string, detail: string, job: unknown) =>
     new HttpProblem(status, `/problems/job-${code.toLowerCase().replaceAll('_', '-')}`, 'Job failed', detail, { job }),
 };

@@ -3,6 +3,7 @@ import {
   createDatabase,
   createSecretBox,
   createUsersRepository,
+  type BookingPolicy,
   type DatabaseHandle,
 } from '@roombook/db';
 import { loadWorkerConfig, startWorkers, type RunningWorkers } from '@roombook/worker';
@@ -40,8 +41,9 @@ export interface Fixture {
  * A user with an API key and one calendar granted to them, written through the repositories.
  * The grant includes `manage` unless told otherwise: most tests cancel events that other clients
  * wrote, which only managers may (issue 10); the ownership tests pass `{ manage: false }`.
+ * `policy` sets the calendar's booking policy (issue 11).
  */
-export async function seedUser(db: DatabaseHandle, calendarUrl = 'http://127.0.0.1:1/none/', options: { manage?: boolean } = {}): Promise<Fixture> {
+export async function seedUser(db: DatabaseHandle, calendarUrl = 'http://127.0.0.1:1/none/', options: { manage?: boolean; policy?: Partial<BookingPolicy> | undefined } = {}): Promise<Fixture> {
   const users = createUsersRepository(db.db);
   const calendars = createCalendarsRepository(db.db, createSecretBox(TEST_SECRET_KEY));
   const user = await users.create({ name: uniqueName('user') });
@@ -52,6 +54,7 @@ export async function seedUser(db: DatabaseHandle, calendarUrl = 'http://127.0.0
     username: 'rooms',
     password: 'rooms-pass',
     timeZone: 'Europe/Berlin',
+    policy: options.policy,
   });
   await calendars.grant(calendar.slug, user.name, { manage: options.manage ?? true });
   return { user, token: key.token, calendar };

@@ -55,7 +55,8 @@ describe('GET /metrics (worker metrics through Redis, queue depth from BullMQ)',
       SMTP_SERVER: '127.0.0.1', SMTP_PORT: String(smtp.port), SMTP_STARTTLS: 'true', SMTP_EMAIL: 'rooms@example.org', SMTP_TLS_REJECT_UNAUTHORIZED: 'false', MAIL_ALLOWED_DOMAINS: 'example.org',
     });
     const collection = await makeCalendar(inject('radicaleUrl'), rooms!, uniqueName('metrics'));
-    room = await seedUser(ctx.db, collection);
+    // Two bookings of one slot, for the clear to settle: the original app's behaviour (issue 11's `allow`).
+    room = await seedUser(ctx.db, collection, { policy: { conflictPolicy: 'allow' } });
     await putObject(collection, rooms!, 'keeper.ics', event({ uid: 'keeper', summary: 'Finance', date: day(2), from: '1000', to: '1200', created: '20260101T080000Z', extra: ['ORGANIZER:mailto:finance@example.org'] }));
     await putObject(collection, rooms!, 'loser.ics', event({ uid: 'loser', summary: 'Sales', date: day(2), from: '1100', to: '1230', created: '20260301T080000Z', extra: ['ORGANIZER:mailto:sales@example.org'] }));
   });

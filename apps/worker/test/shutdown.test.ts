@@ -85,6 +85,8 @@ describe('worker process shutdown', () => {
     const user = await createUsersRepository(database.db).create({ name: uniqueName('shutdown') });
     const calendar = await createCalendarsRepository(database.db, createSecretBox(SECRET)).create({
       slug: uniqueName('shutdown'), url: caldav.url, username: 'rooms', password: 'pw',
+      // this fake server answers PUT only: no booking-time read before the write (issue 11)
+      policy: { conflictPolicy: 'allow' },
     });
     const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'apps/worker/src/main.ts'], {
       cwd: root,
@@ -123,6 +125,7 @@ describe('worker process shutdown', () => {
     const user = await createUsersRepository(database.db).create({ name: uniqueName('deadline') });
     const calendar = await createCalendarsRepository(database.db, createSecretBox(SECRET)).create({
       slug: uniqueName('deadline'), url: caldav.url, username: 'rooms', password: 'pw',
+      policy: { conflictPolicy: 'allow' },
     });
     const worker = spawnWorker({ ...baseEnv(), WORKER_SHUTDOWN_TIMEOUT_MS: '300', CALDAV_TIMEOUT_MS: '60000' });
     try {

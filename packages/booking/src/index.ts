@@ -19,3 +19,6 @@ export type {
   OccurrenceStatus,
   PlanInput,
 } from './types.js';
+export { checkBookingRules, PAST_GRACE_MS, type BookingRuleName, type BookingRules, type RuleViolation } from './booking-rules.js';
+export { OpeningHoursError, parseOpeningHours, withinOpeningHours, type OpeningSpan } from './opening-hours.js';
+export { checkBooking, type BookingCheck, type BookingCheckInput, type ClashingSlot } from './booking-conflicts.js';

@@ -2,6 +2,7 @@ import ical, { type ICalLuxonDateTimeStub } from 'ical-generator';
 
 import { IcalError } from './errors.js';
 import { offsetAt, runtimeZoneName } from './runtime-zone.js';
+import { exdateLines } from './recurring-booking.js';
 import { isUtcZoneId } from './tzid.js';
 import { vtimezoneText, type ZoneRange } from './vtimezone.js';
 
@@ -21,6 +22,10 @@ export interface BuildEventInput {
   stamp: Date;
   /** Written as X-ROOMBOOK-PRIORITY: the worker's proof that the event was booked as prioritized. */
   priorityMark?: string;
+  /** An RRULE value as parseBookingRrule returns it: the booking is a series. */
+  rrule?: string;
+  /** Occurrences (their starts) the series leaves out: EXDATE, written like DTSTART. */
+  exdates?: readonly Date[];
 }
 
 /** Carries an API booking's priority; other clients keep X- properties when they edit an event. */
@@ -124,5 +129,10 @@ export function buildEvent(input: BuildEventInput): string {
     organizer: input.organizer ? parseOrganizer(input.organizer) : null,
     x: input.priorityMark ? [{ key: PRIORITY_PROPERTY, value: input.priorityMark }] : [],
   });
-  return calendar.toString();
+  const text = calendar.toString();
+  if (input.rrule === undefined) return text;
+  // ical-generator's own RRULE writer knows no BYMONTHDAY and writes EXDATE in the process's zone,
+  // so the rule (already checked by parseBookingRrule) and its exceptions go in as lines.
+  const lines = [`RRULE:${input.rrule}`, ...exdateLines(input.exdates ?? [], utc ? 'UTC' : zone, input.timeZone)];
+  return text.replace(/\r\nEND:VEVENT\r\n/, `\r\n${lines.join('\r\n')}\r\nEND:VEVENT\r\n`);
 }

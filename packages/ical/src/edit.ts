@@ -233,3 +233,41 @@ function serialise(series: Series): string {
   const text = series.root.toString();
   return text.endsWith('\r\n') ? text : `${text}\r\n`;
 }
+
+/** Options of excludeOccurrence. */
+export interface ExcludeOptions {
+  /** The occurrence, as ExpandedOccurrence.recurrenceId gives it. */
+  recurrenceId: string;
+  /** Written as the master's DTSTAMP. */
+  now: Date;
+  /** As in DeclineOptions. Default 'UTC'. */
+  defaultTimeZone?: string;
+}
+
+/**
+ * Removes one occurrence from a series (the organizer cancels it): an EXDATE on the master, written
+ * like its DTSTART (same value type and TZID, RFC 5545 §3.8.5.1), and any override of that
+ * occurrence goes. Idempotent: an occurrence already excluded comes back unchanged. Throws
+ * IcalError when the object is no series or the id is not one of its occurrences.
+ */
+export function excludeOccurrence(ics: string, options: ExcludeOptions): string {
+  const series = openSeries(ics, options.defaultTimeZone ?? 'UTC');
+  if (!series.recurring || !series.master) throw new IcalError(`"${series.uid}" is not a recurring series`);
+  const master = series.master;
+  const key = normaliseKey(options.recurrenceId, series.allDay);
+  const override = series.overrides.find((o) => overrideKey(series, o) === key);
+  if (override) series.root.removeSubcomponent(override);
+  const occurrence = findMasterOccurrence(series, key);
+  if (!occurrence) {
+    if (!override) throw new IcalError(`${options.recurrenceId} is not an occurrence of "${series.uid}"`);
+    setStamp(master, options.now);
+    return serialise(series);
+  }
+  const exdate = new ICAL.Property('exdate');
+  const tzid = master.getFirstProperty('dtstart')?.getParameter('tzid');
+  if (typeof tzid === 'string') exdate.setParameter('tzid', tzid);
+  exdate.setValue(occurrence.start.clone());
+  master.addProperty(exdate);
+  setStamp(master, options.now);
+  return serialise(series);
+}

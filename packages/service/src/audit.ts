@@ -19,7 +19,7 @@ function loadCalDav(): Promise<typeof CalDav> {
  * Entry actions whose previous text can be put back: a deletion, or an edit by a clear (declined or
  * cancelled occurrences; 'edited' when one write did both to different occurrences of a series).
  */
-const RESTORABLE = new Set(['deleted', 'declined', 'cancelled', 'edited']);
+const RESTORABLE = new Set(['deleted', 'declined', 'cancelled', 'edited', 'occurrence-cancelled']);
 
 type Entry = AuditEntry & { calendarSlug: string };
 

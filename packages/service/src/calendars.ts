@@ -13,6 +13,7 @@ import {
 } from '@roombook/db';
 
 import { announce, type AccessChanges } from './access-changes.js';
+import { checkPolicy } from './booking-policy.js';
 import { HasDependentsError, ServiceError, VerificationError } from './errors.js';
 import { plural } from './words.js';
 
@@ -46,6 +47,13 @@ export interface CalendarView {
   openDelete: boolean;
   /** the CalDAV client may reach link-local / metadata addresses */
   allowPrivateAddress: boolean;
+  /** booking policy (issue 11) */
+  conflictPolicy: 'reject' | 'allow';
+  seriesMaxConflicts: number;
+  maxDaysAhead: number | null;
+  minMinutes: number | null;
+  maxMinutes: number | null;
+  openingHours: string | null;
   createdAt: Date;
 }
 
@@ -65,6 +73,12 @@ export function calendarView(row: CalendarRow, templates: Map<number, string>): 
     template: row.templateId === null ? null : (templates.get(row.templateId) ?? null),
     openDelete: row.openDelete,
     allowPrivateAddress: row.allowPrivateAddress,
+    conflictPolicy: row.conflictPolicy,
+    seriesMaxConflicts: row.seriesMaxConflicts,
+    maxDaysAhead: row.maxDaysAhead,
+    minMinutes: row.minMinutes,
+    maxMinutes: row.maxMinutes,
+    openingHours: row.openingHours,
     createdAt: row.createdAt,
   };
 }
@@ -91,6 +105,7 @@ export function calendarService(deps: ServiceDeps) {
     async create(input: CalendarInput, options: { verify: boolean }): Promise<{ calendar: CalendarRow; verified: boolean }> {
       // The key first: without it nothing can be stored, so do not bother the CalDAV server.
       const calendars = repository(true);
+      checkPolicy(input.policy ?? {});
       if (options.verify) await verify(input);
       return { calendar: await calendars.create(input), verified: options.verify };
     },
@@ -103,6 +118,7 @@ export function calendarService(deps: ServiceDeps) {
       const touchesConnection = change.url !== undefined || change.username !== undefined || change.password !== undefined;
       const mustVerify = options.verify && touchesConnection;
       const calendars = repository(change.password !== undefined || mustVerify);
+      if (change.policy !== undefined) checkPolicy(change.policy, await calendars.requireBySlug(slug));
       if (mustVerify) {
         const current = await calendars.requireBySlug(slug);
         const password = change.password ?? (await calendars.withCredentials(current.id)).password;

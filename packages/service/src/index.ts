@@ -24,3 +24,4 @@ export {
   checkTimeZone,
 } from './rules.js';
 export { redisAccessChanges, type AccessChanges } from './access-changes.js';
+export { PolicyError, checkPolicy } from './booking-policy.js';

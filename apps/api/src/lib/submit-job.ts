@@ -5,6 +5,7 @@ import type { Job } from 'bullmq';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 import { problem } from '../problems.js';
+import { refusalProblem } from './booking-policy.js';
 import type { JobRef } from '../schemas/jobs.js';
 import { jobUrl, toJobView } from './job-view.js';
 import { preferredWait } from './prefer.js';
@@ -157,6 +158,7 @@ async function answerOrWait<Accepted, Completed>(
     const failed = results.find((r) => r.state === 'failed');
     if (failed) {
       const { code, message } = parseJobError(failed.job.failedReason);
+      if (code === JobErrorCode.conflict) throw refusalProblem(failed.job, message, await toJobView(failed.job)) ?? problem.jobFailed(409, code, message, await toJobView(failed.job));
       throw problem.jobFailed(statusForJobError[code] ?? 500, code, message, await toJobView(failed.job));
     }
     if (results.every((r) => r.state === 'completed')) return handlers.completed(results.map((r) => r.job.returnvalue));

@@ -16,7 +16,16 @@ const calendarsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const rows = await app.calendars.listForUser(request.user!.id);
-      return { calendars: rows.map((c) => ({ slug: c.slug, name: c.displayName, time_zone: c.timeZone })) };
+      return {
+        calendars: rows.map((c) => ({
+          slug: c.slug,
+          name: c.displayName,
+          time_zone: c.timeZone,
+          conflicts: c.conflictPolicy,
+          series_max_conflicts: c.seriesMaxConflicts,
+          rules: { max_days_ahead: c.maxDaysAhead, min_minutes: c.minMinutes, max_minutes: c.maxMinutes, opening_hours: c.openingHours },
+        })),
+      };
     },
   );
 };

@@ -1,8 +1,9 @@
 import { isTimeZone } from '@roombook/config';
-import { CalendarJob, type CreateEventPayload, type DeleteEventPayload } from '@roombook/queue';
+import { CalendarJob, type CreateEventPayload, type CreateEventResult, type DeleteEventPayload } from '@roombook/queue';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 
 import { assertMayCancel } from '../lib/booking-access.js';
+import { checkBookingPolicy } from '../lib/booking-policy.js';
 import { newEventId } from '../lib/event-id.js';
 import { naiveTimeZone, toInstant } from '../lib/local-time.js';
 import { requireCalendar } from '../lib/require-calendar.js';
@@ -13,10 +14,19 @@ import {
   CreateEventAccepted,
   CreateEventCreated,
   CreateEventSchema,
+  DeleteEventQuery,
   EventParams,
   JobAccepted,
 } from '../schemas/events.js';
+import { BookingRuleProblemSchema, ConflictProblemSchema } from '../schemas/booking-problems.js';
 import { ProblemSchema, commonProblems } from '../schemas/problem.js';
+
+/** `?occurrence=` as an instant (UTC ISO); without an offset it is wall-clock time in the room's zone. */
+function occurrenceInstant(text: string, zone: string): string {
+  const instant = toInstant(text, zone);
+  if (!instant) throw problem.validation('query.occurrence is not a valid date-time', [{ field: 'query.occurrence', message: 'is not a valid date-time' }]);
+  return instant.toISOString();
+}
 
 /**
  * Booking routes. `/events` and the seed's `/event` are the same routes; trailing slashes are
@@ -39,7 +49,7 @@ const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
           params: CalendarParams,
           body: CreateEventSchema,
           headers: { type: 'object', properties: { prefer: { type: 'string' }, 'idempotency-key': { type: 'string' } } },
-          response: { 201: CreateEventCreated, 202: CreateEventAccepted, ...commonProblems, 403: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema, 502: ProblemSchema },
+          response: { 201: CreateEventCreated, 202: CreateEventAccepted, ...commonProblems, 403: ProblemSchema, 409: ConflictProblemSchema, 422: BookingRuleProblemSchema, 502: ProblemSchema },
         },
       },
       async (request, reply) => {
@@ -63,6 +73,8 @@ const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (errors.length > 0) {
           throw problem.validation(errors.map((e) => `${e.field} ${e.message}`).join('; '), errors);
         }
+        const writeZone = body.timezone ?? (calendar.timeZone || app.config.TIME_ZONE);
+        const policy = checkBookingPolicy(calendar, { start: start!, end: end!, timeZone: writeZone, rrule: body.rrule }, new Date());
         const { job, extra } = await submitJob(app, request, () => {
           const uid = newEventId();
           const payload: CreateEventPayload = {
@@ -72,10 +84,11 @@ const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
             name: body.name,
             start: start!.toISOString(),
             end: end!.toISOString(),
-            timeZone: body.timezone ?? (calendar.timeZone || app.config.TIME_ZONE),
+            timeZone: writeZone,
             ...(body.description !== undefined && { description: body.description }),
             ...(body.organizer !== undefined && { organizer: body.organizer }),
             ...(body.prioritized === true && { prioritized: true }),
+            ...(policy.rrule !== undefined && { rrule: policy.rrule }),
           };
           return { name: CalendarJob.createEvent, payload, extra: { id: uid } };
         });
@@ -83,9 +96,11 @@ const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         await app.calendars.recordBooking(calendar.id, extra.id, request.user!.id);
         return answerJob(app, request, reply, job, {
           accepted: (ref) => ({ id: extra.id, job: ref }),
-          completed: () => {
+          completed: (result) => {
             reply.code(201);
-            return { id: extra.id };
+            const created = result as CreateEventResult;
+            if (created.occurrences === undefined) return { id: extra.id };
+            return { id: extra.id, occurrences: created.occurrences, skipped_occurrences: created.skipped_occurrences ?? [] };
           },
         });
       },
@@ -102,6 +117,7 @@ const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
             "Enqueues a delete job for the event with this UID. Allowed to the user who booked it and to the calendar's managers; events written by other clients only to managers; on an `--open-delete` calendar to anyone granted it. Others get 403. Answers 202; with `Prefer: wait=N` answers 204 once it is gone.",
           hide: alias,
           params: EventParams,
+          querystring: DeleteEventQuery,
           headers: { type: 'object', properties: { prefer: { type: 'string' }, 'idempotency-key': { type: 'string' } } },
           response: { 202: JobAccepted, 204: { type: 'null', description: 'deleted' }, ...commonProblems, 403: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema, 502: ProblemSchema },
         },
@@ -110,7 +126,13 @@ const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const calendar = await requireCalendar(app, request.user!.id, request.params.calendar);
         await assertMayCancel(app, request.user!.id, calendar, request.params.id);
         const { job } = await submitJob(app, request, () => {
-          const payload: DeleteEventPayload = { calendarId: calendar.id, userId: request.user!.id, uid: request.params.id };
+          const occurrence = request.query.occurrence;
+          const payload: DeleteEventPayload = {
+            calendarId: calendar.id,
+            userId: request.user!.id,
+            uid: request.params.id,
+            ...(occurrence !== undefined && { occurrence: occurrenceInstant(occurrence, calendar.timeZone) }),
+          };
           return { name: CalendarJob.deleteEvent, payload, extra: null };
         });
         return answerJob(app, request, reply, job, {

@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 
-import type { CalendarUpdate } from '@roombook/db';
+import type { BookingPolicy, CalendarUpdate } from '@roombook/db';
 import { calendarService, type CalendarView } from '@roombook/service';
 
 import type { CliContext } from '../context.js';
@@ -21,7 +21,19 @@ function describe(c: CalendarView): string {
     `mail:           ${c.mailEnabled ? `on, template ${c.template ?? '(default)'}` : 'off'}`,
     `cancelling:     ${c.openDelete ? 'open: anyone granted the room may cancel any booking' : 'the booking\'s maker and managers only'}`,
     ...(c.allowPrivateAddress ? ['address:        link-local / metadata addresses allowed'] : []),
+    `conflicts:      ${c.conflictPolicy === 'reject' ? 'rejected when booked' : 'allowed (the clear removes the loser)'}, a series may skip ${c.seriesMaxConflicts}`,
+    `booking rules:  ${describeRules(c)}`,
   ].join('\n');
+}
+
+function describeRules(c: CalendarView): string {
+  const rules = [
+    c.maxDaysAhead !== null ? `at most ${c.maxDaysAhead} days ahead` : null,
+    c.minMinutes !== null ? `at least ${c.minMinutes} min` : null,
+    c.maxMinutes !== null ? `at most ${c.maxMinutes} min` : null,
+    c.openingHours !== null ? `open ${c.openingHours}` : null,
+  ].filter((r) => r !== null);
+  return rules.length > 0 ? rules.join(', ') : 'none (only: not in the past)';
 }
 
 interface PasswordOptions {
@@ -65,6 +77,12 @@ interface CreateOptions extends PasswordOptions {
   horizonDays?: number;
   openDelete?: boolean;
   allowPrivateAddress?: boolean;
+  conflicts?: 'reject' | 'allow';
+  seriesMaxConflicts?: number;
+  maxDaysAhead?: number;
+  minMinutes?: number;
+  maxMinutes?: number;
+  openingHours?: string;
   /** false with --no-verify */
   verify: boolean;
 }
@@ -84,7 +102,52 @@ interface UpdateOptions extends PasswordOptions {
   mail?: boolean;
   openDelete?: boolean;
   allowPrivateAddress?: boolean;
+  conflicts?: 'reject' | 'allow';
+  seriesMaxConflicts?: number;
+  /** false with --no-… : the rule goes */
+  maxDaysAhead?: number | false;
+  minMinutes?: number | false;
+  maxMinutes?: number | false;
+  openingHours?: string | false;
   verify: boolean;
+}
+
+/** Booking-policy options shared by create and update (issue 11). */
+function withPolicyOptions(command: Command, update: boolean): Command {
+  command
+    .addOption(new Option('--conflicts <policy>', 'reject: refuse a clashing booking when it is made (default); allow: book, the clear removes the loser').choices(['reject', 'allow']))
+    .option('--series-max-conflicts <n>', 'a series with at most N clashing occurrences is booked without them (default 0)', parseSeriesMax)
+    .option('--max-days-ahead <n>', 'bookings may start at most N days ahead', parseDays)
+    .option('--min-minutes <n>', 'bookings last at least N minutes', parseMinutes)
+    .option('--max-minutes <n>', 'bookings last at most N minutes', parseMinutes)
+    .option('--opening-hours <spans>', 'bookings lie inside one span, in the room\'s zone, e.g. "Mon-Fri 07:00-20:00, Sat 09:00-13:00"');
+  if (update) {
+    command
+      .option('--no-max-days-ahead', 'remove the days-ahead limit')
+      .option('--no-min-minutes', 'remove the minimum length')
+      .option('--no-max-minutes', 'remove the maximum length')
+      .option('--no-opening-hours', 'remove the opening hours');
+  }
+  return command;
+}
+
+const parseSeriesMax = integerIn(0, 366);
+const parseDays = integerIn(1, 3650);
+const parseMinutes = integerIn(1, 100_000);
+
+/** false (a --no- option) removes the rule: null in the database. */
+const orNull = <T>(value: T | false | undefined): T | null | undefined => (value === false ? null : value);
+
+function policyFrom(opts: CreateOptions | UpdateOptions): Partial<BookingPolicy> | undefined {
+  const policy: Partial<BookingPolicy> = {
+    conflictPolicy: opts.conflicts,
+    seriesMaxConflicts: opts.seriesMaxConflicts,
+    maxDaysAhead: orNull(opts.maxDaysAhead),
+    minMinutes: orNull(opts.minMinutes),
+    maxMinutes: orNull(opts.maxMinutes),
+    openingHours: orNull(opts.openingHours),
+  };
+  return Object.values(policy).every((v) => v === undefined) ? undefined : policy;
 }
 
 const verifyHelp = 'store without asking the CalDAV server first (by default a PROPFIND must confirm the URL is a calendar these credentials can read)';
@@ -101,7 +164,7 @@ const allowPrivateHelp = 'let the CalDAV client reach link-local and cloud metad
 export function registerCalendarCommands(program: Command, ctx: CliContext): void {
   const group = program.command('calendar').description('manage room calendars');
 
-  withJson(group.command('create').description('register a CalDAV calendar collection as a room'))
+  withPolicyOptions(withJson(group.command('create').description('register a CalDAV calendar collection as a room')), false)
     .requiredOption('--slug <slug>', 'short name used in API paths', parseSlug)
     .requiredOption('--url <url>', 'CalDAV collection URL', parseHttpUrl)
     .requiredOption('--username <username>', 'CalDAV user name', parseName)
@@ -134,12 +197,13 @@ export function registerCalendarCommands(program: Command, ctx: CliContext): voi
         horizonDays: opts.horizonDays,
         openDelete: opts.openDelete,
         allowPrivateAddress: opts.allowPrivateAddress,
+        policy: policyFrom(opts),
       }, { verify: opts.verify });
       const calendar = await service(ctx).view(row);
       emit(ctx.io, command, calendar, () => `created calendar ${calendar.slug}\n${describe(calendar)}`);
     });
 
-  withJson(group.command('update').description('change a calendar; options not given stay as they are'))
+  withPolicyOptions(withJson(group.command('update').description('change a calendar; options not given stay as they are')), true)
     .requiredOption('--slug <slug>', 'the calendar to change', parseSlug)
     .option('--url <url>', 'CalDAV collection URL', parseHttpUrl)
     .option('--username <username>', 'CalDAV user name', parseName)
@@ -181,6 +245,7 @@ export function registerCalendarCommands(program: Command, ctx: CliContext): voi
         template: opts.defaultTemplate ? null : opts.template,
         openDelete: opts.openDelete,
         allowPrivateAddress: opts.allowPrivateAddress,
+        policy: policyFrom(opts),
       };
       if (Object.values(change).every((v) => v === undefined)) {
         throw new UsageError('nothing to update: give at least one option besides --slug (see --help)');

@@ -1,18 +1,36 @@
-import { buildEvent } from '@roombook/ical';
-import { CalendarJob, CreateEventPayload, parsePayload, type ClearCalendarPayload, type CreateEventResult } from '@roombook/queue';
+import { checkBooking, type ClashingSlot } from '@roombook/booking';
+import { buildEvent, seriesOccurrences, type BuildEventInput } from '@roombook/ical';
+import {
+  CalendarJob,
+  CreateEventPayload,
+  JobErrorCode,
+  parsePayload,
+  type BookingConflict,
+  type BookingRefusal,
+  type ClearCalendarPayload,
+  type CreateEventResult,
+  type SkippedOccurrence,
+} from '@roombook/queue';
+import type { CalDavClient } from '@roombook/caldav';
+import type { CalendarWithCredentials } from '@roombook/db';
 import type { Job } from 'bullmq';
 
+import { expandCalendar } from '../clearing/occurrences.js';
+import { localIso } from '../clearing/window.js';
 import type { WorkerContext } from '../context.js';
+import { JobFailure } from '../job-failure.js';
 
 /**
  * Writes a new booking as `<uid>.ics` with If-None-Match: * — a retry after a lost answer finds
- * its own object (412) and reports it instead of writing a duplicate.
+ * its own object (412) and reports it instead of writing a duplicate. On a calendar with
+ * `conflict_policy = reject` it first reads the slot under the calendar's lock and refuses a clash
+ * (issue 11); a series may leave up to `series_max_conflicts` clashing occurrences out.
  */
 export async function createEvent(job: Job, ctx: WorkerContext): Promise<CreateEventResult> {
   const payload = parsePayload(CreateEventPayload, job.data);
   const { calendar, client } = await ctx.openCalendar(payload.calendarId);
   const now = new Date();
-  const ics = buildEvent({
+  const event: BuildEventInput = {
     uid: payload.uid,
     summary: payload.name,
     start: new Date(payload.start),
@@ -23,15 +41,95 @@ export async function createEvent(job: Job, ctx: WorkerContext): Promise<CreateE
     ...(payload.prioritized === true && {
       priorityMark: ctx.priorityMarker.mark({ calendarId: calendar.id, uid: payload.uid, start: new Date(payload.start), end: new Date(payload.end) }),
     }),
+    ...(payload.rrule !== undefined && { rrule: payload.rrule }),
     // CREATED decides who keeps the room in a clear, so it is the booking's time, not the retry's.
     created: new Date(job.timestamp),
     stamp: now,
+  };
+  const slots = payload.rrule !== undefined ? seriesOccurrences(buildEvent(event), payload.timeZone) : [{ start: event.start, end: event.end }];
+  const result = await ctx.withCalendarLock(payload.calendarId, async () => {
+    const skipped = calendar.conflictPolicy === 'reject' ? await clashesToSkip(job, ctx, calendar, client, payload, slots, now) : [];
+    const ics = buildEvent({ ...event, ...(skipped.length > 0 && { exdates: skipped.map((s) => s.start) }) });
+    const written = await client.createObject(`${payload.uid}.ics`, ics);
+    const base: CreateEventResult = { id: payload.uid, href: written.href, etag: written.etag, alreadyExisted: !written.created };
+    if (payload.rrule === undefined) return base;
+    return { ...base, occurrences: slots.length - skipped.length, skipped_occurrences: skipped.map((s) => slotView(s, calendar.timeZone)) };
   });
-  const written = await ctx.withCalendarLock(payload.calendarId, () => client.createObject(`${payload.uid}.ics`, ics));
   if (calendar.autoClear) await clearSoon(calendar.id, ctx);
   // No updateProgress(100): the job completes right after, and a Redis round trip per booking
   // for a figure nobody can observe before `completed` was pure overhead (issue 9).
-  return { id: payload.uid, href: written.href, etag: written.etag, alreadyExisted: !written.created };
+  return result;
+}
+
+/**
+ * Reads the calendar (every VEVENT object, expanded by the clear's own code over the booking's
+ * span) and judges the booking with the clear's rules. Returns the occurrences a series skips;
+ * throws a permanent CONFLICT failure, with the clashes in the job's progress, when it is refused.
+ */
+async function clashesToSkip(
+  job: Job,
+  ctx: WorkerContext,
+  calendar: CalendarWithCredentials,
+  client: CalDavClient,
+  payload: CreateEventPayload,
+  slots: { start: Date; end: Date }[],
+  now: Date,
+): Promise<ClashingSlot[]> {
+  const objects = await client.fetchObjects();
+  const from = new Date(Math.min(now.getTime(), ...slots.map((s) => s.start.getTime())));
+  const to = new Date(Math.max(...slots.map((s) => s.end.getTime())) + 86_400_000);
+  const { occurrences } = expandCalendar(objects, {
+    from,
+    to,
+    timeZone: calendar.timeZone,
+    roomAddresses: calendar.roomEmail ? [calendar.roomEmail] : [],
+    isPriorityMarkValid: ctx.priorityMarker.verify,
+  });
+  const verdict = checkBooking({
+    slots,
+    // A retry after a lost answer finds the booking itself on the server: it is no conflict.
+    existing: occurrences.filter((o) => o.uid !== payload.uid),
+    prioritized: payload.prioritized === true,
+    priorityTokens: await ctx.priorityTokens.activeFor(calendar.id),
+    seriesMaxConflicts: calendar.seriesMaxConflicts,
+    isSeries: payload.rrule !== undefined,
+    now,
+  });
+  if (verdict.verdict === 'accept') return verdict.skipped;
+  const zone = calendar.timeZone;
+  const conflicts = uniqueConflicts(verdict.clashes, zone);
+  const refusal: BookingRefusal = {
+    phase: 'refused',
+    conflicts,
+    ...(payload.rrule !== undefined && { clashing_occurrences: verdict.clashes.map((c) => slotView(c, zone)) }),
+  };
+  await job.updateProgress(refusal as unknown as object);
+  const what =
+    payload.rrule !== undefined
+      ? `${verdict.clashes.length} of ${slots.length} occurrences clash (at most ${calendar.seriesMaxConflicts} may be skipped)`
+      : 'the room is taken';
+  throw new JobFailure(
+    JobErrorCode.conflict,
+    `${what}: ${conflicts.slice(0, 3).map((c) => `"${c.name}" ${c.start} to ${c.end}`).join(', ')}${conflicts.length > 3 ? ` and ${conflicts.length - 3} more` : ''}; nothing was written`,
+    true,
+  );
+}
+
+function conflictView(o: { name: string; start: Date; end: Date }, zone: string): BookingConflict {
+  return { name: o.name, start: localIso(o.start, zone), end: localIso(o.end, zone) };
+}
+
+function slotView(slot: ClashingSlot, zone: string): SkippedOccurrence {
+  return { start: localIso(slot.start, zone), end: localIso(slot.end, zone), conflicts: slot.conflicts.map((o) => conflictView(o, zone)) };
+}
+
+/** Each event occurrence in the way once, by start. */
+function uniqueConflicts(clashes: ClashingSlot[], zone: string): BookingConflict[] {
+  const seen = new Map<string, BookingConflict>();
+  for (const clash of clashes) {
+    for (const o of clash.conflicts) seen.set(`${o.objectId}\u0000${o.start.getTime()}`, conflictView(o, zone));
+  }
+  return [...seen.values()].sort((a, b) => Date.parse(a.start) - Date.parse(b.start));
 }
 
 /**

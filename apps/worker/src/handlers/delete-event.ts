@@ -1,4 +1,5 @@
-import { auditedWrite } from '@roombook/caldav';
+import { auditedWrite, type CalDavClient, type ReadObject } from '@roombook/caldav';
+import { expandObject, excludeOccurrence } from '@roombook/ical';
 import { DeleteEventPayload, JobErrorCode, parsePayload, type DeleteEventResult } from '@roombook/queue';
 import type { Job } from 'bullmq';
 
@@ -31,6 +32,10 @@ export async function deleteEvent(job: Job, ctx: WorkerContext): Promise<DeleteE
     const object = found.etag ? found : await client.fetchObject(found.href);
     if (!object) throw new JobFailure(JobErrorCode.conflict, `event "${payload.uid}" changed while it was being read`, false);
     if (!object.etag) throw new JobFailure(JobErrorCode.caldavRejected, 'the server gives no ETag, refusing an unconditional delete', true);
+    if (payload.occurrence !== undefined) {
+      const read = { href: object.href, etag: object.etag, data: object.data };
+      return excludeOne(job, ctx, client, calendar.timeZone, payload, read);
+    }
     const trail = ctx.audit.trail({
       calendarId: payload.calendarId,
       jobId: String(job.id),
@@ -43,4 +48,37 @@ export async function deleteEvent(job: Job, ctx: WorkerContext): Promise<DeleteE
     await job.updateProgress(100);
     return { id: payload.uid, href: object.href, deleted: true, auditId };
   });
+}
+
+/**
+ * Cancels one occurrence of a series (issue 11): an EXDATE on the master (any override of it
+ * goes), written as an audited update with If-Match, so the series' previous text can be restored.
+ * The occurrence is named by its start — its current one, or its original start (RECURRENCE-ID)
+ * when it was moved. A retry that finds it already excluded reports its own earlier write.
+ */
+async function excludeOne(job: Job, ctx: WorkerContext, client: CalDavClient, timeZone: string, payload: DeleteEventPayload, object: ReadObject): Promise<DeleteEventResult> {
+  const at = Date.parse(payload.occurrence!);
+  const window = { from: new Date(at - 40 * 86_400_000), to: new Date(at + 40 * 86_400_000) };
+  const occurrences = expandObject(object.data, { ...window, defaultTimeZone: timeZone, roomAddresses: [] });
+  const target =
+    occurrences.find((o) => o.recurrenceId !== null && o.start.getTime() === at) ??
+    occurrences.find((o) => o.recurrenceId !== null && Date.parse(o.recurrenceId) === at);
+  if (!target || target.recurrenceId === null) {
+    const done = await ctx.audit.findByJob(String(job.id), payload.uid, 'occurrence-cancelled');
+    if (done) return { id: payload.uid, href: done.href, deleted: true, auditId: done.id, excluded_occurrence: done.recurrenceId ?? payload.occurrence! };
+    const why = occurrences.length === 0 && !object.data.match(/^(RRULE|RDATE)[:;]/m) ? 'is not a recurring series' : `has no occurrence starting ${payload.occurrence}`;
+    throw new JobFailure(JobErrorCode.notFound, `event "${payload.uid}" ${why}`, true);
+  }
+  const text = excludeOccurrence(object.data, { recurrenceId: target.recurrenceId, now: new Date(), defaultTimeZone: timeZone });
+  const trail = ctx.audit.trail({
+    calendarId: payload.calendarId,
+    jobId: String(job.id),
+    userId: payload.userId,
+    uid: payload.uid,
+    recurrenceId: target.recurrenceId,
+    action: 'occurrence-cancelled',
+  });
+  const { auditId } = await auditedWrite(client, trail, { kind: 'update', object, text });
+  await job.updateProgress(100);
+  return { id: payload.uid, href: object.href, deleted: true, auditId, excluded_occurrence: target.recurrenceId };
 }

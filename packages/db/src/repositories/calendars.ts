@@ -7,7 +7,10 @@ import { SecretUnreadableError, type SecretBox } from '../secret-box.js';
 
 export type CalendarRow = typeof calendars.$inferSelect;
 /** A calendar as the API may show it: no URL credentials, no ciphertext. */
-export type PublicCalendar = Pick<CalendarRow, 'id' | 'slug' | 'displayName' | 'timeZone'>;
+export type PublicCalendar = Pick<CalendarRow, 'id' | 'slug' | 'displayName' | 'timeZone'> & BookingPolicy;
+
+/** A calendar's booking policy (issue 11): conflict handling and booking rules; null = no limit. */
+export type BookingPolicy = Pick<CalendarRow, 'conflictPolicy' | 'seriesMaxConflicts' | 'maxDaysAhead' | 'minMinutes' | 'maxMinutes' | 'openingHours'>;
 /** A calendar with its password decrypted, for the worker's CalDAV calls only. */
 export type CalendarWithCredentials = Omit<CalendarRow, 'passwordEncrypted'> & { password: string };
 
@@ -24,6 +27,8 @@ export interface CalendarInput {
   horizonDays?: number | undefined;
   openDelete?: boolean | undefined;
   allowPrivateAddress?: boolean | undefined;
+  /** defaults: conflicts rejected, no series skips, no rules */
+  policy?: Partial<BookingPolicy> | undefined;
 }
 
 export interface CalendarUpdate {
@@ -50,6 +55,8 @@ export interface CalendarAccess {
   manage: boolean;
   /** the calendar lets anyone granted it cancel any booking (seed behaviour) */
   openDelete: boolean;
+  /** the parts to change; a rule set to null is removed */
+  policy?: Partial<BookingPolicy> | undefined;
 }
 
 const publicColumns = {
@@ -57,7 +64,18 @@ const publicColumns = {
   slug: calendars.slug,
   displayName: calendars.displayName,
   timeZone: calendars.timeZone,
+  conflictPolicy: calendars.conflictPolicy,
+  seriesMaxConflicts: calendars.seriesMaxConflicts,
+  maxDaysAhead: calendars.maxDaysAhead,
+  minMinutes: calendars.minMinutes,
+  maxMinutes: calendars.maxMinutes,
+  openingHours: calendars.openingHours,
 };
+
+/** The policy fields that were given (undefined = leave as is; null = remove the rule). */
+function definedOnly(policy: Partial<BookingPolicy>): Partial<BookingPolicy> {
+  return Object.fromEntries(Object.entries(policy).filter(([, v]) => v !== undefined)) as Partial<BookingPolicy>;
+}
 
 export function createCalendarsRepository(db: Database, secrets?: SecretBox) {
   function box(): SecretBox {
@@ -107,6 +125,7 @@ export function createCalendarsRepository(db: Database, secrets?: SecretBox) {
             horizonDays: input.horizonDays ?? 365,
             openDelete: input.openDelete ?? false,
             allowPrivateAddress: input.allowPrivateAddress ?? false,
+            ...definedOnly(input.policy ?? {}),
           })
           .returning(),
         `calendar "${input.slug}" already exists`,
@@ -129,6 +148,7 @@ export function createCalendarsRepository(db: Database, secrets?: SecretBox) {
       if (change.mailEnabled !== undefined) set.mailEnabled = change.mailEnabled;
       if (change.openDelete !== undefined) set.openDelete = change.openDelete;
       if (change.allowPrivateAddress !== undefined) set.allowPrivateAddress = change.allowPrivateAddress;
+      Object.assign(set, definedOnly(change.policy ?? {}));
       if (change.template === null) set.templateId = null;
       else if (change.template !== undefined) {
         const [template] = await db

@@ -45,6 +45,16 @@ export const calendars = pgTable('calendars', {
    * for this calendar. Off by default: a stored URL must not become a way into the host's metadata.
    */
   allowPrivateAddress: boolean().notNull().default(false),
+  /** Booking policy (issue 11): `reject` refuses a clashing booking when it is made, `allow` books and leaves it to the clear. */
+  conflictPolicy: text({ enum: ['reject', 'allow'] }).notNull().default('reject'),
+  /** Clashing occurrences a series may leave out (EXDATE) instead of being refused; 0 = none. */
+  seriesMaxConflicts: integer().notNull().default(0),
+  /** Booking rules; null = no limit. */
+  maxDaysAhead: integer(),
+  minMinutes: integer(),
+  maxMinutes: integer(),
+  /** e.g. `Mon-Fri 07:00-20:00, Sat 09:00-13:00`, wall-clock time in timeZone */
+  openingHours: text(),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
 
