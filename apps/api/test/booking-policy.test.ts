@@ -32,7 +32,7 @@ describe('booking policy against Radicale (issue 11)', () => {
     await ctx.db.close();
   });
 
-  async function room(policy: Parameters<typeof seedUser>[2] = {}) {
+  async function room(policy: NonNullable<NonNullable<Parameters<typeof seedUser>[2]>["policy"]> = {}) {
     const collection = await makeCalendar(inject('radicaleUrl'), rooms!, uniqueName('policy'));
     const fixture = await seedUser(ctx.db, collection, { policy });
     const book = (body: object, token = fixture.token) =>

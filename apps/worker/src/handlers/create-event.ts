@@ -83,7 +83,7 @@ async function clashesToSkip(
     to,
     timeZone: calendar.timeZone,
     roomAddresses: calendar.roomEmail ? [calendar.roomEmail] : [],
-    isPriorityMarkValid: ctx.priorityMarker.verify,
+    isPriorityMarkValid: (booking, mark) => ctx.priorityMarker.verify({ calendarId: calendar.id, ...booking }, mark),
   });
   const verdict = checkBooking({
     slots,

@@ -47,6 +47,8 @@ export interface CalendarUpdate {
   template?: string | null | undefined;
   openDelete?: boolean | undefined;
   allowPrivateAddress?: boolean | undefined;
+  /** the parts to change; a rule set to null is removed */
+  policy?: Partial<BookingPolicy> | undefined;
 }
 
 /** What a user may do in a calendar beyond booking (issue 10). */
@@ -55,8 +57,6 @@ export interface CalendarAccess {
   manage: boolean;
   /** the calendar lets anyone granted it cancel any booking (seed behaviour) */
   openDelete: boolean;
-  /** the parts to change; a rule set to null is removed */
-  policy?: Partial<BookingPolicy> | undefined;
 }
 
 const publicColumns = {
