@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { expandCalendar, type ExpandSettings } from '../src/clearing/occurrences.js';
+import { createPriorityMarker } from '../src/priority-mark.js';
 
 const settings: ExpandSettings = {
   from: new Date('2026-12-01T00:00:00Z'),
@@ -58,5 +59,27 @@ describe('expanding a fetched calendar for the planner', () => {
     expect(byUid['series-elsewhere']).toMatchObject({ isRecurring: true, recurrenceId: '2026-12-14T09:00:00.000Z' });
     expect(byUid['marked']!.prioritizedFlag).toBe(true);
     expect(byUid['copied']!.prioritizedFlag).toBe(false);
+  });
+
+  it('keeps a prioritized series prioritized on every occurrence, and a copy of it moved in time on none', () => {
+    // The mark binds the series' own DTSTART/DTEND (what the create job signed), not each occurrence's.
+    const marker = createPriorityMarker('test-secret-key-0123456789');
+    const first = { start: new Date('2026-12-02T09:00:00Z'), end: new Date('2026-12-02T10:00:00Z') };
+    const mark = marker.mark({ calendarId: 3, uid: 'weekly', ...first });
+    const series = (uid: string, dtstart: string, dtend: string) =>
+      object(`/${uid}.ics`, [`UID:${uid}`, `DTSTART:${dtstart}`, `DTEND:${dtend}`, 'RRULE:FREQ=WEEKLY;COUNT=4', 'SUMMARY:Board', `X-ROOMBOOK-PRIORITY:${mark}`]);
+    const { occurrences } = expandCalendar(
+      [series('weekly', '20261202T090000Z', '20261202T100000Z'), series('weekly-moved', '20261202T110000Z', '20261202T120000Z')],
+      { ...settings, isPriorityMarkValid: (booking, candidate) => marker.verify({ calendarId: 3, ...booking }, candidate) },
+    );
+    const flags = (uid: string) => occurrences.filter((o) => o.uid === uid).map((o) => o.prioritizedFlag);
+    expect(flags('weekly')).toEqual([true, true, true, true]);
+    // The same series moved two hours later (same UID, same mark) keeps nothing either.
+    const moved = expandCalendar([series('weekly', '20261202T110000Z', '20261202T120000Z')], {
+      ...settings,
+      isPriorityMarkValid: (booking, candidate) => marker.verify({ calendarId: 3, ...booking }, candidate),
+    }).occurrences;
+    expect(moved.map((o) => o.prioritizedFlag)).toEqual([false, false, false, false]);
+    expect(flags('weekly-moved')).toEqual([false, false, false, false]);
   });
 });

@@ -53,6 +53,12 @@ export interface ExpandedOccurrence {
   roomPartstat: string | null;
   /** X-ROOMBOOK-PRIORITY of this occurrence's component (the override's, else the master's); null if absent. */
   priorityMark: string | null;
+  /**
+   * The span that mark was made for: the series' own DTSTART/DTEND when the mark is the master's
+   * (so every occurrence of a prioritized series keeps it, while a copy moved elsewhere does not),
+   * else this occurrence's own start and end.
+   */
+  markedSpan: { start: Date; end: Date };
 }
 
 /** What expandObject needs besides the object. */
@@ -138,6 +144,12 @@ export function expandObject(ics: string, options: ExpandOptions): ExpandedOccur
   const seriesInfo = master ?? series.overrides[0] ?? null;
   const created = dateValue(seriesInfo, 'created', series) ?? dateValue(seriesInfo, 'dtstamp', series);
   const masterCancelled = statusOf(master) === 'CANCELLED';
+  const masterSpan = master
+    ? (() => {
+        const dtstart = startOf(master);
+        return { start: toInstant(dtstart, series.defaultZone), end: endReader(series, master)(dtstart, null) };
+      })()
+    : null;
 
   // What an occurrence reports about its component is the same for every occurrence of it: read it
   // once per component, not once per occurrence (a weekly master has ~52 in a year's window).
@@ -172,6 +184,8 @@ export function expandObject(ics: string, options: ExpandOptions): ExpandedOccur
     isOverride: boolean,
   ): ExpandedOccurrence => {
     const read = fieldsOf(component);
+    const markFromMaster = masterSpan !== null && (component === master || textValue(component, 'x-roombook-priority') === null);
+    const span = markFromMaster ? masterSpan : { start: startMs, end: endMs };
     return {
       uid: series.uid,
       recurrenceId,
@@ -191,6 +205,7 @@ export function expandObject(ics: string, options: ExpandOptions): ExpandedOccur
       transparent: read.transparent,
       roomPartstat: read.roomPartstat,
       priorityMark: read.priorityMark,
+      markedSpan: { start: new Date(span.start), end: new Date(span.end) },
     };
   };
 

@@ -68,6 +68,8 @@ describe('Thunderbird weekly series (VTIMEZONE Europe/Berlin, EXDATE)', () => {
       transparent: false,
       roomPartstat: 'ACCEPTED',
       priorityMark: null,
+      // the series' own DTSTART/DTEND, whichever occurrence this is
+      markedSpan: { start: new Date('2026-03-02T08:00:00Z'), end: new Date('2026-03-02T09:00:00Z') },
     } satisfies ExpandedOccurrence);
   });
 
@@ -183,6 +185,7 @@ describe('single events from different clients', () => {
         transparent: false,
         roomPartstat: 'ACCEPTED',
         priorityMark: null,
+        markedSpan: { start: new Date('2026-03-04T13:00:00Z'), end: new Date('2026-03-04T14:00:00Z') },
       },
     ] satisfies ExpandedOccurrence[]);
   });

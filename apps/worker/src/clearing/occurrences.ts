@@ -69,7 +69,7 @@ export function expandOne(
     transparent: o.transparent,
     description: o.description,
     organizer: o.organizer,
-    prioritizedFlag: settings.isPriorityMarkValid({ uid: o.uid, start: o.start, end: o.end }, o.priorityMark),
+    prioritizedFlag: settings.isPriorityMarkValid({ uid: o.uid, ...o.markedSpan }, o.priorityMark),
   }));
 }
 
