@@ -49,8 +49,9 @@ describe('access cache and enqueue path', () => {
       expect(response.json().job.state).toBe('waiting');
       expect(authenticate).not.toHaveBeenCalled();
       expect(findForUser).not.toHaveBeenCalled();
-      // the job's add script, nothing else (no getState after it)
-      expect(commands.mock.calls.map(([command]) => command.name)).toEqual(['evalsha']);
+      // the per-key rate limit's counter (issue 10: pttl + its script), then the job's add script,
+      // nothing else (no getState after it)
+      expect(commands.mock.calls.map(([command]) => command.name)).toEqual(['pttl', 'evalsha', 'evalsha']);
       const job = await one.app.queues.calendar.getJob(response.json().job.id);
       expect(job?.data).toMatchObject({ calendarId: alice.calendar.id, userId: alice.user.id, start: '2026-12-11T09:00:00.000Z' });
     } finally {

@@ -60,7 +60,7 @@ export function adminApiRoutes(services: AdminServices): FastifyPluginAsyncTypeb
       return reply.code(201).send(user);
     });
     app.delete('/users/:name', { schema: schema('Delete a user with their keys and grants', { params: NameParams, querystring: ForceQuery, response: { 200: UserDeletedSchema, ...problems } }) }, async (request) => {
-      const { user, keysDeleted, removed } = await viaService(() => s.users.delete(request.params.name, { force: request.query.force === true }));
+      const { user, keysDeleted, removed } = await viaService(() => s.users.delete(request.params.name, { force: request.query.force === 'true' }));
       return { name: user.name, deleted: true, keysDeleted, alsoRemoved: removed };
     });
 
@@ -87,7 +87,7 @@ export function adminApiRoutes(services: AdminServices): FastifyPluginAsyncTypeb
       return { calendar: await s.calendars.view(saved.calendar), verified: saved.verified };
     });
     app.delete('/calendars/:slug', { schema: schema('Remove a calendar from roombook (its collection stays)', { params: SlugParams, querystring: ForceQuery, response: { 200: Type.Object({ slug: Type.String(), deleted: Type.Boolean(), alsoRemoved: Type.Array(Type.String()) }), ...problems } }) }, async (request) => {
-      const { calendar, removed } = await viaService(() => s.calendars.delete(request.params.slug, { force: request.query.force === true }));
+      const { calendar, removed } = await viaService(() => s.calendars.delete(request.params.slug, { force: request.query.force === 'true' }));
       return { slug: calendar.slug, deleted: true, alsoRemoved: removed };
     });
     app.post('/calendars/:slug/test-connection', { schema: schema('Ask the CalDAV server whether the stored URL and credentials still reach a calendar', { params: SlugParams, response: { 200: ConnectionTestSchema, ...problems } }) }, (request) =>
@@ -100,7 +100,7 @@ export function adminApiRoutes(services: AdminServices): FastifyPluginAsyncTypeb
       return reply.code(204).send(null);
     });
     app.delete('/calendars/:slug/users/:user', { schema: schema("Take a user's access away (refused while their keys were used in the last 30 days, unless force)", { params: GrantParams, querystring: ForceQuery, response: { 204: Type.Null(), ...problems } }) }, async (request, reply) => {
-      await viaService(() => s.calendars.revoke(request.params.slug, request.params.user, { force: request.query.force === true }));
+      await viaService(() => s.calendars.revoke(request.params.slug, request.params.user, { force: request.query.force === 'true' }));
       return reply.code(204).send(null);
     });
 
@@ -110,7 +110,7 @@ export function adminApiRoutes(services: AdminServices): FastifyPluginAsyncTypeb
       return reply.code(201).send(token);
     });
     app.delete('/tokens/:id', { schema: schema('Deactivate a priority token', { params: IdParams, response: { 200: TokenSchema, ...problems } }) }, async (request) => {
-      const revoked = await viaService(() => s.tokens.revoke({ id: request.params.id }));
+      const revoked = await viaService(() => s.tokens.revoke({ id: Number(request.params.id) }));
       return (await s.tokens.list()).find((t) => t.id === revoked.id)!;
     });
 
@@ -131,10 +131,10 @@ export function adminApiRoutes(services: AdminServices): FastifyPluginAsyncTypeb
     });
 
     app.get('/audit', { schema: schema('Audit log, newest first', { querystring: AuditQuery, response: { 200: Type.Array(AuditEntrySchema), ...problems } }) }, (request) =>
-      viaService(() => s.audit.list({ calendar: request.query.calendar, limit: request.query.limit })),
+      viaService(() => s.audit.list({ calendar: request.query.calendar, limit: request.query.limit === undefined ? undefined : Number(request.query.limit) })),
     );
     app.post('/audit/:id/restore', { schema: schema('Put an object back as the entry recorded it, never over a newer version', { params: IdParams, querystring: ForceQuery, response: { 200: RestoreResultSchema, ...problems, 502: AdminProblemSchema } }) }, (request) =>
-      viaService(() => s.audit.restore(request.params.id, { force: request.query.force === true })),
+      viaService(() => s.audit.restore(Number(request.params.id), { force: request.query.force === 'true' })),
     );
 
     app.post('/clear', { schema: schema('Clear a calendar now (test=true: a dry run); answers the job to poll', { body: ClearNowSchema, response: { 202: JobViewSchema, ...problems } }) }, async (request, reply) => {

@@ -15,7 +15,8 @@ const DateTime = Type.Unsafe<Date>({ type: 'string', format: 'date-time' });
 const MaybeDateTime = Type.Union([DateTime, Type.Null()]);
 
 const Name = Type.String({ minLength: 1, maxLength: 100, description: 'no leading/trailing blanks or control characters' });
-const Force = Type.Object({ force: Type.Optional(Type.Boolean({ description: 'go ahead although something depends on it' })) });
+// Query strings and path parameters are strings: request validation does not coerce types (issue 10).
+const Force = Type.Object({ force: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')], { description: 'true: go ahead although something depends on it' })) });
 
 export const UserSchema = Type.Object({ id: Type.Integer(), name: Type.String(), email: Type.Union([Type.String(), Type.Null()]), createdAt: DateTime });
 export const UserCreateSchema = Type.Object({ name: Name, email: Type.Optional(Type.String({ format: 'email' })) }, { additionalProperties: false });
@@ -135,7 +136,10 @@ export const TemplatePreviewRequestSchema = Type.Object(
 );
 export const RenderedSchema = Type.Object({ subject: Type.String(), html: Type.String(), text: Type.String() });
 
-export const AuditQuery = Type.Object({ calendar: Type.Optional(slugString()), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })) });
+export const AuditQuery = Type.Object({
+  calendar: Type.Optional(slugString()),
+  limit: Type.Optional(Type.String({ pattern: '^(?:[1-9][0-9]{0,3}|10000)$', description: '1 to 10000' })),
+});
 export const AuditEntrySchema = Type.Object({
   id: Type.Integer(),
   at: DateTime,
@@ -158,7 +162,7 @@ export const RestoreResultSchema = Type.Object({
   auditId: Type.Integer(),
   method: Type.String({ description: 'recreated | reverted' }),
 });
-export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+export const IdParams = Type.Object({ id: Type.String({ pattern: '^[1-9][0-9]{0,9}$', description: 'a positive integer' }) });
 
 export const ClearNowSchema = Type.Object(
   { calendar: slugString(), test: Type.Boolean({ description: 'true: a dry run that plans and writes nothing' }) },

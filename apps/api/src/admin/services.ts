@@ -6,6 +6,7 @@ import {
   templateService,
   tokenService,
   userService,
+  redisAccessChanges,
   type ClearQueue,
 } from '@roombook/service';
 import type { FastifyInstance } from 'fastify';
@@ -31,9 +32,17 @@ export function adminServices(app: FastifyInstance) {
   const db = app.db;
   // BullMQ's Queue#add takes more options than ClearQueue names; this is the one call the service makes.
   const queue: ClearQueue = { add: (name, data) => app.queues.calendar.add(name, data) };
+  // Revoking a key or a grant here must reach every API process's access cache at once, this one
+  // included, exactly as when the CLI does it (issue 9).
+  const accessChanges = redisAccessChanges({
+    url: app.config.REDIS_URL,
+    prefix: app.config.QUEUE_PREFIX,
+    onError: (error) => app.log.warn({ err: error }, 'could not announce an access change'),
+  });
+  app.addHook('onClose', async () => accessChanges.close());
   return {
-    users: userService({ db }),
-    calendars: calendarService({ db, secrets }),
+    users: userService({ db, accessChanges }),
+    calendars: calendarService({ db, secrets, accessChanges }),
     tokens: tokenService({ db }),
     templates: templateService({ db }),
     audit: auditService({ db, secrets }),
