@@ -9,9 +9,15 @@ const BERLIN = [
   'END:VTIMEZONE',
 ];
 
-/** A local day `offset` days from today, as YYYYMMDD (in Berlin). */
+/**
+ * A local day `offset` days from today, as YYYYMMDD (in Berlin). Calendar days, not 24-hour steps:
+ * from 23:00 Berlin time, `now + n × 24 h` skips the day of a spring DST switch.
+ */
 export function day(offset: number): string {
-  return formatInTimeZone(new Date(Date.now() + offset * 86_400_000), ZONE, 'yyyyMMdd');
+  const today = formatInTimeZone(new Date(), ZONE, 'yyyy-MM-dd');
+  const date = new Date(`${today}T12:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + offset);
+  return date.toISOString().slice(0, 10).replace(/-/g, '');
 }
 
 /** A Thunderbird-style object: VTIMEZONE + one VEVENT with local Berlin times. */

@@ -144,12 +144,20 @@ export function expandObject(ics: string, options: ExpandOptions): ExpandedOccur
   const seriesInfo = master ?? series.overrides[0] ?? null;
   const created = dateValue(seriesInfo, 'created', series) ?? dateValue(seriesInfo, 'dtstamp', series);
   const masterCancelled = statusOf(master) === 'CANCELLED';
-  const masterSpan = master
-    ? (() => {
-        const dtstart = startOf(master);
-        return { start: toInstant(dtstart, series.defaultZone), end: endReader(series, master)(dtstart, null) };
-      })()
-    : null;
+  // Read only for objects that carry a priority mark, and never fatal: an object must not become
+  // unreadable for the sake of its mark (a mark that cannot be checked simply does not count).
+  let masterSpan: { start: number; end: number } | null | undefined;
+  const masterSpanOf = (): { start: number; end: number } | null => {
+    if (masterSpan === undefined) {
+      try {
+        const dtstart = master ? startOf(master) : null;
+        masterSpan = master && dtstart ? { start: toInstant(dtstart, series.defaultZone), end: endReader(series, master)(dtstart, null) } : null;
+      } catch {
+        masterSpan = null;
+      }
+    }
+    return masterSpan;
+  };
 
   // What an occurrence reports about its component is the same for every occurrence of it: read it
   // once per component, not once per occurrence (a weekly master has ~52 in a year's window).
@@ -184,8 +192,8 @@ export function expandObject(ics: string, options: ExpandOptions): ExpandedOccur
     isOverride: boolean,
   ): ExpandedOccurrence => {
     const read = fieldsOf(component);
-    const markFromMaster = masterSpan !== null && (component === master || textValue(component, 'x-roombook-priority') === null);
-    const span = markFromMaster ? masterSpan : { start: startMs, end: endMs };
+    const fromMaster = read.priorityMark !== null && (component === master || textValue(component, 'x-roombook-priority') === null);
+    const span = (fromMaster ? masterSpanOf() : null) ?? { start: startMs, end: endMs };
     return {
       uid: series.uid,
       recurrenceId,
