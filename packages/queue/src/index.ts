@@ -3,6 +3,7 @@ export * from './jobs/create-event.js';
 export * from './jobs/delete-event.js';
 export * from './jobs/clear-calendar.js';
 export * from './jobs/notify.js';
+export * from './jobs/refresh-calendar.js';
 export { defaultJobOptions } from './job-options.js';
 export { createProducerConnection, createWorkerConnection } from './connections.js';
 export { InvalidPayloadError, parsePayload } from './validate.js';

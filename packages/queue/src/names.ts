@@ -2,6 +2,8 @@
 export const QueueName = {
   calendar: 'calendar',
   mail: 'mail',
+  /** Keeps the calendar store (PostgreSQL) in step with each room's server (issues 9 and 12). */
+  mirror: 'mirror',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -16,3 +18,8 @@ export const MailJob = {
   notify: 'notify',
 } as const;
 export type MailJobName = (typeof MailJob)[keyof typeof MailJob];
+
+export const MirrorJob = {
+  refresh: 'refresh-calendar',
+} as const;
+export type MirrorJobName = (typeof MirrorJob)[keyof typeof MirrorJob];

@@ -55,6 +55,22 @@ export const calendars = pgTable('calendars', {
   maxMinutes: integer(),
   /** e.g. `Mon-Fri 07:00-20:00, Sat 09:00-13:00`, wall-clock time in timeZone */
   openingHours: text(),
+  /** Room attributes for find-a-room (issue 12); null / empty = not stated. */
+  capacity: integer(),
+  features: text().array().notNull().default([]),
+  location: text(),
+  /**
+   * The calendar store's sync state (issue 12): when its objects were last read in full agreement
+   * with the server, the server's tokens for a cheap "anything changed?" check, and the window the
+   * busy intervals cover. A failed refresh keeps the last good data and records why here.
+   */
+  mirrorRefreshedAt: timestamp({ withTimezone: true }),
+  mirrorSyncToken: text(),
+  mirrorCtag: text(),
+  mirrorFrom: timestamp({ withTimezone: true }),
+  mirrorTo: timestamp({ withTimezone: true }),
+  mirrorError: text(),
+  mirrorFailedAt: timestamp({ withTimezone: true }),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
 

@@ -2,3 +2,4 @@ export * from './users.js';
 export * from './calendars.js';
 export * from './priority-tokens.js';
 export * from './audit-log.js';
+export * from './calendar-store.js';
