@@ -1,25 +1,14 @@
-import { randomBytes } from 'node:crypto';
 
-import { createCalendarsRepository, createDatabase, createSecretBox, createUsersRepository } from '@roombook/db';
-import { CalendarJob, QueueName, parseJobError, type CreateEventPayload } from '@roombook/queue';
+import { createCalendarsRepository, createSecretBox, createUsersRepository } from '@roombook/db';
+import { CalendarJob, parseJobError, type CreateEventPayload } from '@roombook/queue';
 import { uniqueName } from '@roombook/testing';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 
 import { loadWorkerConfig, startWorkers } from '../src/index.js';
+import { useCalendarQueue } from './support/worker-fixture.js';
 
 describe('a calendar stored under another SECRET_KEY', () => {
-  const database = createDatabase(inject('databaseUrl'), { max: 2 });
-  const connection = new Redis(inject('redisUrl'));
-  const prefix = `${inject('runId')}-secret-${randomBytes(3).toString('hex')}`;
-  const queue = new Queue(QueueName.calendar, { connection, prefix });
-  afterAll(async () => {
-    await queue.obliterate({ force: true });
-    await queue.close();
-    connection.disconnect();
-    await database.close();
-  });
+  const { database, prefix, queue } = useCalendarQueue('secret');
 
   it('fails the job at once, permanently, naming the calendar and the fix', async () => {
     const user = await createUsersRepository(database.db).create({ name: uniqueName('secret') });

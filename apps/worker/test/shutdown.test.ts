@@ -1,14 +1,12 @@
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 
-import { createCalendarsRepository, createDatabase, createSecretBox, createUsersRepository } from '@roombook/db';
-import { CalendarJob, QueueName, type CreateEventPayload } from '@roombook/queue';
+import { createCalendarsRepository, createSecretBox, createUsersRepository } from '@roombook/db';
+import { CalendarJob, type CreateEventPayload } from '@roombook/queue';
 import { uniqueName } from '@roombook/testing';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
+import { useCalendarQueue } from './support/worker-fixture.js';
 
 const SECRET = 'test-secret-key-0123456789';
 const root = fileURLToPath(new URL('../../..', import.meta.url));
@@ -69,16 +67,7 @@ function spawnWorker(env: Record<string, string>, nodeArgs: string[] = []): Work
 }
 
 describe('worker process shutdown', () => {
-  const database = createDatabase(inject('databaseUrl'), { max: 2 });
-  const connection = new Redis(inject('redisUrl'));
-  const prefix = `${inject('runId')}-shutdown-${randomBytes(3).toString('hex')}`;
-  const queue = new Queue(QueueName.calendar, { connection, prefix });
-  afterAll(async () => {
-    await queue.obliterate({ force: true });
-    await queue.close();
-    connection.disconnect();
-    await database.close();
-  });
+  const { database, prefix, queue } = useCalendarQueue('shutdown');
 
   it('on SIGTERM finishes the active job, then exits 0', async () => {
     const caldav = await slowCalDav(1500);

@@ -1,8 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 
 import { createCalendarsRepository, createDatabase, createSecretBox, createUsersRepository } from '@roombook/db';
+import { QueueName } from '@roombook/queue';
 import { uniqueName } from '@roombook/testing';
-import { inject } from 'vitest';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterAll, inject } from 'vitest';
 
 import { loadWorkerConfig, type WorkerConfig } from '../../src/config.js';
 
@@ -79,4 +83,22 @@ export async function startPausingProxy(
     seen,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+/**
+ * The per-suite ground most worker suites stand on: the run's database, the shared Redis, and the
+ * `calendar` queue under a prefix of the suite's own, all closed (and the queue emptied) after it.
+ */
+export function useCalendarQueue(label: string) {
+  const database = createDatabase(inject('databaseUrl'), { max: 2 });
+  const connection = new Redis(inject('redisUrl'));
+  const prefix = `${inject('runId')}-${label}-${randomBytes(3).toString('hex')}`;
+  const queue = new Queue(QueueName.calendar, { connection, prefix });
+  afterAll(async () => {
+    await queue.obliterate({ force: true });
+    await queue.close();
+    connection.disconnect();
+    await database.close();
+  });
+  return { database, connection, prefix, queue };
 }
