@@ -16,6 +16,7 @@ import { announce, type AccessChanges } from './access-changes.js';
 import { checkPolicy } from './booking-policy.js';
 import { HasDependentsError, ServiceError, VerificationError } from './errors.js';
 import { plural } from './words.js';
+import type { CalendarLockDeps } from './write-lock.js';
 
 export interface ServiceDeps {
   db: Database;
@@ -25,6 +26,8 @@ export interface ServiceDeps {
   caldavTimeoutMs?: number;
   /** Tells the API processes to drop cached keys and grants (see access-changes.ts). */
   accessChanges?: AccessChanges | undefined;
+  /** The workers' calendar locks; operations that write CalDAV (audit restore) take them. */
+  calendarLock?: CalendarLockDeps | undefined;
 }
 
 
