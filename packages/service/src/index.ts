@@ -3,7 +3,7 @@
  * end: the `roombook` CLI and the admin HTTP API / console (design §9). Front ends parse input and
  * word the answers; the decisions (what may be deleted, what is verified) are here.
  */
-export { calendarService, calendarView, type CalendarService, type CalendarView, type ServiceDeps } from './calendars.js';
+export { calendarService, calendarView, mirrorStatus, type CalendarService, type CalendarView, type MirrorStatus, type ServiceDeps } from './calendars.js';
 export { userService, type UserService } from './users.js';
 export { tokenService, tokenHint, listedToken, type TokenService, type ListedToken } from './tokens.js';
 export { templateService, type TemplateService, type TemplateText } from './templates.js';
@@ -16,8 +16,19 @@ export {
   MAX_HORIZON_DAYS,
   MIN_CLEAR_INTERVAL_S,
   SLUG_PATTERN,
+  FEATURE_PATTERN,
+  MAX_BOOKING_MINUTES,
+  MAX_CAPACITY,
+  MAX_DAYS_AHEAD,
+  MAX_FEATURES,
+  MAX_LOCATION_LENGTH,
+  MAX_SERIES_CONFLICTS,
+  checkCapacity,
   checkClearInterval,
   checkEmail,
+  checkFeatures,
+  checkLocation,
+  parseFeatureList,
   checkHttpUrl,
   checkName,
   checkSlug,
