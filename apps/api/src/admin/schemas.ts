@@ -30,7 +30,10 @@ const Name = Type.String({ minLength: 1, maxLength: 100, description: 'no leadin
 const Force = Type.Object({ force: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')], { description: 'true: go ahead although something depends on it' })) });
 
 export const UserSchema = Type.Object({ id: Type.Integer(), name: Type.String(), email: Type.Union([Type.String(), Type.Null()]), createdAt: DateTime });
-export const UserCreateSchema = Type.Object({ name: Name, email: Type.Optional(Type.String({ format: 'email' })) }, { additionalProperties: false });
+export const UserCreateSchema = Type.Object(
+  { name: Name, email: Type.Optional(Type.String({ format: 'email' })) },
+  { additionalProperties: false, examples: [{ name: 'booking-tool', email: 'it@example.org' }] },
+);
 export const UserDeletedSchema = Type.Object({ name: Type.String(), deleted: Type.Boolean(), keysDeleted: Type.Integer(), alsoRemoved: Type.Array(Type.String()) });
 
 export const KeySchema = Type.Object({
@@ -44,7 +47,7 @@ export const KeySchema = Type.Object({
 });
 export const KeyCreateSchema = Type.Object(
   { user: Name, label: Type.Optional(Name), canPrioritize: Type.Optional(Type.Boolean()) },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: [{ user: 'booking-tool', label: 'intranet', canPrioritize: false }] },
 );
 export const KeyCreatedSchema = Type.Object({
   prefix: Type.String(),
@@ -206,7 +209,7 @@ export const TokenSchema = Type.Object({
 });
 export const TokenCreateSchema = Type.Object(
   { calendar: Type.Union([slugString(), Type.Null()], { description: 'null: every calendar' }), label: Type.Optional(Name) },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: [{ calendar: 'room-1', label: 'board meetings' }] },
 );
 export const TokenCreatedSchema = Type.Object({ id: Type.Integer(), calendar: Type.Union([Type.String(), Type.Null()]), label: Type.Union([Type.String(), Type.Null()]), token: Type.String() });
 
@@ -256,7 +259,7 @@ export const IdParams = Type.Object({ id: Type.String({ pattern: '^[1-9][0-9]{0,
 
 export const ClearNowSchema = Type.Object(
   { calendar: slugString(), test: Type.Boolean({ description: 'true: a dry run that plans and writes nothing' }) },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: [{ calendar: 'room-1', test: true }] },
 );
 export const JobIdParams = Type.Object({ jobId: Type.String({ minLength: 1, maxLength: 200 }) });
 
