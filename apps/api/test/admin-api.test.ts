@@ -94,6 +94,55 @@ describe('admin HTTP API (/api/admin)', () => {
     expect((await call('PATCH', `/calendars/${slug}`, { horizonDays: 30 })).json().calendar.horizonDays).toBe(30);
   });
 
+  it('stores booking rules and room attributes (issues 11, 12), names each bad one in place, and changes nothing then', async () => {
+    const room = uniqueName('adm-attr');
+    const created = await call('POST', '/calendars', {
+      slug: room, url: collection, username: rooms!.username, password: rooms!.password, verify: false,
+      conflictPolicy: 'allow', seriesMaxConflicts: 2, maxDaysAhead: 90, minMinutes: 15, maxMinutes: 240, openingHours: 'Mon-Fri 07:00-20:00',
+      openDelete: true, capacity: 12, features: ['projector', 'video-conf', 'projector'], location: 'Building B, 2nd floor',
+    });
+    expect(created.statusCode).toBe(201);
+    const stored = {
+      conflictPolicy: 'allow', seriesMaxConflicts: 2, maxDaysAhead: 90, minMinutes: 15, maxMinutes: 240, openingHours: 'Mon-Fri 07:00-20:00',
+      openDelete: true, allowPrivateAddress: false, capacity: 12, features: ['projector', 'video-conf'], location: 'Building B, 2nd floor',
+    };
+    expect(created.json().calendar).toMatchObject(stored);
+
+    const bad = await call('PATCH', `/calendars/${room}`, { capacity: 0, features: ['Projector'], conflictPolicy: 'sometimes' });
+    expect(bad.statusCode).toBe(400);
+    // A nullable field fails each branch of its union: one field, several messages.
+    expect([...new Set(bad.json().errors.map((e: { field: string }) => e.field))].sort()).toEqual(['body.capacity', 'body.conflictPolicy', 'body.features.0']);
+    const location = await call('PATCH', `/calendars/${room}`, { location: ' padded', features: ['a b'] });
+    expect(location.statusCode).toBe(400);
+    const hours = await call('PATCH', `/calendars/${room}`, { openingHours: 'Mon-Fri 25:00-26:00' });
+    expect(hours.statusCode).toBe(400);
+    expect(hours.json().errors).toEqual([{ field: 'body.openingHours', message: expect.stringMatching(/^opening hours: /) }]);
+    // The minimum is checked against the stored maximum (240).
+    const longer = await call('PATCH', `/calendars/${room}`, { minMinutes: 300 });
+    expect(longer.statusCode).toBe(400);
+    expect(longer.json().errors).toEqual([{ field: 'body.minMinutes', message: 'the minimum length (300 minutes) is above the maximum (240 minutes)' }]);
+    expect((await call('GET', '/calendars')).json().find((c: { slug: string }) => c.slug === room)).toMatchObject(stored);
+
+    const removed = await call('PATCH', `/calendars/${room}`, { openingHours: null, maxDaysAhead: null, capacity: null, features: [], location: null, conflictPolicy: 'reject' });
+    expect(removed.statusCode).toBe(200);
+    expect(removed.json().calendar).toMatchObject({ openingHours: null, maxDaysAhead: null, capacity: null, features: [], location: null, conflictPolicy: 'reject', maxMinutes: 240 });
+  });
+
+  it("shows how old the worker's copy of each calendar is (mirror state)", async () => {
+    const room = uniqueName('adm-sync');
+    expect((await call('POST', '/calendars', { slug: room, url: collection, username: rooms!.username, password: rooms!.password, verify: false })).statusCode).toBe(201);
+    const mirrorOf = async () => (await call('GET', '/calendars')).json().find((c: { slug: string }) => c.slug === room).mirror;
+    expect(await mirrorOf()).toEqual({ state: 'never', refreshedAt: null, failedAt: null, error: null });
+    // What the worker's refresh records (issue 12): a success, then a failure after it.
+    const refreshedAt = new Date('2026-11-29T10:00:00Z');
+    const failedAt = new Date('2026-11-29T10:05:00Z');
+    const sql = ctx.db.db.$client;
+    await sql`update calendars set mirror_refreshed_at = ${refreshedAt.toISOString()} where slug = ${room}`;
+    expect(await mirrorOf()).toEqual({ state: 'synced', refreshedAt: refreshedAt.toISOString(), failedAt: null, error: null });
+    await sql`update calendars set mirror_failed_at = ${failedAt.toISOString()}, mirror_error = 'CalDAV: 503 Service Unavailable' where slug = ${room}`;
+    expect(await mirrorOf()).toEqual({ state: 'failed', refreshedAt: refreshedAt.toISOString(), failedAt: failedAt.toISOString(), error: 'CalDAV: 503 Service Unavailable' });
+  });
+
   it('refuses an invalid template with its part and line, and previews valid text', async () => {
     const invalid = await call('PUT', '/templates/broken', { subject: 'Hi', body: '<mjml>\n<mj-body>\n<mj-txt>x</mj-txt>\n</mj-body>\n</mjml>' });
     expect(invalid.statusCode).toBe(422);
@@ -139,5 +188,19 @@ describe('admin HTTP API (/api/admin)', () => {
     expect(adminPaths.length).toBeGreaterThanOrEqual(15);
     for (const path of adminPaths) for (const op of Object.values(doc.paths[path]) as { tags: string[] }[]) expect(op.tags).toEqual(['admin']);
     expect(Object.keys(doc.paths).some((p) => p === '/admin' || p.startsWith('/admin/login'))).toBe(false);
+    // The calendar schemas carry the booking rules and room attributes, with examples.
+    const create = doc.paths['/api/admin/calendars'].post.requestBody.content['application/json'];
+    const update = doc.paths['/api/admin/calendars/{slug}'].patch.requestBody.content['application/json'];
+    const list = doc.paths['/api/admin/calendars'].get.responses['200'].content['application/json'];
+    const settings = ['openDelete', 'allowPrivateAddress', 'conflictPolicy', 'seriesMaxConflicts', 'maxDaysAhead', 'minMinutes', 'maxMinutes', 'openingHours', 'capacity', 'features', 'location'];
+    for (const body of [create, update]) {
+      expect(Object.keys(body.schema.properties)).toEqual(expect.arrayContaining(settings));
+      for (const name of settings) expect(body.schema.properties[name].examples, name).toHaveLength(1);
+      expect(body.example).toBeTypeOf('object');
+    }
+    expect(create.example).toMatchObject({ capacity: 12, features: ['projector', 'video-conf'], openingHours: 'Mon-Fri 07:00-20:00' });
+    const view = list.schema.items;
+    expect(Object.keys(view.properties)).toEqual(expect.arrayContaining([...settings, 'mirror']));
+    expect(view.examples?.[0] ?? list.example?.[0] ?? view.example).toMatchObject({ capacity: 12, mirror: { state: 'synced' } });
   });
 });

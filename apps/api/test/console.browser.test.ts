@@ -121,6 +121,60 @@ describe('admin console in Chromium', { timeout: 180_000 }, () => {
     await shot('calendar-edit');
   });
 
+  it('sets booking rules and room attributes in the calendar form, with messages in place', async () => {
+    await goto(`/admin/calendars/${slug}`);
+    await page.getByLabel('Capacity (people)').fill('12');
+    await page.getByLabel('Features').fill('projector, Video Conf');
+    await page.getByLabel('Location').fill('Building B, 2nd floor');
+    await page.getByLabel('Clashing bookings').selectOption('allow');
+    await page.getByLabel('Longest booking (minutes)').fill('240');
+    await page.getByLabel('Opening hours').fill('Mon-Fri 07:00-25:00');
+    await page.getByRole('button', { name: 'Save' }).click();
+    // The schema names the bad feature first; the form keeps what was typed.
+    await expect.poll(() => page.locator('#cal-features-error').innerText(), T).toContain('a feature name');
+    expect(await page.getByLabel('Features').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByLabel('Location').inputValue()).toBe('Building B, 2nd floor');
+    await shot('calendar-rules-invalid');
+    await page.getByLabel('Features').fill('projector, video-conf');
+    await page.getByRole('button', { name: 'Save' }).click();
+    // Then the service's rule for opening hours, beside its field.
+    await expect.poll(() => page.locator('#cal-openingHours-error').innerText(), T).toMatch(/^opening hours: /);
+    await page.getByLabel('Opening hours').fill('Mon-Fri 07:00-20:00');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => page.getByRole('status').innerText(), T).toBe('Saved.');
+    // Saved: a fresh page shows it, and so does the admin API.
+    await goto(`/admin/calendars/${slug}`);
+    expect(await page.getByLabel('Capacity (people)').inputValue()).toBe('12');
+    expect(await page.getByLabel('Features').inputValue()).toBe('projector, video-conf');
+    expect(await page.getByLabel('Opening hours').inputValue()).toBe('Mon-Fri 07:00-20:00');
+    expect(await page.getByLabel('Clashing bookings').inputValue()).toBe('allow');
+    expect(await page.getByLabel('CalDAV password').inputValue()).toBe('');
+    const saved = (await (await fetch(`${base}/api/admin/calendars`, { headers: { authorization: `Bearer ${ADMIN}` } })).json()) as { slug: string }[];
+    expect(saved.find((c) => c.slug === slug)).toMatchObject({
+      capacity: 12, features: ['projector', 'video-conf'], location: 'Building B, 2nd floor', conflictPolicy: 'allow', maxMinutes: 240, openingHours: 'Mon-Fri 07:00-20:00',
+    });
+    await shot('calendar-rules-saved');
+    // Back to the default policy: the clear below must find the two bookings as they are.
+    await page.getByLabel('Clashing bookings').selectOption('reject');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => page.getByRole('status').innerText(), T).toBe('Saved.');
+  });
+
+  it("shows each room's calendar sync on the dashboard", async () => {
+    await goto('/admin');
+    const syncCell = () => page.getByRole('row', { name: new RegExp(slug) }).locator('td.sync').innerText();
+    await expect.poll(syncCell, T).toBe('not synced yet');
+    // What the worker's refresh records when the server fails (issue 12).
+    const sql = ctx.db.db.$client;
+    await sql`update calendars set mirror_refreshed_at = ${new Date(Date.now() - 3600_000).toISOString()}, mirror_failed_at = ${new Date(Date.now() - 120_000).toISOString()}, mirror_error = 'CalDAV: 503 Service Unavailable' where slug = ${slug}`;
+    await goto('/admin');
+    await expect.poll(syncCell, T).toBe('last sync failed 2 minutes ago: CalDAV: 503 Service Unavailable (last good sync 1 hour ago)');
+    await shot('dashboard-sync-failed');
+    await sql`update calendars set mirror_refreshed_at = ${new Date().toISOString()} where slug = ${slug}`;
+    await goto('/admin');
+    await expect.poll(syncCell, T).toBe('synced just now');
+  });
+
   it('grants the calendar to the user', async () => {
     await goto('/admin/grants');
     await page.getByLabel('Calendar', { exact: true }).selectOption(slug);

@@ -1,6 +1,7 @@
 import { ConfigError, DbEnv, RedisEnv, SecretEnv, TimeEnv, composeEnv, loadConfig } from '@roombook/config';
 import { createDatabase, createSecretBox, type Database, type DatabaseHandle, type SecretBox } from '@roombook/db';
-import { redisAccessChanges, type AccessChanges } from '@roombook/service';
+import { createProducerConnection } from '@roombook/queue';
+import { redisAccessChanges, type AccessChanges, type CalendarLockDeps } from '@roombook/service';
 
 import { CliError } from './errors.js';
 
@@ -19,6 +20,7 @@ export class CliContext {
   private handle: DatabaseHandle | undefined;
   private box: SecretBox | undefined;
   private changes: AccessChanges | undefined;
+  private lockRedis: ReturnType<typeof createProducerConnection> | undefined;
   /** Set once DATABASE_URL has been read, so error messages can say which database failed. */
   databaseUrlForErrors: string | undefined;
 
@@ -79,9 +81,30 @@ export class CliContext {
     return this.changes;
   }
 
+  /**
+   * The workers' calendar locks (REDIS_URL, QUEUE_PREFIX), for commands that write CalDAV
+   * (`audit restore`): connected on first use, failing at once when Redis is out of reach.
+   */
+  calendarLock(): CalendarLockDeps {
+    const { REDIS_URL, QUEUE_PREFIX } = loadConfig(composeEnv(RedisEnv), this.io.env);
+    return {
+      prefix: QUEUE_PREFIX,
+      redis: async () => {
+        if (!this.lockRedis) {
+          this.lockRedis = createProducerConnection(REDIS_URL, { lazyConnect: true, connectTimeout: 3000, retryStrategy: () => null });
+          this.lockRedis.on('error', () => {}); // the failed command reports it
+          await this.lockRedis.connect();
+        }
+        return this.lockRedis;
+      },
+    };
+  }
+
   async close(): Promise<void> {
     this.changes?.close();
     this.changes = undefined;
+    this.lockRedis?.disconnect();
+    this.lockRedis = undefined;
     const handle = this.handle;
     this.handle = undefined;
     if (handle) await handle.close();

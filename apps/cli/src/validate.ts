@@ -5,9 +5,11 @@ import {
   checkClearInterval,
   checkEmail,
   checkHttpUrl,
+  checkLocation,
   checkName,
   checkSlug,
   checkTimeZone,
+  parseFeatureList,
 } from '@roombook/service';
 
 /**
@@ -61,3 +63,7 @@ export const parseHttpUrl = asParser(checkHttpUrl);
 export const parseTimeZone = asParser(checkTimeZone);
 export const parseEmail = asParser(checkEmail);
 export const parseName = asParser(checkName);
+
+/** Room attributes (issue 12); `--features projector,video-conf` is a comma-separated list. */
+export const parseFeatures = asParser(parseFeatureList);
+export const parseLocation = asParser(checkLocation);

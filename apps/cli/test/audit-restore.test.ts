@@ -2,6 +2,8 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 
 import { createCalDavClient } from '@roombook/caldav';
 import { createAuditLogRepository, createCalendarsRepository, createSecretBox } from '@roombook/db';
+import { createCalendarLock, createWorkerConnection } from '@roombook/queue';
+import { CalendarBusyError, auditService } from '@roombook/service';
 import {
   closedPortUrl,
   getObject,
@@ -13,7 +15,7 @@ import {
 } from '@roombook/testing';
 
 import type { RestoreResult } from '@roombook/service';
-import { SECRET_KEY, expectOneErrorLine, openDatabase, run, runJson } from './helpers.js';
+import { SECRET_KEY, cliQueuePrefix, expectOneErrorLine, openDatabase, run, runJson } from './helpers.js';
 
 const handle = openDatabase();
 afterAll(() => handle.close());
@@ -269,5 +271,73 @@ describe('audit restore: failures', () => {
     const result = await run(['audit', 'restore', String(entry.id)], { SECRET_KEY: 'another-secret-key-987654321' });
     expect(result.code).toBe(1);
     expect(expectOneErrorLine(result.stderr)).toContain(`calendar ${r.calendar.slug}: cannot decrypt secret`);
+  });
+});
+
+describe('audit restore: the calendar lock (shared with the worker)', () => {
+  const redis = createWorkerConnection(inject('redisUrl'));
+  afterAll(() => redis.disconnect());
+  // A worker's lock on the same calendar: same Redis, same QUEUE_PREFIX as the commands run with.
+  const worker = createCalendarLock(redis, cliQueuePrefix);
+
+  /** Holds the calendar's lock as a worker job does until `release` is called; resolves once it holds it. */
+  async function holdLock(calendarId: number) {
+    let release!: () => void;
+    let holding!: () => void;
+    const held = new Promise<void>((resolve) => (holding = resolve));
+    const done = worker(calendarId, async () => {
+      holding();
+      await new Promise<void>((resolve) => (release = resolve));
+    });
+    await held;
+    return { release: () => { release(); return done; } };
+  }
+
+  it('waits while a worker job holds the calendar and writes only after it let go', async () => {
+    const r = await room();
+    const entry = await deleteAsWorker(r);
+    const lock = await holdLock(r.calendar.id);
+    const restoring = run(['audit', 'restore', String(entry.id)]);
+    let finished = false;
+    void restoring.then(() => (finished = true));
+    // While the job holds the calendar the restore neither writes nor records anything.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(finished).toBe(false);
+    expect(await getObject(r.href, rooms)).toBeUndefined();
+    expect((await audit.list({ calendarId: r.calendar.id })).map((e) => e.action)).toEqual(['deleted']);
+    await lock.release();
+    const result = await restoring;
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(await getObject(r.href, rooms)).toContain('SUMMARY:original');
+    expect((await audit.list({ calendarId: r.calendar.id })).map((e) => e.action)).toEqual(['restored', 'deleted']);
+  });
+
+  it('gives up with a clear error when the calendar stays busy, and changes nothing', async () => {
+    const r = await room();
+    const entry = await deleteAsWorker(r);
+    const lock = await holdLock(r.calendar.id);
+    try {
+      const service = auditService({
+        db: handle.db,
+        secrets: () => createSecretBox(SECRET_KEY),
+        calendarLock: { redis: async () => redis, prefix: cliQueuePrefix, waitMs: 300 },
+      });
+      const refused = service.restore(entry.id, { force: false });
+      await expect(refused).rejects.toBeInstanceOf(CalendarBusyError);
+      await expect(refused).rejects.toThrow(`calendar "${r.calendar.slug}" stayed busy`);
+      expect(await getObject(r.href, rooms)).toBeUndefined();
+      expect((await audit.list({ calendarId: r.calendar.id })).map((e) => e.action)).toEqual(['deleted']);
+    } finally {
+      await lock.release();
+    }
+  });
+
+  it('fails in one line when Redis cannot be reached, and writes nothing', async () => {
+    const r = await room();
+    const entry = await deleteAsWorker(r);
+    const result = await run(['audit', 'restore', String(entry.id)], { REDIS_URL: `redis://127.0.0.1:${new URL(await closedPortUrl()).port}` });
+    expect(result.code).toBe(1);
+    expect(expectOneErrorLine(result.stderr)).toContain(`cannot take calendar "${r.calendar.slug}"'s write lock (Redis:`);
+    expect(await getObject(r.href, rooms)).toBeUndefined();
   });
 });

@@ -14,6 +14,8 @@ declare module 'vitest' {
 /** The per-run database the global setup created and migrated; other test files share it. */
 export const databaseUrl = inject('databaseUrl');
 export const SECRET_KEY = 'cli-test-secret-key-0123456789';
+/** QUEUE_PREFIX of every command these tests run (the workers' calendar locks live under it). */
+export const cliQueuePrefix = `${inject('runId')}-cli`;
 
 export interface RunResult {
   code: number;
@@ -28,7 +30,8 @@ export async function run(argv: string[], env: Record<string, string | undefined
   const code = await runCli(argv, {
     stdout: (s) => (stdout += s),
     stderr: (s) => (stderr += s),
-    env: { DATABASE_URL: databaseUrl, SECRET_KEY, ...env },
+    // The run's own Redis key space: calendar ids of other runs' databases never share a lock with ours.
+    env: { DATABASE_URL: databaseUrl, SECRET_KEY, REDIS_URL: inject('redisUrl'), QUEUE_PREFIX: cliQueuePrefix, ...env },
   });
   return { code, stdout, stderr };
 }

@@ -4,9 +4,8 @@
  */
 import { randomBytes } from 'node:crypto';
 
+import { createCalendarLock, fence } from '@roombook/queue';
 import { Redis } from 'ioredis';
-
-import { createCalendarLock, fence } from '../src/calendar-lock.js';
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;

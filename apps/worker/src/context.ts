@@ -1,6 +1,6 @@
-import { createCalDavClient, type CalDavClient } from '@roombook/caldav';
+import { createCalDavClient, fencedClient, type CalDavClient } from '@roombook/caldav';
 import { SecretUnreadableError } from '@roombook/db';
-import { JobErrorCode } from '@roombook/queue';
+import { JobErrorCode, fence, type CalendarLock } from '@roombook/queue';
 import type {
   AuditLogRepository,
   CalendarWithCredentials,
@@ -9,8 +9,6 @@ import type {
 } from '@roombook/db';
 import type { Queue } from 'bullmq';
 
-import { fence, type CalendarLock } from './calendar-lock.js';
-import { fencedClient } from './fenced-client.js';
 import { JobFailure } from './job-failure.js';
 import type { RecipientCheck } from './mail-policy.js';
 import type { PriorityMarker } from './priority-mark.js';
@@ -38,7 +36,7 @@ export interface WorkerContext {
 
 /**
  * Opens calendars for handlers. The client is fenced: each write first proves this job still holds
- * the calendar's lock (see calendar-lock.ts), so a handler that lost its lease cannot write.
+ * the calendar's lock (see @roombook/queue's calendar-lock.ts), so a handler that lost its lease cannot write.
  */
 export function calendarOpener(
   calendars: CalendarsRepository,

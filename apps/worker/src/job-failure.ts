@@ -1,10 +1,9 @@
 import { CalDavError } from '@roombook/caldav';
 import { IcalError } from '@roombook/ical';
-import { InvalidPayloadError, JobErrorCode, formatJobError } from '@roombook/queue';
+import { CalendarBusyError, InvalidPayloadError, JobErrorCode, LeaseLostError, formatJobError } from '@roombook/queue';
 import { NotFoundError } from '@roombook/db';
 import { UnrecoverableError } from 'bullmq';
 
-import { CalendarBusyError, LeaseLostError } from './calendar-lock.js';
 import { INTERNAL, UNREADABLE_DATA, publicCalDavMessage } from './public-error.js';
 
 /** A failure whose code and retry policy the handler already decided. */

@@ -1,7 +1,7 @@
+import { runInJobScope } from '@roombook/queue';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 
 import { toJobError } from './job-failure.js';
-import { runInJobScope } from './job-scope.js';
 import type { JobOutcome, WorkerMetrics } from './metrics.js';
 
 /**

@@ -11,13 +11,14 @@ import {
   CalendarJob,
   JobErrorCode,
   QueueName,
+  createCalendarLock,
   createWorkerConnection,
   defaultJobOptions,
+  leaseMsFor,
 } from '@roombook/queue';
 import { Queue, Worker, type Job } from 'bullmq';
 import { pino, type Logger } from 'pino';
 
-import { createCalendarLock } from './calendar-lock.js';
 import type { WorkerConfig } from './config.js';
 import { calendarOpener, type WorkerContext } from './context.js';
 import { clearCalendar } from './handlers/clear-calendar.js';
@@ -41,14 +42,6 @@ export interface RunningWorkers {
   close: () => Promise<void>;
   /** Hands this process's metrics to the API now (they also go every WORKER_METRICS_INTERVAL_MS). */
   publishMetrics: () => Promise<void>;
-}
-
-/**
- * The calendar lease must outlive any CalDAV request that passed its fence (see calendar-lock.ts):
- * twice the request timeout, and never under 30 s.
- */
-export function leaseMsFor(caldavTimeoutMs: number): number {
-  return Math.max(30_000, 2 * caldavTimeoutMs);
 }
 
 /**

@@ -1,10 +1,8 @@
-import { createCalDavClient } from '@roombook/caldav';
+import { createCalDavClient, fencedClient } from '@roombook/caldav';
+import { CalendarBusyError, LeaseLostError, UnfencedWriteError, createCalendarLock, fence } from '@roombook/queue';
 import { getObject, icsEvent, makeCalendar, uniqueName } from '@roombook/testing';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-
-import { CalendarBusyError, LeaseLostError, UnfencedWriteError, createCalendarLock, fence } from '../src/calendar-lock.js';
-import { fencedClient } from '../src/fenced-client.js';
 
 describe('per-calendar lock (real Redis)', () => {
   const redis = new Redis(inject('redisUrl'));

@@ -1,6 +1,5 @@
-import { formatInTimeZone } from 'date-fns-tz';
-
 import { parseOpeningHours, withinOpeningHours } from './opening-hours.js';
+import { localDate, localHourMinute, wallClock, weekdayName } from './zoned-time.js';
 
 /** A calendar's booking rules (all optional); `null` means no limit. */
 export interface BookingRules {
@@ -22,7 +21,10 @@ export interface RuleViolation {
 /** A booking may start this long before "now" (clocks differ, forms take a while to fill in). */
 export const PAST_GRACE_MS = 5 * 60_000;
 
-const when = (instant: Date, timeZone: string) => `${formatInTimeZone(instant, timeZone, 'EEE yyyy-MM-dd HH:mm')} (${timeZone})`;
+const when = (instant: Date, timeZone: string) => {
+  const c = wallClock(instant, timeZone);
+  return `${weekdayName(c)} ${localDate(c)} ${localHourMinute(c)} (${timeZone})`;
+};
 
 /**
  * Checks one booking (or one occurrence of a series) against the calendar's rules, in a fixed
@@ -55,7 +57,7 @@ export function checkBookingRules(
   if (rules.openingHours !== null && !withinOpeningHours(slot, parseOpeningHours(rules.openingHours), timeZone)) {
     return {
       rule: 'opening-hours',
-      detail: `the booking ${when(slot.start, timeZone)} to ${formatInTimeZone(slot.end, timeZone, 'HH:mm')} is outside the room's opening hours (${rules.openingHours})`,
+      detail: `the booking ${when(slot.start, timeZone)} to ${localHourMinute(wallClock(slot.end, timeZone))} is outside the room's opening hours (${rules.openingHours})`,
     };
   }
   return null;

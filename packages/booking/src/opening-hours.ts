@@ -1,4 +1,4 @@
-import { formatInTimeZone } from 'date-fns-tz';
+import { localDate, wallClock as zonedWallClock } from './zoned-time.js';
 
 /** One opening span: on these weekdays (1 = Monday … 7 = Sunday, ISO), from..to minutes after local midnight. */
 export interface OpeningSpan {
@@ -61,8 +61,8 @@ export function parseOpeningHours(text: string): OpeningSpan[] {
 
 /** Wall clock of an instant in a zone: ISO weekday, local date and minute of the day. */
 function wallClock(instant: Date, timeZone: string): { weekday: number; date: string; minute: number } {
-  const [weekday, date, hh, mm] = formatInTimeZone(instant, timeZone, 'i|yyyy-MM-dd|HH|mm').split('|');
-  return { weekday: Number(weekday), date: date!, minute: Number(hh) * 60 + Number(mm) };
+  const c = zonedWallClock(instant, timeZone);
+  return { weekday: c.weekday, date: localDate(c), minute: c.hour * 60 + c.minute };
 }
 
 /**

@@ -1,6 +1,5 @@
-import { formatInTimeZone } from 'date-fns-tz';
-
 import type { Occurrence } from './types.js';
+import { zonedIso } from './zoned-time.js';
 
 /** What the reason text needs to know about one side of a lost overlap. */
 export interface ReasonParty {
@@ -17,7 +16,7 @@ export interface ReasonParty {
  */
 export function describeOccurrence(occurrence: Occurrence, timeZone?: string): string {
   const at = (instant: Date) =>
-    timeZone === undefined ? instant.toISOString() : formatInTimeZone(instant, timeZone, "yyyy-MM-dd'T'HH:mm:ssXXX");
+    timeZone === undefined ? instant.toISOString() : zonedIso(instant, timeZone);
   return `"${occurrence.name}" (${at(occurrence.start)}–${at(occurrence.end)})`;
 }
 

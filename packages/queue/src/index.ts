@@ -11,3 +11,14 @@ export { JobErrorCode, formatJobError, parseJobError } from './job-errors.js';
 export { emptyReport, mergeReports } from './clear-report.js';
 export { workerMetricsKeys } from './metrics-keys.js';
 export { accessChangesChannel } from './access-changes.js';
+export {
+  CalendarBusyError,
+  LeaseLostError,
+  UnfencedWriteError,
+  createCalendarLock,
+  fence,
+  type CalendarLock,
+  type CalendarLockOptions,
+} from './calendar-lock.js';
+export { currentJobScope, runInJobScope, type JobScope } from './job-scope.js';
+export { leaseMsFor } from './lease.js';

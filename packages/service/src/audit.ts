@@ -6,9 +6,11 @@ import {
   type AuditLogRepository,
   type CalendarWithCredentials,
 } from '@roombook/db';
+import { LeaseLostError, fence } from '@roombook/queue';
 
-import { RestoreRefusedError, ServiceError } from './errors.js';
+import { LockUnavailableError, RestoreRefusedError, ServiceError } from './errors.js';
 import type { ServiceDeps } from './calendars.js';
+import { withCalendarWriteLock } from './write-lock.js';
 
 /** tsdav and its XML parser load only for the operation that talks CalDAV (the CLI starts fast). */
 function loadCalDav(): Promise<typeof CalDav> {
@@ -63,9 +65,10 @@ async function restoreEntry(
   entry: Entry,
   calendar: CalendarWithCredentials,
   audit: AuditLogRepository,
-  force: boolean,
+  options: { force: boolean; timeoutMs: number },
 ): Promise<RestoreResult> {
-  const { CalDavError, auditedWrite, changedNothing, createCalDavClient, reconcileWrite } = await loadCalDav();
+  const { force } = options;
+  const { CalDavError, auditedWrite, changedNothing, createCalDavClient, fencedClient, reconcileWrite } = await loadCalDav();
   const name = `${entry.uid} in ${entry.calendarSlug}`;
 
   let opened: CalDav.CalDavClient | undefined;
@@ -95,7 +98,17 @@ async function restoreEntry(
   };
 
   try {
-    const client = createCalDavClient({ url: calendar.url, username: calendar.username, password: calendar.password });
+    // Fenced like the worker's client: each write first proves the calendar's lock is still ours.
+    const client = fencedClient(
+      createCalDavClient({
+        url: calendar.url,
+        username: calendar.username,
+        password: calendar.password,
+        timeoutMs: options.timeoutMs,
+        allowPrivateAddress: calendar.allowPrivateAddress,
+      }),
+      () => fence(calendar.id),
+    );
     opened = client;
     const earlier = await settlePendingRestores();
     if (earlier) return earlier;
@@ -169,6 +182,9 @@ async function restoreEntry(
       }
       throw new ServiceError(oneLine(`cannot restore entry ${entry.id} (${name}): CalDAV: ${error.message}${unknown}`, calendar.password));
     }
+    if (error instanceof LeaseLostError) {
+      throw new LockUnavailableError(`cannot restore entry ${entry.id} (${name}): ${error.message}; run the command again to settle it`);
+    }
     // ownUrl refuses an href on another server (the calendar's URL changed since the entry was written).
     if (error instanceof TypeError) {
       throw new ServiceError(oneLine(`cannot restore entry ${entry.id} (${name}): ${error.message}`, calendar.password));
@@ -188,7 +204,8 @@ export function auditService(deps: ServiceDeps) {
     },
 
     /**
-     * Puts an entry's object back (see restoreEntry). Refused for failed entries (their change
+     * Puts an entry's object back (see restoreEntry), holding the calendar's write lock (waits up
+     * to `calendarLock.waitMs` for a worker job on it). Refused for failed entries (their change
      * never took effect) and for actions that have no previous text to put back.
      */
     async restore(id: number, options: { force: boolean }): Promise<RestoreResult> {
@@ -218,7 +235,11 @@ export function auditService(deps: ServiceDeps) {
         }
         throw error;
       }
-      return restoreEntry(entry, calendar, audit, options.force);
+      // Under the worker's calendar lock: a clear or booking job never writes this calendar meanwhile.
+      const timeoutMs = deps.caldavTimeoutMs ?? 15_000;
+      return withCalendarWriteLock(deps.calendarLock, { id: calendar.id, slug: entry.calendarSlug }, timeoutMs, () =>
+        restoreEntry(entry, calendar, audit, { force: options.force, timeoutMs }),
+      );
     },
   };
 }

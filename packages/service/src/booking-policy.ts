@@ -6,6 +6,13 @@ import { ServiceError } from './errors.js';
 /** A booking policy that cannot work (unreadable opening hours, a minimum above the maximum); nothing was saved. */
 export class PolicyError extends ServiceError {
   override name = 'PolicyError';
+  constructor(
+    message: string,
+    /** The setting at fault, so a form can show the message beside it. */
+    readonly field: keyof BookingPolicy,
+  ) {
+    super(message);
+  }
 }
 
 /**
@@ -18,12 +25,12 @@ export function checkPolicy(change: Partial<BookingPolicy>, current?: Partial<Bo
     try {
       parseOpeningHours(merged.openingHours);
     } catch (error) {
-      if (error instanceof OpeningHoursError) throw new PolicyError(`opening hours: ${error.message}`);
+      if (error instanceof OpeningHoursError) throw new PolicyError(`opening hours: ${error.message}`, 'openingHours');
       throw error;
     }
   }
   const { minMinutes, maxMinutes } = merged;
   if (minMinutes != null && maxMinutes != null && minMinutes > maxMinutes) {
-    throw new PolicyError(`the minimum length (${minMinutes} minutes) is above the maximum (${maxMinutes} minutes)`);
+    throw new PolicyError(`the minimum length (${minMinutes} minutes) is above the maximum (${maxMinutes} minutes)`, 'minMinutes');
   }
 }

@@ -8,6 +8,7 @@ import {
   type CalendarRow,
   type CalendarUpdate,
   type Database,
+  type RoomAttributes,
   type SecretBox,
   SecretUnreadableError,
 } from '@roombook/db';
@@ -15,7 +16,9 @@ import {
 import { announce, type AccessChanges } from './access-changes.js';
 import { checkPolicy } from './booking-policy.js';
 import { HasDependentsError, ServiceError, VerificationError } from './errors.js';
+import { checkCapacity, checkFeatures, checkLocation } from './rules.js';
 import { plural } from './words.js';
+import type { CalendarLockDeps } from './write-lock.js';
 
 export interface ServiceDeps {
   db: Database;
@@ -25,6 +28,8 @@ export interface ServiceDeps {
   caldavTimeoutMs?: number;
   /** Tells the API processes to drop cached keys and grants (see access-changes.ts). */
   accessChanges?: AccessChanges | undefined;
+  /** The workers' calendar locks; operations that write CalDAV (audit restore) take them. */
+  calendarLock?: CalendarLockDeps | undefined;
 }
 
 
@@ -54,7 +59,36 @@ export interface CalendarView {
   minMinutes: number | null;
   maxMinutes: number | null;
   openingHours: string | null;
+  /** room attributes (issue 12); null / empty = not stated */
+  capacity: number | null;
+  features: string[];
+  location: string | null;
+  /** how current the worker's copy of the calendar is (see mirrorStatus) */
+  mirror: MirrorStatus;
   createdAt: Date;
+}
+
+/**
+ * The calendar store's sync state as people read it: `synced` when the last refresh succeeded
+ * (`refreshedAt`), `failed` when a refresh failed after it (or none ever succeeded), `never`
+ * before the first attempt. `error` is the last failure's reason, kept while it is the news.
+ */
+export interface MirrorStatus {
+  state: 'synced' | 'failed' | 'never';
+  refreshedAt: Date | null;
+  failedAt: Date | null;
+  error: string | null;
+}
+
+export function mirrorStatus(row: Pick<CalendarRow, 'mirrorRefreshedAt' | 'mirrorFailedAt' | 'mirrorError'>): MirrorStatus {
+  const { mirrorRefreshedAt: refreshedAt, mirrorFailedAt: failedAt } = row;
+  const failedLast = failedAt !== null && (refreshedAt === null || failedAt.getTime() > refreshedAt.getTime());
+  return {
+    state: failedLast ? 'failed' : refreshedAt !== null ? 'synced' : 'never',
+    refreshedAt,
+    failedAt,
+    error: failedLast ? (row.mirrorError ?? 'unknown error') : null,
+  };
 }
 
 export function calendarView(row: CalendarRow, templates: Map<number, string>): CalendarView {
@@ -79,7 +113,25 @@ export function calendarView(row: CalendarRow, templates: Map<number, string>): 
     minMinutes: row.minMinutes,
     maxMinutes: row.maxMinutes,
     openingHours: row.openingHours,
+    capacity: row.capacity,
+    features: row.features,
+    location: row.location,
+    mirror: mirrorStatus(row),
     createdAt: row.createdAt,
+  };
+}
+
+/**
+ * Room attributes checked once for every front end (InvalidInputError names the rule); null
+ * removes an attribute, an empty list removes every feature.
+ */
+function checkAttributes(attributes: Partial<RoomAttributes> | undefined): Partial<RoomAttributes> | undefined {
+  if (!attributes) return undefined;
+  const { capacity, features, location } = attributes;
+  return {
+    capacity: capacity == null ? capacity : checkCapacity(capacity),
+    features: features === undefined ? undefined : checkFeatures(features),
+    location: location == null ? location : checkLocation(location),
   };
 }
 
@@ -106,6 +158,7 @@ export function calendarService(deps: ServiceDeps) {
       // The key first: without it nothing can be stored, so do not bother the CalDAV server.
       const calendars = repository(true);
       checkPolicy(input.policy ?? {});
+      input = { ...input, attributes: checkAttributes(input.attributes) };
       if (options.verify) await verify(input);
       return { calendar: await calendars.create(input), verified: options.verify };
     },
@@ -118,6 +171,7 @@ export function calendarService(deps: ServiceDeps) {
       const touchesConnection = change.url !== undefined || change.username !== undefined || change.password !== undefined;
       const mustVerify = options.verify && touchesConnection;
       const calendars = repository(change.password !== undefined || mustVerify);
+      change = { ...change, attributes: checkAttributes(change.attributes) };
       if (change.policy !== undefined) checkPolicy(change.policy, await calendars.requireBySlug(slug));
       if (mustVerify) {
         const current = await calendars.requireBySlug(slug);

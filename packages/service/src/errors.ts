@@ -48,3 +48,13 @@ export class TemplateInvalidError extends ServiceError {
     super(message);
   }
 }
+
+/** A worker job kept the calendar's write lock longer than the operation may wait; nothing was changed. An HTTP API answers 409. */
+export class CalendarBusyError extends ServiceError {
+  override name = 'CalendarBusyError';
+}
+
+/** The calendar's write lock could not be taken (Redis out of reach); nothing was changed. An HTTP API answers 503. */
+export class LockUnavailableError extends ServiceError {
+  override name = 'LockUnavailableError';
+}

@@ -3,21 +3,32 @@
  * end: the `roombook` CLI and the admin HTTP API / console (design §9). Front ends parse input and
  * word the answers; the decisions (what may be deleted, what is verified) are here.
  */
-export { calendarService, calendarView, type CalendarService, type CalendarView, type ServiceDeps } from './calendars.js';
+export { calendarService, calendarView, mirrorStatus, type CalendarService, type CalendarView, type MirrorStatus, type ServiceDeps } from './calendars.js';
 export { userService, type UserService } from './users.js';
 export { tokenService, tokenHint, listedToken, type TokenService, type ListedToken } from './tokens.js';
 export { templateService, type TemplateService, type TemplateText } from './templates.js';
 export { auditService, type AuditService, type RestoreResult } from './audit.js';
 export { clearService, type ClearService, type ClearQueue } from './clear.js';
-export { HasDependentsError, RestoreRefusedError, ServiceError, TemplateInvalidError, VerificationError } from './errors.js';
+export { CalendarBusyError, HasDependentsError, LockUnavailableError, RestoreRefusedError, ServiceError, TemplateInvalidError, VerificationError } from './errors.js';
 export {
   InvalidInputError,
   MAX_CLEAR_INTERVAL_S,
   MAX_HORIZON_DAYS,
   MIN_CLEAR_INTERVAL_S,
   SLUG_PATTERN,
+  FEATURE_PATTERN,
+  MAX_BOOKING_MINUTES,
+  MAX_CAPACITY,
+  MAX_DAYS_AHEAD,
+  MAX_FEATURES,
+  MAX_LOCATION_LENGTH,
+  MAX_SERIES_CONFLICTS,
+  checkCapacity,
   checkClearInterval,
   checkEmail,
+  checkFeatures,
+  checkLocation,
+  parseFeatureList,
   checkHttpUrl,
   checkName,
   checkSlug,
@@ -25,3 +36,4 @@ export {
 } from './rules.js';
 export { redisAccessChanges, type AccessChanges } from './access-changes.js';
 export { PolicyError, checkPolicy } from './booking-policy.js';
+export { DEFAULT_LOCK_WAIT_MS, withCalendarWriteLock, type CalendarLockDeps } from './write-lock.js';

@@ -77,3 +77,53 @@ export function checkClearInterval(seconds: number): number {
   }
   return seconds;
 }
+
+/** Booking-rule bounds (issue 11), one place for the CLI's parsers and the admin API's schemas. */
+export const MAX_SERIES_CONFLICTS = 366;
+export const MAX_DAYS_AHEAD = 3650;
+export const MAX_BOOKING_MINUTES = 100_000;
+
+/**
+ * Room attributes (issue 12) as find-a-room filters on them: a capacity is a head count, a
+ * feature a short lower-case slug (`projector`, `video-conf`), a location a line of text for people.
+ */
+export const MAX_CAPACITY = 100_000;
+export const MAX_FEATURES = 32;
+export const FEATURE_PATTERN = /^[a-z0-9][a-z0-9-]{0,39}$/;
+export const MAX_LOCATION_LENGTH = 200;
+
+export function checkCapacity(value: number): number {
+  if (!Number.isInteger(value) || value < 1 || value > MAX_CAPACITY) {
+    throw new InvalidInputError(`A capacity is a whole number of people from 1 to ${MAX_CAPACITY}.`);
+  }
+  return value;
+}
+
+/**
+ * Features as a set: trimmed, without repeats, in the order first given. Each is lowercase
+ * letters, digits and "-" (as it appears in a query string), at most 40 characters.
+ */
+export function checkFeatures(values: readonly string[]): string[] {
+  const features = [...new Set(values.map((v) => v.trim()))];
+  const bad = features.find((f) => !FEATURE_PATTERN.test(f));
+  if (bad !== undefined) {
+    throw new InvalidInputError(
+      `${bad === '' ? 'An empty feature' : `"${bad}"`} is not a feature name: 1-40 lowercase letters, digits and "-", e.g. projector or video-conf.`,
+    );
+  }
+  if (features.length > MAX_FEATURES) throw new InvalidInputError(`At most ${MAX_FEATURES} features.`);
+  return features;
+}
+
+/** A comma-separated feature list (`projector, video-conf`), as typed on a command line or in a form. */
+export function parseFeatureList(value: string): string[] {
+  return value.trim() === '' ? [] : checkFeatures(value.split(','));
+}
+
+export function checkLocation(value: string): string {
+  // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
+  if (value.length === 0 || value.length > MAX_LOCATION_LENGTH || value.trim() !== value || /[\u0000-\u001f\u007f]/.test(value)) {
+    throw new InvalidInputError(`A location is 1-${MAX_LOCATION_LENGTH} characters on one line, without leading/trailing spaces.`);
+  }
+  return value;
+}

@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 
-import { InvalidInputError, checkClearInterval, checkHttpUrl, checkName, checkSlug, checkTimeZone } from '../src/index.js';
+import {
+  InvalidInputError,
+  checkCapacity,
+  checkClearInterval,
+  checkFeatures,
+  checkHttpUrl,
+  checkLocation,
+  checkName,
+  checkSlug,
+  checkTimeZone,
+  parseFeatureList,
+} from '../src/index.js';
 
 /** The input rules the CLI's option parsers and the admin API share. */
 describe('input rules', () => {
@@ -19,5 +30,25 @@ describe('input rules', () => {
     expect(() => checkTimeZone('Mars/Olympus')).toThrow('Unknown IANA time zone');
     expect(() => checkName(' padded')).toThrow('without leading/trailing spaces');
     expect(() => checkClearInterval(59)).toThrow('between 1 minute and 30 days');
+  });
+});
+
+describe('room attribute rules (issue 12)', () => {
+  it('accepts a head count, feature slugs (repeats dropped, order kept) and a one-line location', () => {
+    expect(checkCapacity(1)).toBe(1);
+    expect(checkFeatures(['video-conf', ' projector', 'video-conf'])).toEqual(['video-conf', 'projector']);
+    expect(parseFeatureList('projector, whiteboard')).toEqual(['projector', 'whiteboard']);
+    expect(parseFeatureList('  ')).toEqual([]);
+    expect(checkLocation('Building B, 2nd floor')).toBe('Building B, 2nd floor');
+  });
+
+  it('refuses the rest, saying what to type instead', () => {
+    expect(() => checkCapacity(0)).toThrow('whole number of people from 1');
+    expect(() => checkCapacity(1.5)).toThrow(InvalidInputError);
+    expect(() => checkFeatures(['Projector'])).toThrow('"Projector" is not a feature name');
+    expect(() => checkFeatures(['x'.repeat(41)])).toThrow('is not a feature name');
+    expect(() => checkFeatures(Array.from({ length: 33 }, (_, i) => `f${i}`))).toThrow('At most 32 features');
+    expect(() => checkLocation('x'.repeat(201))).toThrow('1-200 characters');
+    expect(() => checkLocation('line\nbreak')).toThrow('on one line');
   });
 });

@@ -1,5 +1,5 @@
-import type { CalendarInput, CalendarUpdate } from '@roombook/db';
-import { checkEmail, checkHttpUrl, checkName, checkSlug, checkTimeZone, InvalidInputError } from '@roombook/service';
+import type { BookingPolicy, CalendarInput, CalendarUpdate, RoomAttributes } from '@roombook/db';
+import { checkEmail, checkFeatures, checkHttpUrl, checkLocation, checkName, checkSlug, checkTimeZone, InvalidInputError } from '@roombook/service';
 
 import { problem, type FieldError } from '../problems.js';
 import type { CalendarCreate, CalendarUpdateBody } from './schemas.js';
@@ -23,6 +23,29 @@ function fail(errors: FieldError[]): void {
   if (errors.length > 0) throw problem.validation(errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
 }
 
+/** The policy fields given (issue 11); undefined when none is, so the stored policy stays as it is. */
+function policyOf(body: CalendarCreate | CalendarUpdateBody): Partial<BookingPolicy> | undefined {
+  const policy: Partial<BookingPolicy> = {
+    conflictPolicy: body.conflictPolicy,
+    seriesMaxConflicts: body.seriesMaxConflicts,
+    maxDaysAhead: body.maxDaysAhead,
+    minMinutes: body.minMinutes,
+    maxMinutes: body.maxMinutes,
+    openingHours: body.openingHours,
+  };
+  return Object.values(policy).every((v) => v === undefined) ? undefined : policy;
+}
+
+/** The room attributes given (issue 12); the service checks them again for every front end. */
+function attributesOf(errors: FieldError[], body: CalendarCreate | CalendarUpdateBody): Partial<RoomAttributes> | undefined {
+  const attributes: Partial<RoomAttributes> = {
+    capacity: body.capacity,
+    features: checked(errors, 'body.features', body.features, checkFeatures),
+    location: body.location === null ? null : checked(errors, 'body.location', body.location, checkLocation),
+  };
+  return Object.values(attributes).every((v) => v === undefined) ? undefined : attributes;
+}
+
 export function calendarCreateInput(body: CalendarCreate): CalendarInput {
   const errors: FieldError[] = [];
   const input: CalendarInput = {
@@ -36,6 +59,10 @@ export function calendarCreateInput(body: CalendarCreate): CalendarInput {
     autoClear: body.autoClear,
     clearIntervalSeconds: body.clearIntervalSeconds,
     horizonDays: body.horizonDays,
+    openDelete: body.openDelete,
+    allowPrivateAddress: body.allowPrivateAddress,
+    policy: policyOf(body),
+    attributes: attributesOf(errors, body),
   };
   fail(errors);
   return input;
@@ -55,6 +82,10 @@ export function calendarUpdateInput(body: CalendarUpdateBody): CalendarUpdate {
     horizonDays: body.horizonDays,
     mailEnabled: body.mailEnabled,
     template: body.template,
+    openDelete: body.openDelete,
+    allowPrivateAddress: body.allowPrivateAddress,
+    policy: policyOf(body),
+    attributes: attributesOf(errors, body),
   };
   fail(errors);
   return change;

@@ -2,8 +2,8 @@ import type { ClearReport } from '@roombook/queue';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 import { endSession, hasSession, safeEqual, startSession } from './auth.js';
-import { calendarFields, formToBody } from './calendar-form.js';
-import { lastClears, reportRows } from './dashboard.js';
+import { formSections, formToBody, formValues } from './calendar-form.js';
+import { lastClears, reportRows, syncLine, type MirrorJson } from './dashboard.js';
 
 type Form = Record<string, string | string[] | undefined>;
 interface ApiAnswer {
@@ -21,7 +21,8 @@ const str = (form: Form, name: string): string => {
 /** Problem `errors` by form field (`body.url` -> `url`), for messages next to each field. */
 function fieldErrors(answer: ApiAnswer): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const e of answer.body.errors ?? []) out[e.field.replace(/^(body|params|querystring)\./, '')] = e.message;
+  // `body.features.1` (one item of a list) is shown beside its field, `features`.
+  for (const e of answer.body.errors ?? []) out[e.field.replace(/^(body|params|querystring)\./, '').replace(/\.\d+$/, '')] ??= e.message;
   return out;
 }
 
@@ -74,7 +75,8 @@ export function consoleRoutes(options: { adminToken: string }) {
     app.get('/admin', async (request, reply) => {
       const calendars = (await api('GET', '/calendars')).list;
       const clears = await lastClears(app.queues.calendar);
-      const rooms = calendars.map((c) => ({ ...c, lastClear: clears.get(c['id'] as number) ?? null }));
+      const now = new Date();
+      const rooms = calendars.map((c) => ({ ...c, lastClear: clears.get(c['id'] as number) ?? null, sync: syncLine(c['mirror'] as MirrorJson | undefined, now) }));
       const [calendarQueue, mailQueue] = await Promise.all([app.queues.calendar.getJobCounts(), app.queues.mail.getJobCounts()]);
       return page(request, reply, 'dashboard.liquid', { rooms, queues: [{ name: 'calendar', counts: calendarQueue }, { name: 'mail', counts: mailQueue }] });
     });
@@ -107,7 +109,7 @@ export function consoleRoutes(options: { adminToken: string }) {
     // Calendars
     const templatesList = async () => (await api('GET', '/templates')).list;
     const calendarsPage = async (request: FastifyRequest, reply: FastifyReply, extra: Record<string, unknown> = {}, status = 200) =>
-      page(request, reply, 'calendars.liquid', { calendars: (await api('GET', '/calendars')).list, fields: calendarFields, values: { verify: true }, errors: {}, ...extra }, status);
+      page(request, reply, 'calendars.liquid', { calendars: (await api('GET', '/calendars')).list, sections: formSections('create'), values: { verify: true, conflictPolicy: 'reject' }, errors: {}, ...extra }, status);
     app.get('/admin/calendars', (request, reply) => calendarsPage(request, reply));
     app.post('/admin/calendars', csrf, async (request, reply) => {
       const form = request.body as Form;
@@ -115,19 +117,19 @@ export function consoleRoutes(options: { adminToken: string }) {
       const answer = await api('POST', '/calendars', body);
       if (answer.status === 201) return calendarsPage(request, reply, { message: `Added calendar ${String(body['slug'])}.` });
       // The password is never sent back, not even into the form it came from.
-      return calendarsPage(request, reply, { values: { ...body, password: '' }, errors: fieldErrors(answer), error: failed(answer) }, 422);
+      return calendarsPage(request, reply, { values: formValues({ ...body, password: '' }), errors: fieldErrors(answer), error: failed(answer) }, 422);
     });
     const editPage = async (request: FastifyRequest, reply: FastifyReply, slug: string, extra: Record<string, unknown> = {}, status = 200) => {
       const calendar = (await api('GET', '/calendars')).list.find((c) => c['slug'] === slug);
       if (!calendar) return reply.callNotFound();
-      return page(request, reply, 'calendar-edit.liquid', { calendar, fields: calendarFields, values: { ...calendar, verify: true }, errors: {}, templates: await templatesList(), ...extra }, status);
+      return page(request, reply, 'calendar-edit.liquid', { calendar, sections: formSections('update'), values: formValues({ ...calendar, verify: true }), errors: {}, templates: await templatesList(), ...extra }, status);
     };
     app.get<{ Params: { slug: string } }>('/admin/calendars/:slug', (request, reply) => editPage(request, reply, request.params.slug));
     app.post<{ Params: { slug: string } }>('/admin/calendars/:slug', csrf, async (request, reply) => {
       const body = formToBody(request.body as Form, 'update');
       const answer = await api('PATCH', `/calendars/${encodeURIComponent(request.params.slug)}`, body);
       if (answer.status === 200) return editPage(request, reply, request.params.slug, { message: 'Saved.' });
-      return editPage(request, reply, request.params.slug, { values: { ...body, password: '' }, errors: fieldErrors(answer), error: failed(answer) }, 422);
+      return editPage(request, reply, request.params.slug, { values: formValues({ ...body, password: '' }), errors: fieldErrors(answer), error: failed(answer) }, 422);
     });
     app.post<{ Params: { slug: string } }>('/admin/calendars/:slug/test', csrf, async (request, reply) => {
       const answer = await api('POST', `/calendars/${encodeURIComponent(request.params.slug)}/test-connection`);

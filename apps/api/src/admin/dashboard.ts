@@ -68,3 +68,42 @@ export function reportRows(report: ClearReport) {
     })),
   );
 }
+
+/** The admin API's `mirror` of a calendar, as JSON carries it (times as ISO 8601 text). */
+export interface MirrorJson {
+  state: 'synced' | 'failed' | 'never';
+  refreshedAt: string | null;
+  failedAt: string | null;
+  error: string | null;
+}
+
+const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ['day', 86_400],
+  ['hour', 3600],
+  ['minute', 60],
+  ['second', 1],
+];
+const relative = new Intl.RelativeTimeFormat('en', { numeric: 'always' });
+
+/** "2 minutes ago": the largest whole unit, so an age reads at a glance; under 10 s is "just now". */
+export function ago(at: Date, now: Date): string {
+  const seconds = Math.max(0, Math.round((now.getTime() - at.getTime()) / 1000));
+  if (seconds < 10) return 'just now';
+  const [unit, size] = UNITS.find(([, s]) => seconds >= s)!;
+  return relative.format(-Math.floor(seconds / size), unit);
+}
+
+/**
+ * One line on how old the worker's copy of a room's calendar is (the dashboard's "mirror age"):
+ * "synced 2 minutes ago", "last sync failed 5 minutes ago: <error>" or "not synced yet".
+ */
+export function syncLine(mirror: MirrorJson | undefined, now: Date): { state: MirrorJson['state']; text: string; at: string | null } {
+  if (!mirror || mirror.state === 'never') return { state: 'never', text: 'not synced yet', at: null };
+  if (mirror.state === 'failed') {
+    const at = mirror.failedAt ?? mirror.refreshedAt;
+    const when = at ? ` ${ago(new Date(at), now)}` : '';
+    const lastGood = mirror.refreshedAt ? ` (last good sync ${ago(new Date(mirror.refreshedAt), now)})` : '';
+    return { state: 'failed', text: `last sync failed${when}: ${mirror.error ?? 'unknown error'}${lastGood}`, at };
+  }
+  return { state: 'synced', text: `synced ${ago(new Date(mirror.refreshedAt!), now)}`, at: mirror.refreshedAt };
+}

@@ -1,6 +1,9 @@
 import { ConflictError, NotFoundError } from '@roombook/db';
 import {
+  CalendarBusyError,
   HasDependentsError,
+  LockUnavailableError,
+  PolicyError,
   InvalidInputError,
   RestoreRefusedError,
   ServiceError,
@@ -33,6 +36,9 @@ export function serviceProblem(error: unknown): HttpProblem | undefined {
   }
   if (error instanceof RestoreRefusedError) return new HttpProblem(409, '/problems/restore-refused', 'Restore refused', error.message);
   if (error instanceof InvalidInputError) return problem.validation(error.message, []);
+  if (error instanceof PolicyError) return problem.validation(error.message, [{ field: `body.${error.field}`, message: error.message }]);
+  if (error instanceof CalendarBusyError) return new HttpProblem(409, '/problems/calendar-busy', 'Calendar busy', error.message);
+  if (error instanceof LockUnavailableError) return new HttpProblem(503, '/problems/unavailable', 'Service unavailable', error.message);
   if (error instanceof ServiceError) return new HttpProblem(502, '/problems/caldav', 'CalDAV failed', error.message);
   return undefined;
 }

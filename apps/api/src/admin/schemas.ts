@@ -1,7 +1,18 @@
-import { MAX_CLEAR_INTERVAL_S, MAX_HORIZON_DAYS, MIN_CLEAR_INTERVAL_S } from '@roombook/service';
-import { Type, type Static } from 'typebox';
+import {
+  FEATURE_PATTERN,
+  MAX_BOOKING_MINUTES,
+  MAX_CAPACITY,
+  MAX_CLEAR_INTERVAL_S,
+  MAX_DAYS_AHEAD,
+  MAX_FEATURES,
+  MAX_HORIZON_DAYS,
+  MAX_LOCATION_LENGTH,
+  MAX_SERIES_CONFLICTS,
+  MIN_CLEAR_INTERVAL_S,
+} from '@roombook/service';
+import { Type, type Static, type TSchema } from 'typebox';
 
-import { slugString } from '../schemas/expected.js';
+import { patternString, slugString } from '../schemas/expected.js';
 import { ProblemSchema } from '../schemas/problem.js';
 
 /**
@@ -19,7 +30,10 @@ const Name = Type.String({ minLength: 1, maxLength: 100, description: 'no leadin
 const Force = Type.Object({ force: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')], { description: 'true: go ahead although something depends on it' })) });
 
 export const UserSchema = Type.Object({ id: Type.Integer(), name: Type.String(), email: Type.Union([Type.String(), Type.Null()]), createdAt: DateTime });
-export const UserCreateSchema = Type.Object({ name: Name, email: Type.Optional(Type.String({ format: 'email' })) }, { additionalProperties: false });
+export const UserCreateSchema = Type.Object(
+  { name: Name, email: Type.Optional(Type.String({ format: 'email' })) },
+  { additionalProperties: false, examples: [{ name: 'booking-tool', email: 'it@example.org' }] },
+);
 export const UserDeletedSchema = Type.Object({ name: Type.String(), deleted: Type.Boolean(), keysDeleted: Type.Integer(), alsoRemoved: Type.Array(Type.String()) });
 
 export const KeySchema = Type.Object({
@@ -33,7 +47,7 @@ export const KeySchema = Type.Object({
 });
 export const KeyCreateSchema = Type.Object(
   { user: Name, label: Type.Optional(Name), canPrioritize: Type.Optional(Type.Boolean()) },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: [{ user: 'booking-tool', label: 'intranet', canPrioritize: false }] },
 );
 export const KeyCreatedSchema = Type.Object({
   prefix: Type.String(),
@@ -43,27 +57,76 @@ export const KeyCreatedSchema = Type.Object({
   token: Type.String({ description: 'the API key; shown only in this answer, only its hash is stored' }),
 });
 
+/** A rule or attribute that may be unset: null removes it (on update) or leaves it unset (on create). */
+const Nullable = <T extends TSchema>(schema: T, description: string, examples: unknown[]) =>
+  Type.Union([schema, Type.Null()], { description: `${description}; null: none`, examples });
+
+/** Booking policy (issue 11), as `roombook calendar create/update --conflicts … --opening-hours …`. */
+const policyProperties = {
+  openDelete: Type.Optional(Type.Boolean({ description: "anyone granted the room may cancel any booking in it (the original app's behaviour); default false: only the booking's maker and managers", examples: [false] })),
+  allowPrivateAddress: Type.Optional(Type.Boolean({ description: 'the CalDAV client may reach link-local / cloud metadata addresses (169.254.0.0/16, fe80::/10); default false', examples: [false] })),
+  conflictPolicy: Type.Optional(Type.Union([Type.Literal('reject'), Type.Literal('allow')], { description: 'reject: a clashing booking is refused when it is made (default); allow: it is booked and the clear removes the loser', examples: ['reject'] })),
+  seriesMaxConflicts: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_SERIES_CONFLICTS, description: 'a recurring booking with at most this many clashing occurrences is booked without them (default 0)', examples: [2] })),
+  maxDaysAhead: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: MAX_DAYS_AHEAD }), 'bookings may start at most this many days ahead', [90])),
+  minMinutes: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: MAX_BOOKING_MINUTES }), 'bookings last at least this many minutes', [15])),
+  maxMinutes: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: MAX_BOOKING_MINUTES }), 'bookings last at most this many minutes', [240])),
+  openingHours: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 500 }), "bookings lie inside one span, wall-clock time in the room's zone", ['Mon-Fri 07:00-20:00, Sat 09:00-13:00'])),
+};
+
+/** Room attributes (issue 12) that find-a-room filters on. */
+const attributeProperties = {
+  capacity: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: MAX_CAPACITY }), 'how many people the room seats', [12])),
+  features: Type.Optional(
+    Type.Array(patternString(FEATURE_PATTERN.source, 'a feature name: 1-40 lowercase letters, digits and "-" (e.g. "video-conf")'), {
+      maxItems: MAX_FEATURES,
+      description: 'what the room has, as lower-case slugs (letters, digits, "-"); repeats are dropped; [] removes them all',
+      examples: [['projector', 'video-conf']],
+    }),
+  ),
+  location: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: MAX_LOCATION_LENGTH }), 'where the room is, for people', ['Building B, 2nd floor'])),
+};
+
 /**
- * A calendar's settings, one property per field. Settings added later (booking rules, capacity,
- * features, …) go here and into `calendarFields` (console form) and the service's CalendarInput.
+ * A calendar's settings, one property per field. Settings added later go here and into
+ * `calendarFields` (console form) and the service's CalendarInput.
  */
 export const calendarSettingProperties = {
-  displayName: Type.Optional(Name),
-  url: Type.String({ minLength: 1, description: 'CalDAV collection URL (http or https, no credentials in it)' }),
-  username: Name,
-  password: Type.String({ minLength: 1, description: 'CalDAV password; stored encrypted, never shown back' }),
-  timeZone: Type.Optional(Type.String({ description: 'IANA time zone, e.g. Europe/Berlin' })),
-  roomEmail: Type.Optional(Type.Union([Type.String({ format: 'email' }), Type.Null()], { description: 'null forgets it' })),
-  autoClear: Type.Optional(Type.Boolean()),
-  clearIntervalSeconds: Type.Optional(Type.Integer({ minimum: MIN_CLEAR_INTERVAL_S, maximum: MAX_CLEAR_INTERVAL_S })),
-  horizonDays: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_HORIZON_DAYS })),
+  displayName: Type.Optional({ ...Name, examples: ['Room 1 (2nd floor)'] }),
+  url: Type.String({ minLength: 1, description: 'CalDAV collection URL (http or https, no credentials in it)', examples: ['https://dav.example.org/calendars/rooms/room-1/'] }),
+  username: { ...Name, examples: ['rooms'] },
+  password: Type.String({ minLength: 1, description: 'CalDAV password; stored encrypted, never shown back', examples: ['correct horse battery staple'] }),
+  timeZone: Type.Optional(Type.String({ description: 'IANA time zone, e.g. Europe/Berlin', examples: ['Europe/Berlin'] })),
+  roomEmail: Type.Optional(Type.Union([Type.String({ format: 'email' }), Type.Null()], { description: "the room's calendar-user address (invitations to it are declined, not cancelled); null forgets it", examples: ['room-1@example.org'] })),
+  autoClear: Type.Optional(Type.Boolean({ examples: [true] })),
+  clearIntervalSeconds: Type.Optional(Type.Integer({ minimum: MIN_CLEAR_INTERVAL_S, maximum: MAX_CLEAR_INTERVAL_S, examples: [3600] })),
+  horizonDays: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_HORIZON_DAYS, examples: [365] })),
+  ...policyProperties,
+  ...attributeProperties,
 };
 
 const Verify = Type.Optional(Type.Boolean({ description: 'ask the CalDAV server first (default true)' }));
 
 export const CalendarCreateSchema = Type.Object(
   { slug: slugString(), ...calendarSettingProperties, verify: Verify },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        slug: 'room-1',
+        displayName: 'Room 1 (2nd floor)',
+        url: 'https://dav.example.org/calendars/rooms/room-1/',
+        username: 'rooms',
+        password: 'correct horse battery staple',
+        timeZone: 'Europe/Berlin',
+        conflictPolicy: 'reject',
+        maxDaysAhead: 90,
+        openingHours: 'Mon-Fri 07:00-20:00',
+        capacity: 12,
+        features: ['projector', 'video-conf'],
+        location: 'Building B, 2nd floor',
+      },
+    ],
+  },
 );
 export type CalendarCreate = Static<typeof CalendarCreateSchema>;
 
@@ -74,7 +137,7 @@ export const CalendarUpdateSchema = Type.Object(
     template: Type.Optional(Type.Union([Name, Type.Null()], { description: 'template name; null = the built-in one' })),
     verify: Verify,
   },
-  { additionalProperties: false, minProperties: 1 },
+  { additionalProperties: false, minProperties: 1, examples: [{ maxMinutes: 120, openingHours: null, capacity: 10, features: ['projector'] }] },
 );
 export type CalendarUpdateBody = Static<typeof CalendarUpdateSchema>;
 
@@ -91,7 +154,37 @@ export const CalendarViewSchema = Type.Object({
   horizonDays: Type.Integer(),
   mailEnabled: Type.Boolean(),
   template: Type.Union([Type.String(), Type.Null()]),
+  openDelete: Type.Boolean(),
+  allowPrivateAddress: Type.Boolean(),
+  conflictPolicy: Type.Union([Type.Literal('reject'), Type.Literal('allow')]),
+  seriesMaxConflicts: Type.Integer(),
+  maxDaysAhead: Type.Union([Type.Integer(), Type.Null()]),
+  minMinutes: Type.Union([Type.Integer(), Type.Null()]),
+  maxMinutes: Type.Union([Type.Integer(), Type.Null()]),
+  openingHours: Type.Union([Type.String(), Type.Null()]),
+  capacity: Type.Union([Type.Integer(), Type.Null()]),
+  features: Type.Array(Type.String()),
+  location: Type.Union([Type.String(), Type.Null()]),
+  mirror: Type.Object(
+    {
+      state: Type.Union([Type.Literal('synced'), Type.Literal('failed'), Type.Literal('never')], { description: 'synced: the last refresh of the calendar store worked; failed: the last one failed; never: none yet' }),
+      refreshedAt: MaybeDateTime,
+      failedAt: MaybeDateTime,
+      error: Type.Union([Type.String(), Type.Null()], { description: 'why the last refresh failed, while state is failed' }),
+    },
+    { description: "the worker's copy of the calendar (free/busy, find-a-room read it): how old it is" },
+  ),
   createdAt: DateTime,
+}, {
+  examples: [
+    {
+      id: 1, slug: 'room-1', displayName: 'Room 1 (2nd floor)', url: 'https://dav.example.org/calendars/rooms/room-1/', username: 'rooms',
+      timeZone: 'Europe/Berlin', roomEmail: null, autoClear: true, clearIntervalSeconds: 3600, horizonDays: 365, mailEnabled: true, template: null,
+      openDelete: false, allowPrivateAddress: false, conflictPolicy: 'reject', seriesMaxConflicts: 0, maxDaysAhead: 90, minMinutes: null, maxMinutes: 240,
+      openingHours: 'Mon-Fri 07:00-20:00', capacity: 12, features: ['projector', 'video-conf'], location: 'Building B, 2nd floor',
+      mirror: { state: 'synced', refreshedAt: '2026-11-29T09:58:00Z', failedAt: null, error: null }, createdAt: '2026-11-01T08:00:00Z',
+    },
+  ],
 });
 export const CalendarSavedSchema = Type.Object({ calendar: CalendarViewSchema, verified: Type.Boolean() });
 export const ConnectionTestSchema = Type.Object({
@@ -116,7 +209,7 @@ export const TokenSchema = Type.Object({
 });
 export const TokenCreateSchema = Type.Object(
   { calendar: Type.Union([slugString(), Type.Null()], { description: 'null: every calendar' }), label: Type.Optional(Name) },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: [{ calendar: 'room-1', label: 'board meetings' }] },
 );
 export const TokenCreatedSchema = Type.Object({ id: Type.Integer(), calendar: Type.Union([Type.String(), Type.Null()]), label: Type.Union([Type.String(), Type.Null()]), token: Type.String() });
 
@@ -166,7 +259,7 @@ export const IdParams = Type.Object({ id: Type.String({ pattern: '^[1-9][0-9]{0,
 
 export const ClearNowSchema = Type.Object(
   { calendar: slugString(), test: Type.Boolean({ description: 'true: a dry run that plans and writes nothing' }) },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: [{ calendar: 'room-1', test: true }] },
 );
 export const JobIdParams = Type.Object({ jobId: Type.String({ minLength: 1, maxLength: 200 }) });
 

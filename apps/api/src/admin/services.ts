@@ -45,7 +45,8 @@ export function adminServices(app: FastifyInstance) {
     calendars: calendarService({ db, secrets, accessChanges }),
     tokens: tokenService({ db }),
     templates: templateService({ db }),
-    audit: auditService({ db, secrets }),
+    // The producer connection fails fast when Redis is away (-> 503), never hangs the request.
+    audit: auditService({ db, secrets, calendarLock: { redis: async () => app.queues.redis, prefix: app.config.QUEUE_PREFIX } }),
     clear: clearService({ db, queue }),
   };
 }

@@ -42,7 +42,7 @@ export function registerAuditCommands(program: Command, ctx: CliContext): void {
   ).action(async (id: number, opts: { force?: boolean }, command: Command) => {
     // SECRET_KEY first: a missing one should not cost a database connection attempt.
     const secrets = ctx.secrets();
-    const result = await auditService({ db: ctx.db(), secrets: () => secrets }).restore(id, { force: opts.force === true });
+    const result = await auditService({ db: ctx.db(), secrets: () => secrets, calendarLock: ctx.calendarLock() }).restore(id, { force: opts.force === true });
     emit(
       ctx.io,
       command,

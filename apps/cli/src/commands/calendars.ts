@@ -1,12 +1,12 @@
 import { Option, type Command } from 'commander';
 
-import type { BookingPolicy, CalendarUpdate } from '@roombook/db';
-import { calendarService, type CalendarView } from '@roombook/service';
+import type { BookingPolicy, CalendarUpdate, RoomAttributes } from '@roombook/db';
+import { MAX_BOOKING_MINUTES, MAX_CAPACITY, MAX_DAYS_AHEAD, MAX_SERIES_CONFLICTS, calendarService, type CalendarView } from '@roombook/service';
 
 import type { CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { emit, formatDuration, table, withJson } from '../output.js';
-import { integerIn, parseDuration, parseEmail, parseHttpUrl, parseName, parseSlug, parseTimeZone } from '../validate.js';
+import { integerIn, parseDuration, parseEmail, parseFeatures, parseHttpUrl, parseLocation, parseName, parseSlug, parseTimeZone } from '../validate.js';
 
 function describe(c: CalendarView): string {
   return [
@@ -23,6 +23,9 @@ function describe(c: CalendarView): string {
     ...(c.allowPrivateAddress ? ['address:        link-local / metadata addresses allowed'] : []),
     `conflicts:      ${c.conflictPolicy === 'reject' ? 'rejected when booked' : 'allowed (the clear removes the loser)'}, a series may skip ${c.seriesMaxConflicts}`,
     `booking rules:  ${describeRules(c)}`,
+    `capacity:       ${c.capacity === null ? '(not stated)' : `${c.capacity} people`}`,
+    `features:       ${c.features.length > 0 ? c.features.join(', ') : '(none stated)'}`,
+    `location:       ${c.location ?? '(not stated)'}`,
   ].join('\n');
 }
 
@@ -83,6 +86,9 @@ interface CreateOptions extends PasswordOptions {
   minMinutes?: number;
   maxMinutes?: number;
   openingHours?: string;
+  capacity?: number;
+  features?: string[];
+  location?: string;
   /** false with --no-verify */
   verify: boolean;
 }
@@ -109,6 +115,9 @@ interface UpdateOptions extends PasswordOptions {
   minMinutes?: number | false;
   maxMinutes?: number | false;
   openingHours?: string | false;
+  capacity?: number | false;
+  features?: string[] | false;
+  location?: string | false;
   verify: boolean;
 }
 
@@ -131,9 +140,34 @@ function withPolicyOptions(command: Command, update: boolean): Command {
   return command;
 }
 
-const parseSeriesMax = integerIn(0, 366);
-const parseDays = integerIn(1, 3650);
-const parseMinutes = integerIn(1, 100_000);
+const parseSeriesMax = integerIn(0, MAX_SERIES_CONFLICTS);
+const parseDays = integerIn(1, MAX_DAYS_AHEAD);
+const parseMinutes = integerIn(1, MAX_BOOKING_MINUTES);
+const parseCapacity = integerIn(1, MAX_CAPACITY);
+
+/** Room attributes (issue 12) shared by create and update; find-a-room filters on them. */
+function withAttributeOptions(command: Command, update: boolean): Command {
+  command
+    .option('--capacity <n>', 'how many people the room seats', parseCapacity)
+    .option('--features <list>', 'what the room has, comma-separated lower-case names, e.g. "projector,video-conf"', parseFeatures)
+    .option('--location <text>', 'where the room is, e.g. "Building B, 2nd floor" (at most 200 characters)', parseLocation);
+  if (update) {
+    command
+      .option('--no-capacity', 'forget the capacity')
+      .option('--no-features', 'forget every feature')
+      .option('--no-location', 'forget the location');
+  }
+  return command;
+}
+
+function attributesFrom(opts: CreateOptions | UpdateOptions): Partial<RoomAttributes> | undefined {
+  const attributes: Partial<RoomAttributes> = {
+    capacity: orNull(opts.capacity),
+    features: opts.features === false ? [] : opts.features,
+    location: orNull(opts.location),
+  };
+  return Object.values(attributes).every((v) => v === undefined) ? undefined : attributes;
+}
 
 /** false (a --no- option) removes the rule: null in the database. */
 const orNull = <T>(value: T | false | undefined): T | null | undefined => (value === false ? null : value);
@@ -164,7 +198,7 @@ const allowPrivateHelp = 'let the CalDAV client reach link-local and cloud metad
 export function registerCalendarCommands(program: Command, ctx: CliContext): void {
   const group = program.command('calendar').description('manage room calendars');
 
-  withPolicyOptions(withJson(group.command('create').description('register a CalDAV calendar collection as a room')), false)
+  withAttributeOptions(withPolicyOptions(withJson(group.command('create').description('register a CalDAV calendar collection as a room')), false), false)
     .requiredOption('--slug <slug>', 'short name used in API paths', parseSlug)
     .requiredOption('--url <url>', 'CalDAV collection URL', parseHttpUrl)
     .requiredOption('--username <username>', 'CalDAV user name', parseName)
@@ -198,12 +232,13 @@ export function registerCalendarCommands(program: Command, ctx: CliContext): voi
         openDelete: opts.openDelete,
         allowPrivateAddress: opts.allowPrivateAddress,
         policy: policyFrom(opts),
+        attributes: attributesFrom(opts),
       }, { verify: opts.verify });
       const calendar = await service(ctx).view(row);
       emit(ctx.io, command, calendar, () => `created calendar ${calendar.slug}\n${describe(calendar)}`);
     });
 
-  withPolicyOptions(withJson(group.command('update').description('change a calendar; options not given stay as they are')), true)
+  withAttributeOptions(withPolicyOptions(withJson(group.command('update').description('change a calendar; options not given stay as they are')), true), true)
     .requiredOption('--slug <slug>', 'the calendar to change', parseSlug)
     .option('--url <url>', 'CalDAV collection URL', parseHttpUrl)
     .option('--username <username>', 'CalDAV user name', parseName)
@@ -246,6 +281,7 @@ export function registerCalendarCommands(program: Command, ctx: CliContext): voi
         openDelete: opts.openDelete,
         allowPrivateAddress: opts.allowPrivateAddress,
         policy: policyFrom(opts),
+        attributes: attributesFrom(opts),
       };
       if (Object.values(change).every((v) => v === undefined)) {
         throw new UsageError('nothing to update: give at least one option besides --slug (see --help)');

@@ -11,6 +11,8 @@ export type PublicCalendar = Pick<CalendarRow, 'id' | 'slug' | 'displayName' | '
 
 /** A calendar's booking policy (issue 11): conflict handling and booking rules; null = no limit. */
 export type BookingPolicy = Pick<CalendarRow, 'conflictPolicy' | 'seriesMaxConflicts' | 'maxDaysAhead' | 'minMinutes' | 'maxMinutes' | 'openingHours'>;
+/** Room attributes (issue 12): what find-a-room filters on; null / empty = not stated. */
+export type RoomAttributes = Pick<CalendarRow, 'capacity' | 'features' | 'location'>;
 /** A calendar with its password decrypted, for the worker's CalDAV calls only. */
 export type CalendarWithCredentials = Omit<CalendarRow, 'passwordEncrypted'> & { password: string };
 
@@ -29,6 +31,8 @@ export interface CalendarInput {
   allowPrivateAddress?: boolean | undefined;
   /** defaults: conflicts rejected, no series skips, no rules */
   policy?: Partial<BookingPolicy> | undefined;
+  /** defaults: nothing stated */
+  attributes?: Partial<RoomAttributes> | undefined;
 }
 
 export interface CalendarUpdate {
@@ -49,6 +53,8 @@ export interface CalendarUpdate {
   allowPrivateAddress?: boolean | undefined;
   /** the parts to change; a rule set to null is removed */
   policy?: Partial<BookingPolicy> | undefined;
+  /** the attributes to change; null (or [] for features) removes one */
+  attributes?: Partial<RoomAttributes> | undefined;
 }
 
 /** What a user may do in a calendar beyond booking (issue 10). */
@@ -72,9 +78,9 @@ const publicColumns = {
   openingHours: calendars.openingHours,
 };
 
-/** The policy fields that were given (undefined = leave as is; null = remove the rule). */
-function definedOnly(policy: Partial<BookingPolicy>): Partial<BookingPolicy> {
-  return Object.fromEntries(Object.entries(policy).filter(([, v]) => v !== undefined)) as Partial<BookingPolicy>;
+/** The policy fields (or attributes) that were given (undefined = leave as is; null = remove the rule). */
+function definedOnly<T extends object>(fields: T): T {
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as T;
 }
 
 export function createCalendarsRepository(db: Database, secrets?: SecretBox) {
@@ -126,6 +132,7 @@ export function createCalendarsRepository(db: Database, secrets?: SecretBox) {
             openDelete: input.openDelete ?? false,
             allowPrivateAddress: input.allowPrivateAddress ?? false,
             ...definedOnly(input.policy ?? {}),
+            ...definedOnly(input.attributes ?? {}),
           })
           .returning(),
         `calendar "${input.slug}" already exists`,
@@ -148,7 +155,7 @@ export function createCalendarsRepository(db: Database, secrets?: SecretBox) {
       if (change.mailEnabled !== undefined) set.mailEnabled = change.mailEnabled;
       if (change.openDelete !== undefined) set.openDelete = change.openDelete;
       if (change.allowPrivateAddress !== undefined) set.allowPrivateAddress = change.allowPrivateAddress;
-      Object.assign(set, definedOnly(change.policy ?? {}));
+      Object.assign(set, definedOnly(change.policy ?? {}), definedOnly(change.attributes ?? {}));
       if (change.template === null) set.templateId = null;
       else if (change.template !== undefined) {
         const [template] = await db

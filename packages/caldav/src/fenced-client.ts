@@ -1,4 +1,4 @@
-import type { CalDavClient } from '@roombook/caldav';
+import type { CalDavClient } from './client.js';
 
 /**
  * The CalDAV client handlers get: reads pass through, and each write first runs `fence` (which

@@ -1,0 +1,73 @@
+/**
+ * Wall-clock readings of an instant in a zone, from the runtime's own zone rules (ICU, through
+ * Intl): the source @roombook/ical reads too, so the domain packages never disagree on a zone's
+ * offsets (a second zone library would carry its own, possibly older, tz data).
+ */
+
+export interface WallClock {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  /** ISO weekday: 1 = Monday … 7 = Sunday */
+  weekday: number;
+  /** UTC offset in minutes, east positive */
+  offsetMinutes: number;
+}
+
+const formats = new Map<string, Intl.DateTimeFormat>();
+const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+
+function format(timeZone: string): Intl.DateTimeFormat {
+  let f = formats.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+      weekday: 'short',
+    });
+    // bounded: zones come from stored calendars, a handful per process
+    if (formats.size < 1000) formats.set(timeZone, f);
+  }
+  return f;
+}
+
+/** The local date and time of `instant` in `timeZone` (a RangeError for a zone the runtime does not know). */
+export function wallClock(instant: Date, timeZone: string): WallClock {
+  const parts: Record<string, string> = {};
+  for (const part of format(timeZone).formatToParts(instant)) parts[part.type] = part.value;
+  const [year, month, day, hour, minute, second] = ['year', 'month', 'day', 'hour', 'minute', 'second'].map((k) => Number(parts[k]));
+  const local = Date.UTC(year!, month! - 1, day!, hour!, minute!, second!);
+  const whole = Math.floor(instant.getTime() / 1000) * 1000;
+  return {
+    year: year!, month: month!, day: day!, hour: hour!, minute: minute!, second: second!,
+    weekday: WEEKDAYS.indexOf(parts['weekday']!) + 1,
+    offsetMinutes: Math.round((local - whole) / 60_000),
+  };
+}
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/** `2025-07-15` */
+export const localDate = (c: WallClock) => `${pad(c.year, 4)}-${pad(c.month)}-${pad(c.day)}`;
+/** `10:00` */
+export const localHourMinute = (c: WallClock) => `${pad(c.hour)}:${pad(c.minute)}`;
+/** `Tue` */
+export const weekdayName = (c: WallClock) => WEEKDAYS[c.weekday - 1]!;
+
+/** `2025-07-15T10:00:00+02:00` (`Z` for a zero offset, as RFC 3339 writes UTC). */
+export function zonedIso(instant: Date, timeZone: string): string {
+  const c = wallClock(instant, timeZone);
+  const sign = c.offsetMinutes < 0 ? '-' : '+';
+  const abs = Math.abs(c.offsetMinutes);
+  const offset = abs === 0 ? 'Z' : `${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+  return `${localDate(c)}T${localHourMinute(c)}:${pad(c.second)}${offset}`;
+}
