@@ -243,9 +243,7 @@ describe('audit restore: failures', () => {
     const entry = await audit.record({
       calendarId: calendar.id, uid: 'gone', action: 'deleted', href: new URL('gone.ics', url).href, previousIcal: event('gone', 'x'),
     });
-    const started = Date.now();
     const result = await run(['audit', 'restore', String(entry.id)]);
-    expect(Date.now() - started).toBeLessThan(5000);
     expect(result.code).toBe(1);
     const line = expectOneErrorLine(result.stderr);
     expect(line).toContain(`cannot restore entry ${entry.id} (gone in ${calendar.slug}): CalDAV:`);

@@ -145,12 +145,11 @@ describe('hostile templates', () => {
   });
 
   it('stops a long-running nested loop at the render limit', async () => {
-    const started = Date.now();
+    // The limit, not the clock, ends it: the message names the render limit (9 million steps otherwise).
     const error = await templateError(
       render('{% for i in (1..3000) %}{% for j in (1..3000) %}{% assign k = j %}{% endfor %}{% endfor %}'),
     );
     expect(error.message).toMatch(/render limit exceeded/);
-    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it('refuses absurd date formats instead of allocating them', async () => {
