@@ -48,3 +48,8 @@ export class TemplateInvalidError extends ServiceError {
     super(message);
   }
 }
+
+/** A webhook URL that points where deliveries may not go (private, loopback, link-local); nothing was saved. */
+export class WebhookTargetRefusedError extends ServiceError {
+  override name = 'WebhookTargetRefusedError';
+}

@@ -9,7 +9,7 @@ export { tokenService, tokenHint, listedToken, type TokenService, type ListedTok
 export { templateService, type TemplateService, type TemplateText } from './templates.js';
 export { auditService, type AuditService, type RestoreResult } from './audit.js';
 export { clearService, type ClearService, type ClearQueue } from './clear.js';
-export { HasDependentsError, RestoreRefusedError, ServiceError, TemplateInvalidError, VerificationError } from './errors.js';
+export { HasDependentsError, RestoreRefusedError, ServiceError, TemplateInvalidError, VerificationError, WebhookTargetRefusedError } from './errors.js';
 export {
   InvalidInputError,
   MAX_CLEAR_INTERVAL_S,
@@ -25,3 +25,5 @@ export {
 } from './rules.js';
 export { redisAccessChanges, type AccessChanges } from './access-changes.js';
 export { PolicyError, checkPolicy } from './booking-policy.js';
+export { webhookService, checkWebhookEvents, checkWebhookUrl, type WebhookService, type WebhookServiceDeps } from './webhooks.js';
+export { refusedWebhookAddress, refusedWebhookTarget } from './webhook-address.js';
