@@ -43,6 +43,18 @@ export async function startReceiver() {
   const routes = new Map<string, { secret: string; answer: (n: number) => Answer }>();
   const received: Received[] = [];
   const held = new Set<ServerResponse>();
+  const open = new Map<string, { now: number; max: number }>();
+  const hold = (path: string, res: ServerResponse) => {
+    held.add(res);
+    const count = open.get(path) ?? { now: 0, max: 0 };
+    count.now++;
+    count.max = Math.max(count.max, count.now);
+    open.set(path, count);
+    res.on('close', () => {
+      held.delete(res);
+      count.now--;
+    });
+  };
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -61,16 +73,15 @@ export async function startReceiver() {
       received.push({ path, headers: req.headers, body, event });
       const answer = route ? route.answer(received.filter((r) => r.path === path).length) : 404;
       if (answer === 'hang') {
-        held.add(res);
+        hold(path, res);
         return;
       }
       if (typeof answer === 'number') {
         res.writeHead(answer).end();
         return;
       }
-      held.add(res);
+      hold(path, res);
       void answer.hold.then((status) => {
-        held.delete(res);
         if (!res.destroyed) res.writeHead(status).end();
       });
     });
@@ -86,6 +97,8 @@ export async function startReceiver() {
       routes.set(path, { secret, answer });
     },
     at: (path: string) => received.filter((r) => r.path === path),
+    /** Requests to `path` held open now, and the most ever held at once. */
+    open: (path: string) => open.get(path) ?? { now: 0, max: 0 },
     async close() {
       for (const res of held) res.destroy();
       server.closeAllConnections();

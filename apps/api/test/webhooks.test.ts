@@ -161,6 +161,30 @@ describe('webhooks (issue 12): signed deliveries to a real receiver', () => {
     expect(receiver.at(path)).toHaveLength(3);
   });
 
+  it('holds at most two attempts open to one receiver, so a receiver that is down does not block the others', async () => {
+    const frank = await seedUser(ctx.db, collection);
+    const down = await hook(frank.user.name, () => 'hang');
+    const grace = await seedUser(ctx.db, collection);
+    const healthy = await hook(grace.user.name);
+    // Four messages to the down receiver first (as the emitter queues them), then one to the healthy one.
+    const message = (webhookId: number, n: number) => ({
+      name: 'deliver',
+      data: { webhookId, messageId: `msg_inflight_${webhookId}_${n}`, type: 'booking.deleted', timestamp: new Date().toISOString(), data: { job: { id: `x${n}`, name: 'delete-event' }, calendar: frank.calendar.slug, event: { id: `gone-${n}` } } },
+      // The worker's queue options (WEBHOOK_ATTEMPTS, WEBHOOK_RETRY_DELAY_MS); this Queue object has none of its own.
+      opts: { jobId: `${webhookId}-msg_inflight_${webhookId}_${n}`, attempts: 3, backoff: { type: 'exponential', delay: 200 } },
+    });
+    await webhookQueue.addBulk(Array.from({ length: 4 }, (_, n) => message(down.id, n)));
+    await eventually(() => receiver.open(down.path).now === 2, 10_000, 'two held requests');
+    await webhookQueue.add(message(healthy.id, 0).name, message(healthy.id, 0).data, message(healthy.id, 0).opts);
+    const [arrived] = await eventually(() => receiver.at(healthy.path).length > 0 && receiver.at(healthy.path), 10_000, 'the healthy delivery');
+    expect(arrived!.event?.type).toBe('booking.deleted');
+    // The healthy receiver was served while the down one still held its two requests.
+    expect(receiver.open(down.path).now).toBe(2);
+    // Every message to the down receiver gets its attempts in the end, never more than two at once.
+    await eventually(async () => (await deliveries(down.id)).length === 12, 80_000, '4 messages x 3 timed-out attempts');
+    expect(receiver.open(down.path).max).toBe(2);
+  }, 90_000);
+
   it('sends booking.failed with the problem code when a job fails for good', async () => {
     const dave = await seedUser(ctx.db, collection);
     const { path } = await hook(dave.user.name, undefined, 'booking.failed');

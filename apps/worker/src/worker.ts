@@ -106,7 +106,7 @@ export async function startWorkers(config: WorkerConfig, options: { logger?: Log
 
   // The whole error (a CalDAV server's answer, SQL, a stack) for operators; job results get a sentence.
   const logAttemptFailure = (job: Job, error: unknown) => log.warn({ jobId: job.id, job: job.name, err: error }, 'job attempt failed');
-  const webhooks = await startWebhookDelivery({ config, redis, db: database.db, calendars, metrics, log, logAttemptFailure });
+  const webhooks = await startWebhookDelivery({ config, redis, db: database.db, calendars, metrics, log });
   const calendarWorker = new Worker(
     QueueName.calendar,
     instrumentedProcessor(QueueName.calendar, metrics, withWebhookEvents(webhooks.emitter, log, async (job: Job) => {

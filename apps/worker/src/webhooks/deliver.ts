@@ -1,9 +1,10 @@
-import { SecretUnreadableError, type WebhooksRepository } from '@roombook/db';
+import { SecretUnreadableError, type WebhookTarget, type WebhooksRepository } from '@roombook/db';
 import { DeliverWebhookPayload, JobErrorCode, parsePayload, type DeliverWebhookResult } from '@roombook/queue';
 import { refusedWebhookTarget } from '@roombook/service';
 import type { Job } from 'bullmq';
 
 import { JobFailure } from '../job-failure.js';
+import type { InFlightLimit } from './in-flight.js';
 import { signDelivery } from './signature.js';
 
 export interface DeliverDeps {
@@ -12,6 +13,8 @@ export interface DeliverDeps {
   timeoutMs: number;
   /** WEBHOOK_ALLOW_PRIVATE_ADDRESSES */
   allowPrivateAddresses: boolean;
+  /** Keeps one slow receiver from taking every delivery slot. */
+  perWebhook?: InFlightLimit | undefined;
 }
 
 /**
@@ -32,6 +35,11 @@ export async function deliverWebhook(job: Job, deps: DeliverDeps): Promise<Deliv
   });
   if (!target || target.revokedAt !== null) return { outcome: 'skipped', status: null, attempt };
 
+  if (deps.perWebhook) return deps.perWebhook.run(target.id, () => attemptDelivery(payload, target, attempt, deps));
+  return attemptDelivery(payload, target, attempt, deps);
+}
+
+async function attemptDelivery(payload: DeliverWebhookPayload, target: WebhookTarget, attempt: number, deps: DeliverDeps): Promise<DeliverWebhookResult> {
   const body = JSON.stringify({ type: payload.type, timestamp: payload.timestamp, data: payload.data });
   const log = (statusCode: number | null, error: string | null, durationMs: number) =>
     deps.webhooks.recordDelivery({

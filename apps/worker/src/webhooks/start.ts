@@ -10,9 +10,12 @@ import type { WorkerMetrics } from '../metrics.js';
 import { instrumentedProcessor } from '../processor.js';
 import { deliverWebhook } from './deliver.js';
 import { createWebhookEmitter, type WebhookEmitter } from './events.js';
+import { createInFlightLimit } from './in-flight.js';
 
-/** Deliveries wait on receivers (up to WEBHOOK_TIMEOUT_MS each), not on this machine: several at once. */
-const DELIVERY_CONCURRENCY = 8;
+/** Deliveries wait on receivers (up to WEBHOOK_TIMEOUT_MS each), not on this machine: many at once. */
+const DELIVERY_CONCURRENCY = 16;
+/** Attempts to one webhook at once (per worker process): a receiver that is down holds at most this many slots. */
+const PER_WEBHOOK_IN_FLIGHT = 2;
 
 /**
  * Retries double from WEBHOOK_RETRY_DELAY_MS over WEBHOOK_ATTEMPTS tries: the last retry starts
@@ -42,10 +45,10 @@ export async function startWebhookDelivery(deps: {
   calendars: CalendarsRepository;
   metrics: WorkerMetrics;
   log: Logger;
-  logAttemptFailure: (job: Job, error: unknown) => void;
 }): Promise<WebhookDelivery> {
   const { config, redis, log } = deps;
   const webhooks = createWebhooksRepository(deps.db, createSecretBox(config.SECRET_KEY));
+  const perWebhook = createInFlightLimit(PER_WEBHOOK_IN_FLIGHT);
   const queue = new Queue(QueueName.webhook, { connection: redis, prefix: config.QUEUE_PREFIX, defaultJobOptions: webhookJobOptions(config) });
   queue.on('error', (error) => log.warn({ err: error }, 'queue error'));
   const worker = new Worker(
@@ -59,14 +62,13 @@ export async function startWebhookDelivery(deps: {
           webhooks,
           timeoutMs: config.WEBHOOK_TIMEOUT_MS,
           allowPrivateAddresses: config.WEBHOOK_ALLOW_PRIVATE_ADDRESSES,
+          perWebhook,
         });
       },
-      deps.logAttemptFailure,
+      // A receiver that is down is not our fault and is in webhook_deliveries already: one info line, no stack.
+      (job, error) => log.info({ jobId: job.id, attempt: job.attemptsMade + 1, error: (error as Error).message }, 'webhook delivery attempt failed'),
     ),
     { connection: redis, prefix: config.QUEUE_PREFIX, concurrency: DELIVERY_CONCURRENCY },
-  );
-  worker.on('failed', (job, error) =>
-    log.warn({ jobId: job?.id, attempts: job?.attemptsMade, error: error.message }, 'webhook delivery attempt failed'),
   );
   worker.on('error', (error) => log.error({ err: error }, 'worker error'));
   await worker.waitUntilReady();
