@@ -50,9 +50,14 @@ export function messageIdFor(jobId: string, type: string, subject = ''): string 
 export function createWebhookEmitter(deps: { webhooks: WebhooksRepository; calendars: CalendarsRepository; queue: Queue; now?: () => Date }): WebhookEmitter {
   const now = deps.now ?? (() => new Date());
 
-  async function emit<T extends WebhookEvent['type']>(type: T, userIds: readonly number[], messageId: string, data: EventOf<T>['data']): Promise<void> {
+  /**
+   * Queues `type` for the users' subscribed webhooks. `build` makes the event's data, and runs
+   * only when some webhook wants it: a job with no subscriber costs one indexed query.
+   */
+  async function emit<T extends WebhookEvent['type']>(type: T, userIds: readonly number[], messageId: string, build: () => Promise<EventOf<T>['data']>): Promise<void> {
     const hooks = await deps.webhooks.subscribed([...new Set(userIds)], type);
     if (hooks.length === 0) return;
+    const data = await build();
     const timestamp = now().toISOString();
     await deps.queue.addBulk(
       hooks.map((hook) => ({
@@ -72,41 +77,43 @@ export function createWebhookEmitter(deps: { webhooks: WebhooksRepository; calen
         case CalendarJob.createEvent: {
           const payload = parsePayload(CreateEventPayload, job.data);
           const written = result as CreateEventResult;
-          const calendar = await deps.calendars.requireById(payload.calendarId);
-          const zone = calendar.timeZone;
-          await emit(WebhookEventType.bookingCreated, [payload.userId], messageIdFor(jobId, WebhookEventType.bookingCreated), {
-            job: jobRef(job),
-            calendar: calendar.slug,
-            event: {
-              id: payload.uid,
-              name: payload.name,
-              start: localIso(new Date(payload.start), zone),
-              end: localIso(new Date(payload.end), zone),
-              ...(payload.rrule !== undefined && { rrule: payload.rrule }),
-              href: written.href,
-            },
+          await emit(WebhookEventType.bookingCreated, [payload.userId], messageIdFor(jobId, WebhookEventType.bookingCreated), async () => {
+            const calendar = await deps.calendars.requireById(payload.calendarId);
+            const zone = calendar.timeZone;
+            return {
+              job: jobRef(job),
+              calendar: calendar.slug,
+              event: {
+                id: payload.uid,
+                name: payload.name,
+                start: localIso(new Date(payload.start), zone),
+                end: localIso(new Date(payload.end), zone),
+                ...(payload.rrule !== undefined && { rrule: payload.rrule }),
+                href: written.href,
+              },
+            };
           });
           return;
         }
         case CalendarJob.deleteEvent: {
           const payload = parsePayload(DeleteEventPayload, job.data);
           const deleted = result as DeleteEventResult;
-          const calendar = await deps.calendars.requireById(payload.calendarId);
-          await emit(WebhookEventType.bookingDeleted, [payload.userId], messageIdFor(jobId, WebhookEventType.bookingDeleted), {
+          await emit(WebhookEventType.bookingDeleted, [payload.userId], messageIdFor(jobId, WebhookEventType.bookingDeleted), async () => ({
             job: jobRef(job),
-            calendar: calendar.slug,
+            calendar: (await deps.calendars.requireById(payload.calendarId)).slug,
             event: { id: payload.uid, ...(deleted.excluded_occurrence !== undefined && { occurrence: deleted.excluded_occurrence }) },
-          });
+          }));
           return;
         }
         case CalendarJob.clearCalendar: {
           const payload = parsePayload(ClearCalendarPayload, job.data);
           const report = result as ClearReport;
-          const calendar = await deps.calendars.requireById(payload.calendarId);
-          const askedBy = payload.userId !== null ? [payload.userId] : await deps.webhooks.usersOfCalendar(calendar.id);
-          await emit(WebhookEventType.clearCompleted, askedBy, messageIdFor(jobId, WebhookEventType.clearCompleted), {
+          let slug: string | undefined;
+          const calendarSlug = async () => (slug ??= (await deps.calendars.requireById(payload.calendarId)).slug);
+          const askedBy = payload.userId !== null ? [payload.userId] : await deps.webhooks.usersOfCalendar(payload.calendarId);
+          await emit(WebhookEventType.clearCompleted, askedBy, messageIdFor(jobId, WebhookEventType.clearCompleted), async () => ({
             job: jobRef(job),
-            calendar: calendar.slug,
+            calendar: await calendarSlug(),
             test_mode: report.test_mode,
             trigger: payload.trigger,
             counts: {
@@ -118,22 +125,23 @@ export function createWebhookEmitter(deps: { webhooks: WebhooksRepository; calen
               truncated_series: report.truncated_series.length,
               mails_queued: report.mails_queued,
             },
-          });
+          }));
           if (report.test_mode) return;
           const lost = removedItems(report);
-          const makers = await deps.webhooks.bookingMakers(calendar.id, [...new Set(lost.map((i) => i.event.uid))]);
+          if (lost.length === 0) return;
+          const makers = await deps.webhooks.bookingMakers(payload.calendarId, [...new Set(lost.map((i) => i.event.uid))]);
           for (const item of lost) {
             const maker = makers.get(item.event.uid);
             if (maker === undefined) continue;
             const subject = `${item.event.uid}\u0000${item.recurrence_id ?? ''}`;
-            await emit(WebhookEventType.bookingRemoved, [maker], messageIdFor(jobId, WebhookEventType.bookingRemoved, subject), {
+            await emit(WebhookEventType.bookingRemoved, [maker], messageIdFor(jobId, WebhookEventType.bookingRemoved, subject), async () => ({
               job: jobRef(job),
-              calendar: calendar.slug,
+              calendar: await calendarSlug(),
               event: { id: item.event.uid, name: item.event.name, start: item.event.start, end: item.event.end, recurrence_id: item.recurrence_id },
               action: item.action,
               reason: item.reason,
               overlaps_with: item.overlaps_with && { name: item.overlaps_with.name, start: item.overlaps_with.start, end: item.overlaps_with.end },
-            });
+            }));
           }
           return;
         }
@@ -144,21 +152,23 @@ export function createWebhookEmitter(deps: { webhooks: WebhooksRepository; calen
       if (job.name !== CalendarJob.createEvent && job.name !== CalendarJob.deleteEvent) return;
       const create = job.name === CalendarJob.createEvent;
       const payload = create ? parsePayload(CreateEventPayload, job.data) : parsePayload(DeleteEventPayload, job.data);
-      // The calendar may be gone (CALENDAR_GONE): the event then names it by id.
-      const calendar = await deps.calendars.requireById(payload.calendarId).catch(() => undefined);
       const { code, message } = parseJobError(reason);
-      const zone = calendar?.timeZone ?? 'UTC';
       const created = create ? (payload as CreateEventPayload) : undefined;
-      await emit(WebhookEventType.bookingFailed, [payload.userId], messageIdFor(String(job.id), WebhookEventType.bookingFailed), {
-        job: jobRef(job),
-        calendar: calendar?.slug ?? String(payload.calendarId),
-        operation: create ? 'create' : 'delete',
-        event: {
-          id: payload.uid,
-          ...(created && { name: created.name, start: localIso(new Date(created.start), zone), end: localIso(new Date(created.end), zone) }),
-        },
-        // The same problem type the API answers for this job (`Prefer: wait`, GET /api/jobs/{id}).
-        problem: { code, type: `/problems/job-${code.toLowerCase().replaceAll('_', '-')}`, detail: message },
+      await emit(WebhookEventType.bookingFailed, [payload.userId], messageIdFor(String(job.id), WebhookEventType.bookingFailed), async () => {
+        // The calendar may be gone (CALENDAR_GONE): the event then names it by id.
+        const calendar = await deps.calendars.requireById(payload.calendarId).catch(() => undefined);
+        const zone = calendar?.timeZone ?? 'UTC';
+        return {
+          job: jobRef(job),
+          calendar: calendar?.slug ?? String(payload.calendarId),
+          operation: create ? 'create' : 'delete',
+          event: {
+            id: payload.uid,
+            ...(created && { name: created.name, start: localIso(new Date(created.start), zone), end: localIso(new Date(created.end), zone) }),
+          },
+          // The same problem type the API answers for this job (`Prefer: wait`, GET /api/jobs/{id}).
+          problem: { code, type: `/problems/job-${code.toLowerCase().replaceAll('_', '-')}`, detail: message },
+        };
       });
     },
   };
