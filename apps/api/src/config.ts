@@ -1,4 +1,4 @@
-import { ApiEnv, ConfigError, DbEnv, LogEnv, RateLimitEnv, RedisEnv, SecretEnv, TimeEnv, composeEnv, loadConfig } from '@roombook/config';
+import { ApiEnv, ConfigError, DbEnv, LogEnv, RateLimitEnv, RedisEnv, SecretEnv, TimeEnv, WebhookEnv, composeEnv, loadConfig } from '@roombook/config';
 import { Type, type Static } from 'typebox';
 
 /** How long an API process may trust a cached key or grant when no access-change message reaches it. */
@@ -12,7 +12,10 @@ const AccessCacheEnv = Type.Object({
  */
 const AdminSecretEnv = Type.Partial(SecretEnv);
 
-export const ApiConfigSchema = composeEnv(DbEnv, RedisEnv, TimeEnv, ApiEnv, LogEnv, AccessCacheEnv, AdminSecretEnv, RateLimitEnv);
+/** The admin API creates webhooks and applies the same address rule as the CLI and the worker. */
+const AdminWebhookEnv = Type.Pick(WebhookEnv, ['WEBHOOK_ALLOW_PRIVATE_ADDRESSES']);
+
+export const ApiConfigSchema = composeEnv(DbEnv, RedisEnv, TimeEnv, ApiEnv, LogEnv, AccessCacheEnv, AdminSecretEnv, RateLimitEnv, AdminWebhookEnv);
 export type ApiConfig = Static<typeof ApiConfigSchema>;
 
 /** Reads the API's environment; throws {@link ConfigError} naming each bad variable. */

@@ -8,6 +8,7 @@ import { registerSecretCommands } from './commands/secrets.js';
 import { registerTemplateCommands } from './commands/templates.js';
 import { registerTokenCommands } from './commands/tokens.js';
 import { registerUserCommands } from './commands/users.js';
+import { registerWebhookCommands } from './commands/webhooks.js';
 import { CliContext, type CliIo } from './context.js';
 import { CommanderError, EXIT_OK, commanderExitCode, describeError } from './errors.js';
 
@@ -31,7 +32,7 @@ function redactArguments(message: string): string {
 export function createProgram(deps: CliContext): Command {
   const { io } = deps;
   const program = new Command('roombook')
-    .description('roombook administration: users, API keys, calendars, priority tokens, mail templates, migrations')
+    .description('roombook administration: users, API keys, calendars, priority tokens, mail templates, webhooks, migrations')
     .option('--json', 'print one JSON document instead of text')
     // Subcommands copy these settings when created, so they must be set before any is added.
     .exitOverride()
@@ -50,6 +51,7 @@ export function createProgram(deps: CliContext): Command {
   registerAuditCommands(program, deps);
   registerMigrateCommand(program, deps);
   registerSecretCommands(program, deps);
+  registerWebhookCommands(program, deps);
   return program;
 }
 

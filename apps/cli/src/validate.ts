@@ -19,7 +19,7 @@ import {
  */
 
 /** A service rule as a commander parser. */
-function asParser<I, T>(check: (value: I) => T): (value: I) => T {
+export function asParser<I, T>(check: (value: I) => T): (value: I) => T {
   return (value) => {
     try {
       return check(value);

@@ -1,4 +1,4 @@
-import { createCalendarsRepository, createDatabase, createSecretBox, createUsersRepository } from '@roombook/db';
+import { createCalendarsRepository, createDatabase, createSecretBox, createUsersRepository, createWebhooksRepository } from '@roombook/db';
 import { createTestDatabase, type TestDatabase } from '@roombook/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -102,9 +102,15 @@ describe('secret rotate', () => {
       expect(await stored()).toEqual(mixed);
       await createCalendarsRepository(handle.db, createSecretBox(SECRET_KEY)).update('room-b', { password: 'pw-b' });
 
+      // A webhook's signing secret is sealed with the same key and moves with it (issue 12).
+      expect((await cli(['user', 'create', '--name', 'hook-owner'], { SECRET_KEY })).code).toBe(0);
+      const hook = await cli(['webhook', 'create', '--user', 'hook-owner', '--url', 'http://127.0.0.1:9/h', '--json'], { SECRET_KEY, WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'true' });
+      const { id: hookId, secret: hookSecret } = JSON.parse(hook.stdout) as { id: number; secret: string };
+
       const rotated = await cli(['secret', 'rotate', '--new-key-env', 'NEW_KEY', '--json'], { SECRET_KEY, NEW_KEY });
       expect(rotated.code).toBe(0);
-      expect(JSON.parse(rotated.stdout)).toEqual({ rotated: ['room-a', 'room-b'] });
+      expect(JSON.parse(rotated.stdout)).toEqual({ rotated: ['room-a', 'room-b'], webhooks: [hookId] });
+      expect((await createWebhooksRepository(handle.db, createSecretBox(NEW_KEY)).target(hookId))!.secret).toBe(hookSecret);
       expect(rotated.stdout).not.toContain(NEW_KEY);
       const fresh = createCalendarsRepository(handle.db, createSecretBox(NEW_KEY));
       const rows = await fresh.list();

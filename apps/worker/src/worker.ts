@@ -33,6 +33,8 @@ import { createPriorityMarker } from './priority-mark.js';
 import { instrumentedProcessor } from './processor.js';
 import { warnUnlessNoeviction } from './redis-checks.js';
 import { syncClearSchedules } from './schedules.js';
+import { withWebhookEvents } from './webhooks/emitting.js';
+import { startWebhookDelivery } from './webhooks/start.js';
 
 /** How often each worker re-reads auto_clear settings into job schedulers. */
 const SCHEDULE_SYNC_MS = 60_000;
@@ -97,9 +99,10 @@ export async function startWorkers(config: WorkerConfig, options: { logger?: Log
 
   // The whole error (a CalDAV server's answer, SQL, a stack) for operators; job results get a sentence.
   const logAttemptFailure = (job: Job, error: unknown) => log.warn({ jobId: job.id, job: job.name, err: error }, 'job attempt failed');
+  const webhooks = await startWebhookDelivery({ config, redis, db: database.db, calendars, metrics, log });
   const calendarWorker = new Worker(
     QueueName.calendar,
-    instrumentedProcessor(QueueName.calendar, metrics, async (job: Job) => {
+    instrumentedProcessor(QueueName.calendar, metrics, withWebhookEvents(webhooks.emitter, log, async (job: Job) => {
       switch (job.name) {
         case CalendarJob.createEvent:
           return createEvent(job, ctx);
@@ -113,7 +116,7 @@ export async function startWorkers(config: WorkerConfig, options: { logger?: Log
         default:
           throw new JobFailure(JobErrorCode.invalidPayload, `unknown job "${job.name}"`, true);
       }
-    }, logAttemptFailure),
+    }), logAttemptFailure),
     {
       connection: redis,
       prefix: config.QUEUE_PREFIX,
@@ -170,6 +173,7 @@ export async function startWorkers(config: WorkerConfig, options: { logger?: Log
     async close() {
       clearInterval(syncTimer);
       await Promise.all([calendarWorker.close(), mailWorker?.close()]);
+      await webhooks.close();
       publisher.stop();
       // The last numbers, so jobs finished while closing are counted.
       await publisher.publish();

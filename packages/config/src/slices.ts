@@ -110,3 +110,15 @@ export const MailPolicyEnv = Type.Object({
     description: 'comma-separated domains that may receive notifications; empty = the domains of the calendars\' room addresses and of users\' e-mails',
   }),
 });
+
+// Webhooks (issue 12). Retries double from WEBHOOK_RETRY_DELAY_MS: with the defaults the 14
+// waits add up to 5 s × (2^14 − 1) ≈ 22.8 h, so a receiver has about a day to come back.
+export const WebhookEnv = Type.Object({
+  WEBHOOK_TIMEOUT_MS: Type.Integer({ default: 10_000, minimum: 100, maximum: 120_000, description: 'how long one delivery attempt may take before it counts as failed' }),
+  WEBHOOK_ATTEMPTS: Type.Integer({ default: 15, minimum: 1, maximum: 30, description: 'tries per webhook message (the first one included)' }),
+  WEBHOOK_RETRY_DELAY_MS: Type.Integer({ default: 5000, minimum: 10, description: 'wait before the first retry; doubles each time' }),
+  WEBHOOK_ALLOW_PRIVATE_ADDRESSES: Type.Boolean({
+    default: false,
+    description: 'webhook URLs may point at loopback and private networks (10/8, 172.16/12, 192.168/16, fc00::/7…); link-local and cloud metadata addresses stay refused',
+  }),
+});

@@ -8,3 +8,4 @@ export * from './repositories/audit-log.js';
 export * from './repositories/priority-tokens.js';
 export * from './repositories/email-templates.js';
 export * as schema from './schema/index.js';
+export * from './repositories/webhooks.js';

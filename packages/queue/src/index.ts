@@ -4,6 +4,8 @@ export * from './jobs/delete-event.js';
 export * from './jobs/clear-calendar.js';
 export * from './jobs/notify.js';
 export * from './jobs/refresh-calendar.js';
+export * from './jobs/deliver-webhook.js';
+export * from './webhook-events.js';
 export { defaultJobOptions } from './job-options.js';
 export { createProducerConnection, createWorkerConnection } from './connections.js';
 export { InvalidPayloadError, parsePayload } from './validate.js';

@@ -18,6 +18,8 @@ export const JobErrorCode = {
   invalidPayload: 'INVALID_PAYLOAD',
   /** a stored CalDAV password cannot be decrypted with this SECRET_KEY (an operator must fix it) */
   credentialsUnreadable: 'CREDENTIALS_UNREADABLE',
+  /** a webhook receiver did not answer 2xx in time (the delivery is retried for about a day) */
+  webhookUndelivered: 'WEBHOOK_UNDELIVERED',
   internal: 'INTERNAL',
 } as const;
 export type JobErrorCode = (typeof JobErrorCode)[keyof typeof JobErrorCode];

@@ -4,6 +4,8 @@ export const QueueName = {
   mail: 'mail',
   /** Keeps the calendar store (PostgreSQL) in step with each room's server (issues 9 and 12). */
   mirror: 'mirror',
+  /** Signed event deliveries to users' webhooks (issue 12). */
+  webhook: 'webhook',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -23,3 +25,8 @@ export const MirrorJob = {
   refresh: 'refresh-calendar',
 } as const;
 export type MirrorJobName = (typeof MirrorJob)[keyof typeof MirrorJob];
+
+export const WebhookJob = {
+  deliver: 'deliver',
+} as const;
+export type WebhookJobName = (typeof WebhookJob)[keyof typeof WebhookJob];

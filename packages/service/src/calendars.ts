@@ -234,15 +234,15 @@ export function calendarService(deps: ServiceDeps) {
     },
 
     /**
-     * Re-encrypts every stored CalDAV password under `nextKey` in one transaction (issue 10).
-     * Nothing changes when a password cannot be read with the current key: the error names it.
+     * Re-encrypts every stored CalDAV password and webhook signing secret under `nextKey` in one
+     * transaction (issues 10, 12). Nothing changes when one cannot be read with the current key: the error names it.
      */
-    async rotateSecrets(nextKey: SecretBox): Promise<{ rotated: string[] }> {
+    async rotateSecrets(nextKey: SecretBox): Promise<{ rotated: string[]; webhooks: number[] }> {
       try {
         return await repository(true).rotateSecrets(nextKey);
       } catch (error) {
         if (error instanceof SecretUnreadableError) {
-          throw new ServiceError(`a stored CalDAV password cannot be read with the current SECRET_KEY, nothing was changed: ${error.message}`);
+          throw new ServiceError(`a stored CalDAV password or webhook secret cannot be read with the current SECRET_KEY, nothing was changed: ${error.message}`);
         }
         throw error;
       }

@@ -58,3 +58,8 @@ export class CalendarBusyError extends ServiceError {
 export class LockUnavailableError extends ServiceError {
   override name = 'LockUnavailableError';
 }
+
+/** A webhook URL that points where deliveries may not go (private, loopback, link-local); nothing was saved. */
+export class WebhookTargetRefusedError extends ServiceError {
+  override name = 'WebhookTargetRefusedError';
+}

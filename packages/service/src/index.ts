@@ -9,7 +9,7 @@ export { tokenService, tokenHint, listedToken, type TokenService, type ListedTok
 export { templateService, type TemplateService, type TemplateText } from './templates.js';
 export { auditService, type AuditService, type RestoreResult } from './audit.js';
 export { clearService, type ClearService, type ClearQueue } from './clear.js';
-export { CalendarBusyError, HasDependentsError, LockUnavailableError, RestoreRefusedError, ServiceError, TemplateInvalidError, VerificationError } from './errors.js';
+export { CalendarBusyError, HasDependentsError, LockUnavailableError, RestoreRefusedError, ServiceError, TemplateInvalidError, VerificationError, WebhookTargetRefusedError } from './errors.js';
 export {
   InvalidInputError,
   MAX_CLEAR_INTERVAL_S,
@@ -37,3 +37,5 @@ export {
 export { redisAccessChanges, type AccessChanges } from './access-changes.js';
 export { PolicyError, checkPolicy } from './booking-policy.js';
 export { DEFAULT_LOCK_WAIT_MS, withCalendarWriteLock, type CalendarLockDeps } from './write-lock.js';
+export { webhookService, checkWebhookEvents, checkWebhookUrl, type WebhookService, type WebhookServiceDeps } from './webhooks.js';
+export { refusedWebhookAddress, refusedWebhookTarget } from './webhook-address.js';

@@ -15,6 +15,7 @@ import { adminApiRoutes } from './api-routes.js';
 import { cookieSecret, hasAdminBearer, hasSession } from './auth.js';
 import { consoleRoutes } from './console-routes.js';
 import { adminServices } from './services.js';
+import { adminWebhookRoutes } from './webhook-routes.js';
 
 /** Views and the console's stylesheet sit beside src/ and dist/, so both find them. */
 const viewsDir = fileURLToPath(new URL('../../views', import.meta.url));
@@ -63,6 +64,7 @@ export async function adminPlugin(app: FastifyInstance, options: { adminToken: s
       await new Promise<void>((resolve, reject) => api.csrfProtection(request, reply, (error?: Error) => (error ? reject(error) : resolve())));
     });
     await api.register(adminApiRoutes(services));
+    await api.register(adminWebhookRoutes());
   }, { prefix: '/api/admin' });
 
   const assets: Record<string, { file: string; type: string }> = {

@@ -3,6 +3,8 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 
+import { webhookDocs } from '../schemas/webhook-docs.js';
+
 /**
  * OpenAPI generated from the route schemas (the single source of truth), served as
  * /api/openapi.json and browsable at /api/docs.
@@ -26,7 +28,9 @@ export const swaggerPlugin = fp(
           { name: 'calendars', description: 'Rooms you may book' },
           { name: 'health', description: 'Liveness and readiness' },
           { name: 'admin', description: 'Administration (as the roombook CLI): Bearer ADMIN_TOKEN' },
+          { name: 'webhooks', description: 'What roombook POSTs to registered webhooks, signed per Standard Webhooks' },
         ],
+        webhooks: webhookDocs(),
         components: {
           securitySchemes: {
             bearerAuth: { type: 'http', scheme: 'bearer', description: 'API key from `roombook key create`' },

@@ -16,7 +16,7 @@ import { emit, withJson } from '../output.js';
 export function registerSecretCommands(program: Command, ctx: CliContext): void {
   const group = program.command('secret').description('the SECRET_KEY that encrypts stored CalDAV passwords');
 
-  withJson(group.command('rotate').description('re-encrypt every stored CalDAV password under a new SECRET_KEY, in one transaction'))
+  withJson(group.command('rotate').description('re-encrypt every stored CalDAV password and webhook secret under a new SECRET_KEY, in one transaction'))
     .requiredOption('--new-key-env <var>', 'environment variable holding the new key (at least 16 characters)')
     .action(async (opts: { newKeyEnv: string }, command: Command) => {
       const value = ctx.io.env[opts.newKeyEnv];
@@ -34,13 +34,14 @@ export function registerSecretCommands(program: Command, ctx: CliContext): void 
         throw new UsageError(`${opts.newKeyEnv} holds the current SECRET_KEY; give a new one`);
       }
       const service = calendarService({ db: ctx.db(), secrets: () => current });
-      const { rotated } = await service.rotateSecrets(createSecretBox(value));
+      const { rotated, webhooks } = await service.rotateSecrets(createSecretBox(value));
       emit(
         ctx.io,
         command,
-        { rotated },
+        { rotated, webhooks },
         `re-encrypted the CalDAV passwords of ${rotated.length} calendar${rotated.length === 1 ? '' : 's'} under the new key` +
-          `${rotated.length > 0 ? ` (${rotated.join(', ')})` : ''}. Now set SECRET_KEY to the new key for every roombook process ` +
+          `${rotated.length > 0 ? ` (${rotated.join(', ')})` : ''}` +
+          `${webhooks.length > 0 ? `, and the signing secrets of ${webhooks.length} webhook${webhooks.length === 1 ? '' : 's'}` : ''}. Now set SECRET_KEY to the new key for every roombook process ` +
           '(API, worker, CLI: usually in .env) and restart the workers; until then they cannot read the passwords.',
       );
     });

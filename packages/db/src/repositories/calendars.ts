@@ -2,7 +2,7 @@ import { and, asc, count, eq, isNull } from 'drizzle-orm';
 
 import type { Database } from '../client.js';
 import { NotFoundError, unique } from '../errors.js';
-import { auditLog, bookings, calendarUsers, calendars, emailTemplates, priorityTokens, users } from '../schema/index.js';
+import { auditLog, bookings, calendarUsers, calendars, emailTemplates, priorityTokens, users, webhooks } from '../schema/index.js';
 import { SecretUnreadableError, type SecretBox } from '../secret-box.js';
 
 export type CalendarRow = typeof calendars.$inferSelect;
@@ -216,7 +216,7 @@ export function createCalendarsRepository(db: Database, secrets?: SecretBox) {
      * Re-encrypts every stored CalDAV password from this repository's key to `next`, in one
      * transaction: all are rotated or, when one cannot be read with the current key, none is.
      */
-    async rotateSecrets(next: SecretBox): Promise<{ rotated: string[] }> {
+    async rotateSecrets(next: SecretBox): Promise<{ rotated: string[]; webhooks: number[] }> {
       const current = box();
       return db.transaction(async (tx) => {
         // FOR UPDATE: a calendar update racing the rotation must not store a password under the old key.
@@ -230,7 +230,18 @@ export function createCalendarsRepository(db: Database, secrets?: SecretBox) {
           }
           await tx.update(calendars).set({ passwordEncrypted: next.encrypt(plain) }).where(eq(calendars.id, row.id));
         }
-        return { rotated: rows.map((r) => r.slug) };
+        // Webhook signing secrets are sealed with the same key (issue 12): they move with it.
+        const hooks = await tx.select({ id: webhooks.id, secretEncrypted: webhooks.secretEncrypted }).from(webhooks).orderBy(asc(webhooks.id)).for('update');
+        for (const hook of hooks) {
+          let plain: string;
+          try {
+            plain = current.decrypt(hook.secretEncrypted);
+          } catch (error) {
+            throw new SecretUnreadableError(`webhook ${hook.id}: ${(error as Error).message}`);
+          }
+          await tx.update(webhooks).set({ secretEncrypted: next.encrypt(plain) }).where(eq(webhooks.id, hook.id));
+        }
+        return { rotated: rows.map((r) => r.slug), webhooks: hooks.map((h) => h.id) };
       });
     },
 

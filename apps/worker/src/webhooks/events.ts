@@ -1,0 +1,182 @@
+import { createHash } from 'node:crypto';
+
+import type { CalendarsRepository, WebhooksRepository } from '@roombook/db';
+import {
+  CalendarJob,
+  ClearCalendarPayload,
+  CreateEventPayload,
+  DeleteEventPayload,
+  WebhookEventType,
+  WebhookJob,
+  parseJobError,
+  parsePayload,
+  type ClearReport,
+  type CreateEventResult,
+  type DeleteEventResult,
+  type DeliverWebhookPayload,
+  type ReportItem,
+  type WebhookEvent,
+} from '@roombook/queue';
+import type { Job, Queue } from 'bullmq';
+
+import { localIso } from '../clearing/window.js';
+
+export interface WebhookEmitter {
+  /** A calendar job finished: booking.created / booking.deleted / clear.completed (+ booking.removed). */
+  completed(job: Job, result: unknown): Promise<void>;
+  /** A calendar job failed for good: booking.failed for a create or delete. `reason` is its `[CODE] text`. */
+  failed(job: Job, reason: string): Promise<void>;
+}
+
+type EventOf<T extends WebhookEvent['type']> = Extract<WebhookEvent, { type: T }>;
+
+/**
+ * The Standard Webhooks `webhook-id` of one event: derived from the job and what the event is
+ * about, so a handler that runs again (a retry after a crash between the write and the job's
+ * completion) produces the same id, and the deliver job's id (webhook + message) is a duplicate
+ * BullMQ ignores instead of a second send.
+ */
+export function messageIdFor(jobId: string, type: string, subject = ''): string {
+  return `msg_${createHash('sha256').update(`${jobId}\u0000${type}\u0000${subject}`).digest('base64url').slice(0, 27)}`;
+}
+
+/**
+ * Turns finished calendar jobs into webhook events and queues one `deliver` job per subscribed
+ * webhook. Nothing is sent here: a receiver that is slow or down never holds up a booking.
+ * Who hears of what: booking.* and clear.completed go to the job's user (a clear nobody asked
+ * for — schedule, after a booking — to every user granted the calendar); booking.removed goes to
+ * the user who made the lost booking through the API, whoever ran the clear.
+ */
+export function createWebhookEmitter(deps: { webhooks: WebhooksRepository; calendars: CalendarsRepository; queue: Queue; now?: () => Date }): WebhookEmitter {
+  const now = deps.now ?? (() => new Date());
+
+  /**
+   * Queues `type` for the users' subscribed webhooks. `build` makes the event's data, and runs
+   * only when some webhook wants it: a job with no subscriber costs one indexed query.
+   */
+  async function emit<T extends WebhookEvent['type']>(type: T, userIds: readonly number[], messageId: string, build: () => Promise<EventOf<T>['data']>): Promise<void> {
+    const hooks = await deps.webhooks.subscribed([...new Set(userIds)], type);
+    if (hooks.length === 0) return;
+    const data = await build();
+    const timestamp = now().toISOString();
+    await deps.queue.addBulk(
+      hooks.map((hook) => ({
+        name: WebhookJob.deliver,
+        data: { webhookId: hook.id, messageId, type, timestamp, data } as DeliverWebhookPayload,
+        opts: { jobId: `${hook.id}-${messageId}` },
+      })),
+    );
+  }
+
+  const jobRef = (job: Job) => ({ id: String(job.id), name: job.name });
+
+  return {
+    async completed(job, result) {
+      const jobId = String(job.id);
+      switch (job.name) {
+        case CalendarJob.createEvent: {
+          const payload = parsePayload(CreateEventPayload, job.data);
+          const written = result as CreateEventResult;
+          await emit(WebhookEventType.bookingCreated, [payload.userId], messageIdFor(jobId, WebhookEventType.bookingCreated), async () => {
+            const calendar = await deps.calendars.requireById(payload.calendarId);
+            const zone = calendar.timeZone;
+            return {
+              job: jobRef(job),
+              calendar: calendar.slug,
+              event: {
+                id: payload.uid,
+                name: payload.name,
+                start: localIso(new Date(payload.start), zone),
+                end: localIso(new Date(payload.end), zone),
+                ...(payload.rrule !== undefined && { rrule: payload.rrule }),
+                href: written.href,
+              },
+            };
+          });
+          return;
+        }
+        case CalendarJob.deleteEvent: {
+          const payload = parsePayload(DeleteEventPayload, job.data);
+          const deleted = result as DeleteEventResult;
+          await emit(WebhookEventType.bookingDeleted, [payload.userId], messageIdFor(jobId, WebhookEventType.bookingDeleted), async () => ({
+            job: jobRef(job),
+            calendar: (await deps.calendars.requireById(payload.calendarId)).slug,
+            event: { id: payload.uid, ...(deleted.excluded_occurrence !== undefined && { occurrence: deleted.excluded_occurrence }) },
+          }));
+          return;
+        }
+        case CalendarJob.clearCalendar: {
+          const payload = parsePayload(ClearCalendarPayload, job.data);
+          const report = result as ClearReport;
+          let slug: string | undefined;
+          const calendarSlug = async () => (slug ??= (await deps.calendars.requireById(payload.calendarId)).slug);
+          const askedBy = payload.userId !== null ? [payload.userId] : await deps.webhooks.usersOfCalendar(payload.calendarId);
+          await emit(WebhookEventType.clearCompleted, askedBy, messageIdFor(jobId, WebhookEventType.clearCompleted), async () => ({
+            job: jobRef(job),
+            calendar: await calendarSlug(),
+            test_mode: report.test_mode,
+            trigger: payload.trigger,
+            counts: {
+              deleted_cancelled_events: report.deleted_cancelled_events.length,
+              deleted_overlapping_events: report.deleted_overlapping_events.length,
+              cancelled_overlapping_recurring_events: report.cancelled_overlapping_recurring_events.length,
+              ignored_overlapping_events: report.ignored_overlapping_events.length,
+              unreadable_objects: report.unreadable_objects.length,
+              truncated_series: report.truncated_series.length,
+              mails_queued: report.mails_queued,
+            },
+          }));
+          if (report.test_mode) return;
+          const lost = removedItems(report);
+          if (lost.length === 0) return;
+          const makers = await deps.webhooks.bookingMakers(payload.calendarId, [...new Set(lost.map((i) => i.event.uid))]);
+          for (const item of lost) {
+            const maker = makers.get(item.event.uid);
+            if (maker === undefined) continue;
+            const subject = `${item.event.uid}\u0000${item.recurrence_id ?? ''}`;
+            await emit(WebhookEventType.bookingRemoved, [maker], messageIdFor(jobId, WebhookEventType.bookingRemoved, subject), async () => ({
+              job: jobRef(job),
+              calendar: await calendarSlug(),
+              event: { id: item.event.uid, name: item.event.name, start: item.event.start, end: item.event.end, recurrence_id: item.recurrence_id },
+              action: item.action,
+              reason: item.reason,
+              overlaps_with: item.overlaps_with && { name: item.overlaps_with.name, start: item.overlaps_with.start, end: item.overlaps_with.end },
+            }));
+          }
+          return;
+        }
+      }
+    },
+
+    async failed(job, reason) {
+      if (job.name !== CalendarJob.createEvent && job.name !== CalendarJob.deleteEvent) return;
+      const create = job.name === CalendarJob.createEvent;
+      const payload = create ? parsePayload(CreateEventPayload, job.data) : parsePayload(DeleteEventPayload, job.data);
+      const { code, message } = parseJobError(reason);
+      const created = create ? (payload as CreateEventPayload) : undefined;
+      await emit(WebhookEventType.bookingFailed, [payload.userId], messageIdFor(String(job.id), WebhookEventType.bookingFailed), async () => {
+        // The calendar may be gone (CALENDAR_GONE): the event then names it by id.
+        const calendar = await deps.calendars.requireById(payload.calendarId).catch(() => undefined);
+        const zone = calendar?.timeZone ?? 'UTC';
+        return {
+          job: jobRef(job),
+          calendar: calendar?.slug ?? String(payload.calendarId),
+          operation: create ? 'create' : 'delete',
+          event: {
+            id: payload.uid,
+            ...(created && { name: created.name, start: localIso(new Date(created.start), zone), end: localIso(new Date(created.end), zone) }),
+          },
+          // The same problem type the API answers for this job (`Prefer: wait`, GET /api/jobs/{id}).
+          problem: { code, type: `/problems/job-${code.toLowerCase().replaceAll('_', '-')}`, detail: message },
+        };
+      });
+    },
+  };
+}
+
+/** What a clear took from its owners: applied deletions, declines and cancellations. */
+function removedItems(report: ClearReport): ReportItem[] {
+  return [...report.deleted_cancelled_events, ...report.deleted_overlapping_events, ...report.cancelled_overlapping_recurring_events].filter(
+    (item) => item.status === 'applied' && item.action !== 'ignored' && item.action !== 'none',
+  );
+}
