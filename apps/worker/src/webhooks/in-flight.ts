@@ -1,6 +1,6 @@
 import { DelayedError } from 'bullmq';
 
-import { currentJobScope } from '../job-scope.js';
+import { currentJobScope } from '@roombook/queue';
 
 /**
  * At most `limit` attempts to one webhook at a time in this process. Without it, a receiver that
