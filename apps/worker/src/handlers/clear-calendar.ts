@@ -7,7 +7,7 @@ import { reconcilePending } from '../reconcile-pending.js';
 import { applyPlan } from '../clearing/apply.js';
 import { JobFailure } from '../job-failure.js';
 import { expandOne, type ExpandSettings } from '../clearing/occurrences.js';
-import { addEarlierWrites, buildReport, carryOver, stoppedReport, truncatedReport, type Outcomes } from '../clearing/report.js';
+import { addEarlierWrites, buildReport, carryOver, dedupeChanges, stoppedReport, truncatedReport, type Outcomes } from '../clearing/report.js';
 import { clearingWindow, localIso } from '../clearing/window.js';
 import type { WorkerContext } from '../context.js';
 import { refreshStore } from '../store/refresh.js';
@@ -100,6 +100,7 @@ export async function clearCalendar(job: Job, ctx: WorkerContext): Promise<Clear
         expand: (ics) => expandOne({ href: 'earlier', etag: null, data: ics }, settings),
       });
     }
+    dedupeChanges(report);
     if (mailQueue) {
       const fromReconcile = reconciled.reduce((n, r) => n + (r.outcome.state === 'applied' ? ((r.entry.notifications ?? []) as unknown[]).length : 0), 0);
       report.mails_queued = mailsQueued + fromReconcile;
