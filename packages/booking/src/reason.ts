@@ -1,5 +1,4 @@
-import { formatInTimeZone } from 'date-fns-tz';
-
+import { localIso } from './local-iso.js';
 import type { Occurrence } from './types.js';
 
 /** What the reason text needs to know about one side of a lost overlap. */
@@ -17,7 +16,7 @@ export interface ReasonParty {
  */
 export function describeOccurrence(occurrence: Occurrence, timeZone?: string): string {
   const at = (instant: Date) =>
-    timeZone === undefined ? instant.toISOString() : formatInTimeZone(instant, timeZone, "yyyy-MM-dd'T'HH:mm:ssXXX");
+    timeZone === undefined ? instant.toISOString() : localIso(instant, timeZone);
   return `"${occurrence.name}" (${at(occurrence.start)}–${at(occurrence.end)})`;
 }
 
