@@ -11,15 +11,17 @@
  *   worker's peak RSS while it runs (target < 200 MB);
  * - second dry-run clear of the unchanged calendar: process CPU (user + system) around the job
  *   (target < 150 ms), median of several.
- * `ROOMBOOK_BENCH_CPU_PROF=DIR` writes a V8 CPU profile of the second clears into DIR.
+ * The worker runs as a process of its own (apps/worker/dist, built by `npm run bench`); its CPU and
+ * peak RSS come from /proc. `ROOMBOOK_BENCH_CPU_PROF=DIR` writes its V8 CPU profile into DIR.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import { planClearing } from '@roombook/booking';
 import { createCalendarsRepository, createDatabase, createSecretBox } from '@roombook/db';
@@ -27,13 +29,11 @@ import { QueueName, CalendarJob, type ClearCalendarPayload, type ClearReport } f
 import { createTestDatabase, seededRandom } from '@roombook/testing';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
-import { pino } from 'pino';
 
 import { toOccurrence } from '../src/clearing/occurrences.js';
-import { loadWorkerConfig } from '../src/config.js';
 import { storedObject } from '../src/store/stored-object.js';
 import { expandKeyOf, storeWindow } from '../src/store/store-window.js';
-import { startWorkers } from '../src/worker.js';
+
 
 const OBJECTS = 8_500;
 const SECOND_RUNS = 5;
@@ -46,7 +46,36 @@ const cpuMs = (since: NodeJS.CpuUsage) => {
   const used = process.cpuUsage(since);
   return (used.user + used.system) / 1000;
 };
-const mb = (bytes: number) => `${(bytes / 1_048_576).toFixed(0)} MB`;
+const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
+
+/** The built worker (apps/worker/dist/main.js) as a process of its own. */
+function startWorker(env: Record<string, string>, nodeArgs: string[]): ChildProcess {
+  return spawn(process.execPath, [...nodeArgs, join(repoRoot, 'apps/worker/dist/main.js')], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+}
+
+async function stopWorker(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+/** A process's CPU time (user + system) so far, from /proc (Linux; clock ticks of 10 ms). */
+async function procCpuMs(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** VmRSS (now) or VmHWM (peak since start) of a process, in MB. */
+async function procStatusMb(pid: number, field: 'VmRSS' | 'VmHWM'): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN) / 1024;
+}
 const verdict = (value: number, target: number) => (value < target ? 'met' : `MISSED by ${(value - target).toFixed(0)}`);
 
 const DAY_MS = 86_400_000;
@@ -163,16 +192,19 @@ export async function run(): Promise<void> {
   const queue = new Queue(QueueName.calendar, { connection: redis, prefix });
   const eventsConnection = redis.duplicate();
   const events = new QueueEvents(QueueName.calendar, { connection: eventsConnection, prefix });
-  let workers: Awaited<ReturnType<typeof startWorkers>> | undefined;
+  let worker: ChildProcess | undefined;
   try {
     const row = await createCalendarsRepository(db.db, createSecretBox(SECRET)).create({
       slug: 'bench-year', url: stub.url, username: 'rooms', password: 'rooms-pass', timeZone: ZONE, roomEmail: ROOM,
     });
 
-    workers = await startWorkers(
-      loadWorkerConfig({ DATABASE_URL: database.url, QUEUE_PREFIX: prefix, SECRET_KEY: SECRET, LOG_LEVEL: 'silent', MIRROR_REFRESH_SECONDS: '3600', WORKER_CONCURRENCY: '1' }),
-      { logger: pino({ level: 'silent' }) },
+    const profile = process.env.ROOMBOOK_BENCH_CPU_PROF;
+    worker = startWorker(
+      { DATABASE_URL: database.url, QUEUE_PREFIX: prefix, SECRET_KEY: SECRET, LOG_LEVEL: 'warn', MIRROR_REFRESH_SECONDS: '3600', WORKER_CONCURRENCY: '1' },
+      profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [],
     );
+    const pid = worker.pid!;
+    while ((await queue.getWorkers()).length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
     await events.waitUntilReady();
     const clear = async () => {
       const data: ClearCalendarPayload = { calendarId: row.id, userId: null, test: true, trigger: 'cli' };
@@ -180,52 +212,38 @@ export async function run(): Promise<void> {
       return (await job.waitUntilFinished(events, 600_000)) as ClearReport;
     };
 
-    let peakRss = process.memoryUsage().rss;
-    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
-    const rssBefore = process.memoryUsage().rss;
-    let cpu0 = process.cpuUsage();
+    const rssBefore = await procStatusMb(pid, 'VmRSS');
+    let cpu0 = await procCpuMs(pid);
     let t0 = performance.now();
     const first = await clear();
     const firstWall = performance.now() - t0;
-    const firstCpu = cpuMs(cpu0);
-    clearInterval(sampler);
+    const firstCpu = (await procCpuMs(pid)) - cpu0;
+    const peakFirst = await procStatusMb(pid, 'VmHWM');
     console.log(
       `first dry-run clear (store empty: fetch ${OBJECTS} objects, expand, write the store, plan): ${firstWall.toFixed(0)} ms wall, ` +
-        `${firstCpu.toFixed(0)} ms CPU; ${first.deleted_overlapping_events.length + first.cancelled_overlapping_recurring_events.length} losers planned; ` +
-        `RSS ${mb(rssBefore)} before, peak ${mb(peakRss)} while clearing — target < 200 MB: ${verdict(peakRss / 1_048_576, 200)}`,
+        `worker ${firstCpu.toFixed(0)} ms CPU; ${first.deleted_overlapping_events.length + first.cancelled_overlapping_recurring_events.length} losers planned; ` +
+        `worker RSS ${rssBefore.toFixed(0)} MB idle, peak ${peakFirst.toFixed(0)} MB — target < 200 MB: ${verdict(peakFirst, 200)}`,
     );
 
-    const profile = process.env.ROOMBOOK_BENCH_CPU_PROF;
-    const session = profile ? new Session() : undefined;
-    if (session) {
-      session.connect();
-      await session.post('Profiler.enable');
-      await session.post('Profiler.start');
-    }
     const cpus: number[] = [];
     const walls: number[] = [];
     let second: ClearReport | undefined;
     for (let i = 0; i < SECOND_RUNS; i++) {
-      cpu0 = process.cpuUsage();
+      cpu0 = await procCpuMs(pid);
       t0 = performance.now();
       second = await clear();
       walls.push(performance.now() - t0);
-      cpus.push(cpuMs(cpu0));
-    }
-    if (session && profile) {
-      const { profile: data } = await session.post('Profiler.stop');
-      await mkdir(profile, { recursive: true });
-      await writeFile(join(profile, 'second-clear.cpuprofile'), JSON.stringify(data));
-      session.disconnect();
+      cpus.push((await procCpuMs(pid)) - cpu0);
     }
     const same = JSON.stringify(second?.deleted_overlapping_events) === JSON.stringify(first.deleted_overlapping_events);
     console.log(
-      `second dry-run clear (unchanged): median ${median(cpus).toFixed(0)} ms CPU (runs: ${cpus.map((c) => c.toFixed(0)).join(', ')}), ` +
-        `${median(walls).toFixed(0)} ms wall; same plan as the first: ${same} — target < 150 ms CPU: ${verdict(median(cpus), 150)}`,
+      `second dry-run clear (unchanged): worker median ${median(cpus).toFixed(0)} ms CPU (runs: ${cpus.map((c) => c.toFixed(0)).join(', ')}), ` +
+        `${median(walls).toFixed(0)} ms wall; same plan as the first: ${same} — target < 150 ms CPU: ${verdict(median(cpus), 150)}; ` +
+        `worker peak RSS over all clears ${(await procStatusMb(pid, 'VmHWM')).toFixed(0)} MB`,
     );
     console.log(`requests to the CalDAV server, all clears: ${[...stub.requests].map(([k, n]) => `${k} ${n}`).join(', ')}`);
   } finally {
-    await workers?.close();
+    if (worker) await stopWorker(worker);
     await events.close();
     await queue.obliterate({ force: true }).catch(() => {});
     await queue.close();

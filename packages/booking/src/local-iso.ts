@@ -52,6 +52,13 @@ function bucketOffset(ms: number, timeZone: string): number | null {
 const pad = (n: number) => String(n).padStart(2, '0');
 
 /**
+ * Printed instants per zone: a clear's report prints the same starts and ends many times (each event,
+ * each winner it lost to, each reason). Bounded: dropped whole when it grows past MEMO_LIMIT.
+ */
+const printed = new Map<string, Map<number, string>>();
+const MEMO_LIMIT = 100_000;
+
+/**
  * `2025-07-14T14:00:00+02:00`: the instant on the zone's wall clock with its offset (the report's and
  * the reasons' form), exactly what date-fns-tz's `formatInTimeZone(…, "yyyy-MM-dd'T'HH:mm:ssXXX")`
  * prints (`Z` for UTC). That function asks Intl for the zone's offset twice per call; a clear of a
@@ -61,6 +68,17 @@ const pad = (n: number) => String(n).padStart(2, '0');
  */
 export function localIso(instant: Date, timeZone: string): string {
   const ms = instant.getTime();
+  let memo = printed.get(timeZone);
+  if (!memo) printed.set(timeZone, (memo = new Map()));
+  const known = memo.get(ms);
+  if (known !== undefined) return known;
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  const text = print(instant, ms, timeZone);
+  memo.set(ms, text);
+  return text;
+}
+
+function print(instant: Date, ms: number, timeZone: string): string {
   const offset = Number.isFinite(ms) ? bucketOffset(ms, timeZone) : null;
   if (offset === null || offset % MINUTE_MS !== 0) return formatInTimeZone(instant, timeZone, "yyyy-MM-dd'T'HH:mm:ssXXX");
   const wall = new Date(ms + offset);
