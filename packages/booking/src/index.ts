@@ -9,6 +9,7 @@ export { PriorityMatcher } from './priority.js';
 export { OverlapIndex } from './overlap-index.js';
 export { bookedAtMs } from './order.js';
 export { describeOccurrence } from './reason.js';
+export { localIso } from './local-iso.js';
 export type {
   ClearingPlan,
   DeletedCancelled,

@@ -1,5 +1,5 @@
+import { localIso } from './local-iso.js';
 import type { Occurrence } from './types.js';
-import { zonedIso } from './zoned-time.js';
 
 /** What the reason text needs to know about one side of a lost overlap. */
 export interface ReasonParty {
@@ -16,7 +16,7 @@ export interface ReasonParty {
  */
 export function describeOccurrence(occurrence: Occurrence, timeZone?: string): string {
   const at = (instant: Date) =>
-    timeZone === undefined ? instant.toISOString() : zonedIso(instant, timeZone);
+    timeZone === undefined ? instant.toISOString() : localIso(instant, timeZone);
   return `"${occurrence.name}" (${at(occurrence.start)}–${at(occurrence.end)})`;
 }
 

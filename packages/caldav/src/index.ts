@@ -21,4 +21,5 @@ export {
 } from './audited-write.js';
 export type { CalendarObject, ObjectVersion } from './objects.js';
 export { fencedClient } from './fenced-client.js';
+export type { CollectionState, SyncChanges } from './sync.js';
 export { verifyCalendarCollection, type VerifyProblem, type VerifyResult, type VerifyTarget } from './verify.js';

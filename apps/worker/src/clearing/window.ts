@@ -1,3 +1,4 @@
+import { localIso as zonedIso } from '@roombook/booking';
 import { fromZonedTime, formatInTimeZone } from 'date-fns-tz';
 
 /**
@@ -12,5 +13,5 @@ export function clearingWindow(now: Date, timeZone: string, horizonDays: number)
 
 /** `2025-07-14T14:00:00+02:00`: the seed report's form, in the calendar's zone. */
 export function localIso(instant: Date, timeZone: string): string {
-  return formatInTimeZone(instant, timeZone, "yyyy-MM-dd'T'HH:mm:ssXXX");
+  return zonedIso(instant, timeZone);
 }

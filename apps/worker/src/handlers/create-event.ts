@@ -1,4 +1,4 @@
-import { checkBooking, type ClashingSlot } from '@roombook/booking';
+import { checkBooking, type ClashingSlot, type Occurrence } from '@roombook/booking';
 import { buildEvent, seriesOccurrences, type BuildEventInput } from '@roombook/ical';
 import {
   CalendarJob,
@@ -16,6 +16,9 @@ import type { CalendarWithCredentials } from '@roombook/db';
 import type { Job } from 'bullmq';
 
 import { expandCalendar } from '../clearing/occurrences.js';
+import { refreshStore } from '../store/refresh.js';
+import { storeWindow } from '../store/store-window.js';
+import { storedCalendar } from '../store/stored-plan-input.js';
 import { localIso } from '../clearing/window.js';
 import type { WorkerContext } from '../context.js';
 import { JobFailure } from '../job-failure.js';
@@ -55,6 +58,8 @@ export async function createEvent(job: Job, ctx: WorkerContext): Promise<CreateE
     if (payload.rrule === undefined) return base;
     return { ...base, occurrences: slots.length - skipped.length, skipped_occurrences: skipped.map((s) => slotView(s, calendar.timeZone)) };
   });
+  // Also when it already existed: the attempt that wrote it may have died before saying so.
+  await ctx.mirror.written(calendar.id);
   if (calendar.autoClear) await clearSoon(calendar.id, ctx);
   // No updateProgress(100): the job completes right after, and a Redis round trip per booking
   // for a figure nobody can observe before `completed` was pure overhead (issue 9).
@@ -62,8 +67,8 @@ export async function createEvent(job: Job, ctx: WorkerContext): Promise<CreateE
 }
 
 /**
- * Reads the calendar (every VEVENT object, expanded by the clear's own code over the booking's
- * span) and judges the booking with the clear's rules. Returns the occurrences a series skips;
+ * Reads the calendar over the booking's span — from the refreshed calendar store when the span lies
+ * in the store's window, else every VEVENT object expanded by the clear's own code — and judges the booking with the clear's rules. Returns the occurrences a series skips;
  * throws a permanent CONFLICT failure, with the clashes in the job's progress, when it is refused.
  */
 async function clashesToSkip(
@@ -75,16 +80,27 @@ async function clashesToSkip(
   slots: { start: Date; end: Date }[],
   now: Date,
 ): Promise<ClashingSlot[]> {
-  const objects = await client.fetchObjects();
   const from = new Date(Math.min(now.getTime(), ...slots.map((s) => s.start.getTime())));
   const to = new Date(Math.max(...slots.map((s) => s.end.getTime())) + 86_400_000);
-  const { occurrences } = expandCalendar(objects, {
-    from,
-    to,
-    timeZone: calendar.timeZone,
-    roomAddresses: calendar.roomEmail ? [calendar.roomEmail] : [],
-    isPriorityMarkValid: (booking, mark) => ctx.priorityMarker.verify({ calendarId: calendar.id, ...booking }, mark),
-  });
+  const isPriorityMarkValid = (booking: { uid: string; start: Date; end: Date }, mark: string | null) =>
+    ctx.priorityMarker.verify({ calendarId: calendar.id, ...booking }, mark);
+  const stored = storeWindow(now, calendar);
+  let occurrences: Occurrence[];
+  if (from.getTime() >= stored.from.getTime() && to.getTime() <= stored.to.getTime()) {
+    // Inside what the store expands (issue 9): refresh it — one PROPFIND when nothing changed, else
+    // only the changed objects — and read the slot from it instead of fetching and parsing everything.
+    await ctx.withStoreLock(calendar.id, () => refreshStore({ calendar, client, store: ctx.store, now }));
+    ({ occurrences } = await storedCalendar(ctx.store, calendar.id, { from, to }, isPriorityMarkValid));
+  } else {
+    // Beyond the store's window (a booking further ahead than the room's horizon): read the server.
+    ({ occurrences } = expandCalendar(await client.fetchObjects(), {
+      from,
+      to,
+      timeZone: calendar.timeZone,
+      roomAddresses: calendar.roomEmail ? [calendar.roomEmail] : [],
+      isPriorityMarkValid,
+    }));
+  }
   const verdict = checkBooking({
     slots,
     // A retry after a lost answer finds the booking itself on the server: it is no conflict.

@@ -9,7 +9,10 @@ export const RefreshCalendarPayload = Type.Object({
 export type RefreshCalendarPayload = Static<typeof RefreshCalendarPayload>;
 
 export const RefreshCalendarResult = Type.Object({
-  /** how the server was asked: `sync-collection`, `ctag`, `etags` (full ETag listing), or `full` (first read) */
+  /**
+   * how the server was asked: `sync-token` or `ctag` (one PROPFIND said nothing changed), `sync-collection`
+   * (RFC 6578 changes since the stored token), `etags` (full ETag listing), or `full` (first read)
+   */
   method: Type.String(),
   unchanged: Type.Boolean({ description: 'nothing changed on the server since the last refresh' }),
   fetched: Type.Integer({ description: 'objects read from the server' }),

@@ -1,0 +1,256 @@
+/**
+ * Incremental clearing (issue 9): a busy room's year — 8,500 objects (see busyYear) — cleared in test mode by this process's own worker (startWorkers, as the real process
+ * runs it), with the calendar store in a fresh PostgreSQL database. The objects are served by a
+ * loopback CalDAV stub answering exactly what the worker asks (PROPFIND sync-token/getctag,
+ * calendar-query ETag listing, calendar-multiget, sync-collection) from memory: Radicale needs over
+ * five minutes just to index 8,500 objects on its first listing, and the figures are the worker's.
+ *
+ * - cold expansion + plan: every object expanded into the store's form and the year planned, in
+ *   process, as the first refresh of a calendar does it (target < 0.5 s);
+ * - first dry-run clear: the store is empty, so everything is fetched, expanded and written, with the
+ *   worker's peak RSS while it runs (target < 200 MB);
+ * - second dry-run clear of the unchanged calendar: process CPU (user + system) around the job
+ *   (target < 150 ms), median of several.
+ * The worker runs as a process of its own (apps/worker/dist, built by `npm run bench`); its CPU and
+ * peak RSS come from /proc. `ROOMBOOK_BENCH_CPU_PROF=DIR` writes its V8 CPU profile into DIR.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { planClearing } from '@roombook/booking';
+import { createCalendarsRepository, createDatabase, createSecretBox } from '@roombook/db';
+import { QueueName, CalendarJob, type ClearCalendarPayload, type ClearReport } from '@roombook/queue';
+import { createTestDatabase, seededRandom } from '@roombook/testing';
+import { Queue, QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
+
+import { toOccurrence } from '../src/clearing/occurrences.js';
+import { storedObject } from '../src/store/stored-object.js';
+import { expandKeyOf, storeWindow } from '../src/store/store-window.js';
+
+
+const OBJECTS = 8_500;
+const SECOND_RUNS = 5;
+const SECRET = 'bench-secret-key-0123456789';
+const ZONE = 'Europe/Berlin';
+const ROOM = 'room-spree@example.org';
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const cpuMs = (since: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1000;
+};
+const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
+
+/** The built worker (apps/worker/dist/main.js) as a process of its own. */
+function startWorker(env: Record<string, string>, nodeArgs: string[]): ChildProcess {
+  return spawn(process.execPath, [...nodeArgs, join(repoRoot, 'apps/worker/dist/main.js')], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+}
+
+async function stopWorker(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+/** A process's CPU time (user + system) so far, from /proc (Linux; clock ticks of 10 ms). */
+async function procCpuMs(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** VmRSS (now) or VmHWM (peak since start) of a process, in MB. */
+async function procStatusMb(pid: number, field: 'VmRSS' | 'VmHWM'): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN) / 1024;
+}
+const verdict = (value: number, target: number) => (value < target ? 'met' : `MISSED by ${(value - target).toFixed(0)}`);
+
+const DAY_MS = 86_400_000;
+const NAMES = ['Team Weekly', 'Finance Monthly', 'Job Interview', 'Design Review', 'Sales Sync', 'Works Council'];
+
+/** Wall-clock 'YYYYMMDDTHHMMSS' of a day offset and minutes after midnight (the zone's rules apply on reading). */
+function local(day0: Date, day: number, minutes: number): string {
+  const d = new Date(day0.getTime() + day * DAY_MS + minutes * 60_000);
+  return d.toISOString().slice(0, 19).replace(/[-:]/g, '');
+}
+
+/**
+ * A busy room's year of the issue's kind (8,500 objects, ~16,500 occurrences): Thunderbird-style
+ * events with the Europe/Berlin VTIMEZONE of @roombook/ical's fixtures and the room as ATTENDEE —
+ * 88 % one-off bookings over office hours (a few cancelled, declined or transparent), 12 % weekly
+ * series of 4–14 meetings — heavily overbooked, from a fixed seed.
+ */
+function busyYear(size: number): { ics: string }[] {
+  const fixture = readFileSync(new URL('../../../packages/ical/test/fixtures/thunderbird-weekly.ics', import.meta.url), 'utf8');
+  const vtimezone = /BEGIN:VTIMEZONE[\s\S]*?END:VTIMEZONE\r?\n/.exec(fixture)![0].replace(/\r?\n/g, '\r\n');
+  const random = seededRandom(42);
+  const int = (n: number) => Math.floor(random() * n);
+  const day0 = new Date(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`);
+  const objects: { ics: string }[] = [];
+  for (let n = 0; n < size; n++) {
+    const day = int(365);
+    const from = (7 + int(11)) * 60 + int(4) * 15;
+    const length = (2 + int(10)) * 15;
+    const series = random() < 0.12;
+    const flavour = random();
+    const partstat = flavour < 0.02 ? 'DECLINED' : 'ACCEPTED';
+    const lines = [
+      'BEGIN:VCALENDAR', 'PRODID:-//Mozilla.org/NONSGML Mozilla Calendar V1.1//EN', 'VERSION:2.0', vtimezone.trimEnd(), 'BEGIN:VEVENT',
+      `CREATED:${local(new Date(day0.getTime() - 200 * DAY_MS), int(200), int(1440))}Z`, 'DTSTAMP:20260215T083000Z', `UID:bench-${n}@example.org`,
+      `SUMMARY:${NAMES[n % NAMES.length]}`, `ORGANIZER;CN=Organizer ${n % 40}:mailto:organizer-${n % 40}@example.org`,
+      `ATTENDEE;CN=Raum Spree;PARTSTAT=${partstat};CUTYPE=ROOM:mailto:${ROOM}`,
+      `DTSTART;TZID=Europe/Berlin:${local(day0, day, from)}`, `DTEND;TZID=Europe/Berlin:${local(day0, day, from + length)}`,
+      ...(series ? [`RRULE:FREQ=WEEKLY;COUNT=${4 + int(11)}`] : []),
+      ...(flavour > 0.97 ? ['STATUS:CANCELLED'] : []), `TRANSP:${flavour > 0.02 && flavour < 0.04 ? 'TRANSPARENT' : 'OPAQUE'}`,
+      'DESCRIPTION:Agenda in the team wiki.', 'END:VEVENT', 'END:VCALENDAR', '',
+    ];
+    objects.push({ ics: lines.join('\r\n') });
+  }
+  return objects;
+}
+
+const xml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** A read-only CalDAV collection of these objects at /rooms/bench-year/, as a CalDAV server answers. */
+async function startStub(objects: { ics: string }[]): Promise<{ url: string; server: Server; requests: Map<string, number> }> {
+  const base = '/rooms/bench-year/';
+  const byHref = new Map(objects.map((o, i) => [`${base}object-${i}.ics`, { etag: `"etag-${i}"`, ics: o.ics }]));
+  const token = 'http://stub.invalid/sync/1';
+  const requests = new Map<string, number>();
+  const multistatus = (responses: string[], extra = '') =>
+    `<?xml version="1.0" encoding="utf-8"?>\n<d:multistatus xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav" xmlns:cs="http://calendarserver.org/ns/">${responses.join('')}${extra}</d:multistatus>`;
+  const entry = (href: string, props: string) => `<d:response><d:href>${href}</d:href><d:propstat><d:prop>${props}</d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response>`;
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const body = Buffer.concat(chunks).toString();
+      const kind = request.method === 'PROPFIND' ? 'PROPFIND' : /calendar-multiget/.test(body) ? 'multiget' : /sync-collection/.test(body) ? 'sync-collection' : 'calendar-query';
+      requests.set(kind, (requests.get(kind) ?? 0) + 1);
+      let out: string;
+      if (kind === 'PROPFIND') out = multistatus([entry(base, `<d:sync-token>${token}</d:sync-token><cs:getctag>ctag-1</cs:getctag>`)]);
+      else if (kind === 'multiget') {
+        const hrefs = [...body.matchAll(/<d:href>([^<]+)<\/d:href>/g)].map((m) => m[1]!);
+        out = multistatus(hrefs.flatMap((href) => {
+          const object = byHref.get(href);
+          return object ? [entry(href, `<d:getetag>${object.etag}</d:getetag><c:calendar-data>${xml(object.ics)}</c:calendar-data>`)] : [];
+        }));
+      } else if (kind === 'sync-collection') {
+        const changed = body.includes(`>${token}<`) ? [] : [...byHref].map(([href, o]) => entry(href, `<d:getetag>${o.etag}</d:getetag>`));
+        out = multistatus(changed, `<d:sync-token>${token}</d:sync-token>`);
+      } else out = multistatus([...byHref].map(([href, o]) => entry(href, `<d:getetag>${o.etag}</d:getetag>`)));
+      response.writeHead(207, { 'content-type': 'application/xml; charset=utf-8' });
+      response.end(out);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}${base}`, server, requests };
+}
+
+export async function run(): Promise<void> {
+  const objects = busyYear(OBJECTS);
+  const calendar = { id: 0, timeZone: ZONE, horizonDays: 365, roomEmail: ROOM };
+
+  // Cold expansion + plan, in process: what the first refresh and the plan cost in CPU.
+  {
+    const now = new Date();
+    const window = storeWindow(now, calendar);
+    const settings = { window, timeZone: ZONE, roomAddresses: [ROOM], expandKey: expandKeyOf(calendar) };
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    const rows = objects.map((o, i) => storedObject({ href: `/rooms/bench/${i}.ics`, etag: `"${i}"`, data: o.ics }, settings));
+    const occurrences = rows.flatMap((row) => (row.occurrences as Parameters<typeof toOccurrence>[1][]).map((s) => toOccurrence(row.href, s, () => false)));
+    const expandMs = performance.now() - t0;
+    const plan = planClearing({ occurrences, priorityTokens: [], now, timeZone: ZONE });
+    const totalMs = performance.now() - t0;
+    const cpu = cpuMs(cpu0);
+    console.log(
+      `cold expansion + plan, ${OBJECTS} objects, ${occurrences.length} occurrences: ${totalMs.toFixed(0)} ms wall ` +
+        `(expand ${expandMs.toFixed(0)} ms, plan ${(totalMs - expandMs).toFixed(0)} ms), ${cpu.toFixed(0)} ms CPU; ` +
+        `${plan.losers.length} losers — target < 500 ms: ${verdict(totalMs, 500)}`,
+    );
+  }
+
+  const database = await createTestDatabase();
+  const stub = await startStub(objects);
+  const prefix = `bench-${randomBytes(3).toString('hex')}`;
+  const db = createDatabase(database.url, { max: 2 });
+  const redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
+  const queue = new Queue(QueueName.calendar, { connection: redis, prefix });
+  const eventsConnection = redis.duplicate();
+  const events = new QueueEvents(QueueName.calendar, { connection: eventsConnection, prefix });
+  let worker: ChildProcess | undefined;
+  try {
+    const row = await createCalendarsRepository(db.db, createSecretBox(SECRET)).create({
+      slug: 'bench-year', url: stub.url, username: 'rooms', password: 'rooms-pass', timeZone: ZONE, roomEmail: ROOM,
+    });
+
+    const profile = process.env.ROOMBOOK_BENCH_CPU_PROF;
+    worker = startWorker(
+      { DATABASE_URL: database.url, QUEUE_PREFIX: prefix, SECRET_KEY: SECRET, LOG_LEVEL: 'warn', MIRROR_REFRESH_SECONDS: '3600', WORKER_CONCURRENCY: '1' },
+      profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [],
+    );
+    const pid = worker.pid!;
+    while ((await queue.getWorkers()).length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+    await events.waitUntilReady();
+    const clear = async () => {
+      const data: ClearCalendarPayload = { calendarId: row.id, userId: null, test: true, trigger: 'cli' };
+      const job = await queue.add(CalendarJob.clearCalendar, data);
+      return (await job.waitUntilFinished(events, 600_000)) as ClearReport;
+    };
+
+    const rssBefore = await procStatusMb(pid, 'VmRSS');
+    let cpu0 = await procCpuMs(pid);
+    let t0 = performance.now();
+    const first = await clear();
+    const firstWall = performance.now() - t0;
+    const firstCpu = (await procCpuMs(pid)) - cpu0;
+    const peakFirst = await procStatusMb(pid, 'VmHWM');
+    console.log(
+      `first dry-run clear (store empty: fetch ${OBJECTS} objects, expand, write the store, plan): ${firstWall.toFixed(0)} ms wall, ` +
+        `worker ${firstCpu.toFixed(0)} ms CPU; ${first.deleted_overlapping_events.length + first.cancelled_overlapping_recurring_events.length} losers planned; ` +
+        `worker RSS ${rssBefore.toFixed(0)} MB idle, peak ${peakFirst.toFixed(0)} MB — target < 200 MB: ${verdict(peakFirst, 200)}`,
+    );
+
+    const cpus: number[] = [];
+    const walls: number[] = [];
+    let second: ClearReport | undefined;
+    for (let i = 0; i < SECOND_RUNS; i++) {
+      cpu0 = await procCpuMs(pid);
+      t0 = performance.now();
+      second = await clear();
+      walls.push(performance.now() - t0);
+      cpus.push((await procCpuMs(pid)) - cpu0);
+    }
+    const same = JSON.stringify(second?.deleted_overlapping_events) === JSON.stringify(first.deleted_overlapping_events);
+    console.log(
+      `second dry-run clear (unchanged): worker median ${median(cpus).toFixed(0)} ms CPU (runs: ${cpus.map((c) => c.toFixed(0)).join(', ')}), ` +
+        `${median(walls).toFixed(0)} ms wall; same plan as the first: ${same} — target < 150 ms CPU: ${verdict(median(cpus), 150)}; ` +
+        `worker peak RSS over all clears ${(await procStatusMb(pid, 'VmHWM')).toFixed(0)} MB`,
+    );
+    console.log(`requests to the CalDAV server, all clears: ${[...stub.requests].map(([k, n]) => `${k} ${n}`).join(', ')}`);
+  } finally {
+    if (worker) await stopWorker(worker);
+    await events.close();
+    await queue.obliterate({ force: true }).catch(() => {});
+    await queue.close();
+    eventsConnection.disconnect();
+    redis.disconnect();
+    await db.close();
+    await new Promise((resolve) => stub.server.close(resolve));
+    await database.drop();
+  }
+}
