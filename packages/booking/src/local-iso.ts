@@ -7,7 +7,7 @@ const MINUTE_MS = 60_000;
 const offsets = new Map<string, Map<number, number | null>>();
 
 /** The zone's UTC offset at `ms`, in ms, from the runtime's tz data (zoned-time.ts, the package's one zone reading). */
-const offsetAt = (ms: number, timeZone: string): number => wallClock(new Date(ms), timeZone).offsetMinutes * MINUTE_MS;
+const offsetAt = (ms: number, timeZone: string): number => wallClock(new Date(ms), timeZone).offsetSeconds * 1000;
 
 /** The offset shared by the whole quarter hour around `ms`, or null when it changes inside it. */
 function bucketOffset(ms: number, timeZone: string): number | null {
@@ -37,7 +37,7 @@ const MEMO_LIMIT = 100_000;
  * the reasons' form), exactly what zonedIso prints (`Z` for UTC). zonedIso asks Intl for every
  * field on each call; a clear of a busy year prints some 50,000 instants, where that took seconds of
  * CPU (issue 9). Offsets are cached per zone and quarter hour; odd cases (an offset change inside the
- * quarter hour, years outside 1000–9999) go to zonedIso itself.
+ * quarter hour, seconds in the offset, years outside 1000–9999) go to zonedIso itself.
  */
 export function localIso(instant: Date, timeZone: string): string {
   const ms = instant.getTime();
@@ -53,7 +53,7 @@ export function localIso(instant: Date, timeZone: string): string {
 
 function print(instant: Date, ms: number, timeZone: string): string {
   const offset = Number.isFinite(ms) ? bucketOffset(ms, timeZone) : null;
-  if (offset === null) return zonedIso(instant, timeZone);
+  if (offset === null || offset % MINUTE_MS !== 0) return zonedIso(instant, timeZone);
   const wall = new Date(ms + offset);
   const year = wall.getUTCFullYear();
   if (year < 1000 || year > 9999) return zonedIso(instant, timeZone);

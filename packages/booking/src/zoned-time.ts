@@ -15,6 +15,8 @@ export interface WallClock {
   weekday: number;
   /** UTC offset in minutes, east positive */
   offsetMinutes: number;
+  /** the same to the second: local mean times before standard time had offsets like +05:53:28 */
+  offsetSeconds: number;
 }
 
 const formats = new Map<string, Intl.DateTimeFormat>();
@@ -51,6 +53,7 @@ export function wallClock(instant: Date, timeZone: string): WallClock {
     year: year!, month: month!, day: day!, hour: hour!, minute: minute!, second: second!,
     weekday: WEEKDAYS.indexOf(parts['weekday']!) + 1,
     offsetMinutes: Math.round((local - whole) / 60_000),
+    offsetSeconds: Math.round((local - whole) / 1000),
   };
 }
 
@@ -66,8 +69,9 @@ export const weekdayName = (c: WallClock) => WEEKDAYS[c.weekday - 1]!;
 /** `2025-07-15T10:00:00+02:00` (`Z` for a zero offset, as RFC 3339 writes UTC). */
 export function zonedIso(instant: Date, timeZone: string): string {
   const c = wallClock(instant, timeZone);
-  const sign = c.offsetMinutes < 0 ? '-' : '+';
-  const abs = Math.abs(c.offsetMinutes);
+  const sign = c.offsetSeconds < 0 ? '-' : '+';
+  // whole minutes toward zero, as date-fns-tz and earlier reports printed a local mean time's offset
+  const abs = Math.floor(Math.abs(c.offsetSeconds) / 60);
   const offset = abs === 0 ? 'Z' : `${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
   return `${localDate(c)}T${localHourMinute(c)}:${pad(c.second)}${offset}`;
 }
