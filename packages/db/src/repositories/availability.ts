@@ -1,0 +1,96 @@
+import { and, asc, eq, gt, inArray, lt } from 'drizzle-orm';
+
+import type { Database } from '../client.js';
+import { busyIntervals, calendarUsers, calendars } from '../schema/index.js';
+
+/**
+ * A room as the availability queries see it (issue 12): its attributes, booking rules and the
+ * state of its mirror. No URL, credentials or sync tokens.
+ */
+export interface RoomMirror {
+  id: number;
+  slug: string;
+  displayName: string;
+  timeZone: string;
+  capacity: number | null;
+  features: string[];
+  location: string | null;
+  maxDaysAhead: number | null;
+  minMinutes: number | null;
+  maxMinutes: number | null;
+  openingHours: string | null;
+  /** when the mirror last agreed with the server; null = never read */
+  mirrorRefreshedAt: Date | null;
+  /** the window the busy intervals cover, [from, to) */
+  mirrorFrom: Date | null;
+  mirrorTo: Date | null;
+  /** the last failed refresh (the mirror keeps its last good data) */
+  mirrorError: string | null;
+  mirrorFailedAt: Date | null;
+}
+
+/** A busy interval of one calendar, on epoch milliseconds. */
+export interface CalendarBusy {
+  calendarId: number;
+  startMs: number;
+  endMs: number;
+}
+
+const roomColumns = {
+  id: calendars.id,
+  slug: calendars.slug,
+  displayName: calendars.displayName,
+  timeZone: calendars.timeZone,
+  capacity: calendars.capacity,
+  features: calendars.features,
+  location: calendars.location,
+  maxDaysAhead: calendars.maxDaysAhead,
+  minMinutes: calendars.minMinutes,
+  maxMinutes: calendars.maxMinutes,
+  openingHours: calendars.openingHours,
+  mirrorRefreshedAt: calendars.mirrorRefreshedAt,
+  mirrorFrom: calendars.mirrorFrom,
+  mirrorTo: calendars.mirrorTo,
+  mirrorError: calendars.mirrorError,
+  mirrorFailedAt: calendars.mirrorFailedAt,
+};
+
+/**
+ * The read side of the calendar store for the API's availability queries (issue 12). The worker
+ * writes the store; these are the only reads the free/busy and find-a-room routes make.
+ */
+export function createAvailabilityRepository(db: Database) {
+  return {
+    /**
+     * The user's rooms with their mirror state, by slug order: all of them, or those of `slugs`
+     * that are granted to the user (a slug not granted is simply absent: the caller says 404).
+     */
+    roomsForUser(userId: number, slugs?: readonly string[]): Promise<RoomMirror[]> {
+      const granted = eq(calendarUsers.userId, userId);
+      return db
+        .select(roomColumns)
+        .from(calendars)
+        .innerJoin(calendarUsers, eq(calendarUsers.calendarId, calendars.id))
+        .where(slugs === undefined ? granted : and(granted, inArray(calendars.slug, [...slugs])))
+        .orderBy(asc(calendars.slug));
+    },
+
+    /**
+     * Every busy interval of these calendars that overlaps [start, end) (touching is not
+     * overlapping), in one query, ordered by calendar and start. `start < end AND end > start`
+     * walks the (calendar_id, start) index up to `end`; the mirror begins today, so a query for
+     * the coming days reads little more than what it returns.
+     */
+    async busyIntervals(calendarIds: readonly number[], start: Date, end: Date): Promise<CalendarBusy[]> {
+      if (calendarIds.length === 0) return [];
+      const rows = await db
+        .select({ calendarId: busyIntervals.calendarId, start: busyIntervals.start, end: busyIntervals.end })
+        .from(busyIntervals)
+        .where(and(inArray(busyIntervals.calendarId, [...calendarIds]), lt(busyIntervals.start, end), gt(busyIntervals.end, start)))
+        .orderBy(asc(busyIntervals.calendarId), asc(busyIntervals.start));
+      return rows.map((r) => ({ calendarId: r.calendarId, startMs: r.start.getTime(), endMs: r.end.getTime() }));
+    },
+  };
+}
+
+export type AvailabilityRepository = ReturnType<typeof createAvailabilityRepository>;
