@@ -4,11 +4,6 @@ import { formatInTimeZone, fromZonedTime } from 'date-fns-tz';
 import { problem, type FieldError } from '../problems.js';
 import { toInstant } from './local-time.js';
 
-/** An instant as ISO-8601 with the zone's offset at that instant (`2025-07-14T09:00:00+02:00`). */
-export function isoInZone(instant: Date | number, timeZone: string): string {
-  return formatInTimeZone(instant, timeZone, "yyyy-MM-dd'T'HH:mm:ssXXX");
-}
-
 /** `days` later on the zone's wall clock (62 days from 1 October end on 2 December at the same time of day, across the DST switch). */
 function addWallClockDays(instant: Date, days: number, timeZone: string): Date {
   const local = new Date(`${formatInTimeZone(instant, timeZone, "yyyy-MM-dd'T'HH:mm:ss.SSS")}Z`);

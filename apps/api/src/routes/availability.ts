@@ -4,7 +4,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 
 import { rulesOf } from '../lib/booking-policy.js';
 import { refreshMirrors, type RefreshOutcome } from '../lib/refresh-mirrors.js';
-import { isoInZone, readSpan, spanZone } from '../lib/span.js';
+import { readSpan, spanZone } from '../lib/span.js';
+import { isoInZone } from '../lib/zoned-iso.js';
 import { problem } from '../problems.js';
 import { AvailableQuerySchema, AvailableRoomsSchema, FRESH_TRUE, FreeBusyQuerySchema, FreeBusySchema, MAX_SPAN_DAYS } from '../schemas/availability.js';
 import { ProblemSchema, commonProblems } from '../schemas/problem.js';

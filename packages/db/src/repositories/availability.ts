@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, lt } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 
 import type { Database } from '../client.js';
 import { busyIntervals, calendarUsers, calendars } from '../schema/index.js';
@@ -77,18 +77,28 @@ export function createAvailabilityRepository(db: Database) {
 
     /**
      * Every busy interval of these calendars that overlaps [start, end) (touching is not
-     * overlapping), in one query, ordered by calendar and start. `start < end AND end > start`
-     * walks the (calendar_id, start) index up to `end`; the mirror begins today, so a query for
-     * the coming days reads little more than what it returns.
+     * overlapping), in one query, by calendar and start. `start < end AND end > start` walks the
+     * (calendar_id, start) index up to `end`; the mirror begins today, so a query for the coming
+     * days reads little more than what it returns. Each calendar comes back as one row of two
+     * epoch-millisecond arrays: parsing 20 rows of numbers instead of ~800 rows of timestamp text
+     * was most of the API's time per free/busy answer (issue 12 benchmark).
      */
     async busyIntervals(calendarIds: readonly number[], start: Date, end: Date): Promise<CalendarBusy[]> {
       if (calendarIds.length === 0) return [];
-      const rows = await db
-        .select({ calendarId: busyIntervals.calendarId, start: busyIntervals.start, end: busyIntervals.end })
-        .from(busyIntervals)
-        .where(and(inArray(busyIntervals.calendarId, [...calendarIds]), lt(busyIntervals.start, end), gt(busyIntervals.end, start)))
-        .orderBy(asc(busyIntervals.calendarId), asc(busyIntervals.start));
-      return rows.map((r) => ({ calendarId: r.calendarId, startMs: r.start.getTime(), endMs: r.end.getTime() }));
+      const rows = await db.execute<{ calendar_id: number; starts: number[]; ends: number[] }>(sql`
+        SELECT calendar_id,
+          array_agg((extract(epoch FROM start) * 1000)::float8 ORDER BY start, "end") AS starts,
+          array_agg((extract(epoch FROM "end") * 1000)::float8 ORDER BY start, "end") AS ends
+        FROM ${busyIntervals}
+        WHERE calendar_id = ANY(${`{${calendarIds.join(',')}}`}::int[])
+          AND start < ${end.toISOString()}::timestamptz AND "end" > ${start.toISOString()}::timestamptz
+        GROUP BY calendar_id
+        ORDER BY calendar_id`);
+      const busy: CalendarBusy[] = [];
+      for (const row of rows) {
+        for (let i = 0; i < row.starts.length; i++) busy.push({ calendarId: row.calendar_id, startMs: row.starts[i]!, endMs: row.ends[i]! });
+      }
+      return busy;
     },
   };
 }
