@@ -30,10 +30,10 @@ interface Load {
   non2xx: number;
 }
 
-async function load(url: string, headers: Record<string, string>): Promise<Load> {
+async function load(url: string, headers: Record<string, string>, connections = CONNECTIONS): Promise<Load> {
   // A short warm-up first: JIT, connection pools and caches, then the measured run.
-  await autocannon({ url, headers, connections: CONNECTIONS, duration: 2 });
-  const result = await autocannon({ url, headers, connections: CONNECTIONS, duration: SECONDS });
+  await autocannon({ url, headers, connections, duration: 2 });
+  const result = await autocannon({ url, headers, connections, duration: connections === 1 ? 3 : SECONDS });
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx + result.errors };
 }
 
@@ -142,6 +142,8 @@ export async function run(): Promise<void> {
     const answer = JSON.parse(text) as { calendars: { busy: unknown[] }[] };
     await writeFile(bodyFile, text);
     const ours = await load(`http://127.0.0.1:${apiPort}/api/freebusy?${query}`, headers);
+    // one request at a time: what a single answer costs without queueing behind 49 others
+    const alone = await load(`http://127.0.0.1:${apiPort}/api/freebusy?${query}`, headers, 1);
     await api.stop();
 
     const barePort = await freePort();
@@ -159,6 +161,7 @@ export async function run(): Promise<void> {
     );
     console.log(`  roombook API      ${line(ours)}   (target p50 < 20 ms)`);
     console.log(`  bare Fastify      ${line(anchor)}   <- anchor, same route, schemas and answer, no auth or database`);
+    console.log(`  roombook API, 1 connection   ${line(alone)}`);
     console.log(`  store query       median ${sqlMedian.toFixed(2)} ms for the coming week, ${lateTimes[lateTimes.length >> 1]!.toFixed(2)} ms for a week 300 days ahead (one SQL, all 20 rooms, from this process)`);
   } finally {
     for (const child of children) await child.stop();
