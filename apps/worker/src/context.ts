@@ -3,6 +3,7 @@ import { SecretUnreadableError } from '@roombook/db';
 import { JobErrorCode } from '@roombook/queue';
 import type {
   AuditLogRepository,
+  CalendarStoreRepository,
   CalendarWithCredentials,
   CalendarsRepository,
   PriorityTokensRepository,
@@ -14,17 +15,27 @@ import { fencedClient } from './fenced-client.js';
 import { JobFailure } from './job-failure.js';
 import type { RecipientCheck } from './mail-policy.js';
 import type { PriorityMarker } from './priority-mark.js';
+import type { MirrorSignals } from './store/mirror-signals.js';
 
 /** Everything a job handler may use; built once per process in worker.ts. */
 export interface WorkerContext {
   calendars: CalendarsRepository;
   audit: AuditLogRepository;
+  /** The calendar store (objects by ETag, their expansions, busy intervals): only the worker writes it. */
+  store: CalendarStoreRepository;
   priorityTokens: PriorityTokensRepository;
   /** Signs and checks the priority of events booked with `prioritized: true`. */
   priorityMarker: PriorityMarker;
   /** SMTP is configured: clears queue notification mails. */
   mailEnabled: boolean;
   withCalendarLock: CalendarLock;
+  /**
+   * Serialises the store refreshes of one calendar (a lock of its own, so bookings never wait for a
+   * refresh); a clear takes it inside its calendar lock for the refreshes it makes.
+   */
+  withStoreLock: CalendarLock;
+  /** Tells the store about our own writes (a dirty mark and one deduplicated refresh job). */
+  mirror: MirrorSignals;
   /** The mail queue, for the clear job's notifications. */
   mailQueue: Queue;
   /** Which addresses may get notification mails now (MAIL_ALLOWED_DOMAINS). */

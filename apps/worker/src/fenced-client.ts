@@ -11,6 +11,8 @@ export function fencedClient(client: CalDavClient, fence: () => Promise<void>): 
     listObjects: () => client.listObjects(),
     fetchObjectsAt: (hrefs) => client.fetchObjectsAt(hrefs),
     fetchObject: (href) => client.fetchObject(href),
+    collectionState: () => client.collectionState(),
+    syncChanges: (token) => client.syncChanges(token),
     findByUid: (uid) => client.findByUid(uid),
     async createObject(fileName, ics) {
       await fence();

@@ -1,5 +1,6 @@
 import {
   createAuditLogRepository,
+  createCalendarStoreRepository,
   createCalendarsRepository,
   createDatabase,
   createEmailTemplatesRepository,
@@ -10,6 +11,7 @@ import { createMailer, describeSmtpSettings, smtpSettings } from '@roombook/emai
 import {
   CalendarJob,
   JobErrorCode,
+  MirrorJob,
   QueueName,
   createWorkerConnection,
   defaultJobOptions,
@@ -31,7 +33,9 @@ import { createMailPolicy } from './mail-policy.js';
 import { createPriorityMarker } from './priority-mark.js';
 import { instrumentedProcessor } from './processor.js';
 import { warnUnlessNoeviction } from './redis-checks.js';
-import { syncClearSchedules } from './schedules.js';
+import { syncClearSchedules, syncMirrorSchedules } from './schedules.js';
+import { refreshCalendar } from './handlers/refresh-calendar.js';
+import { createMirrorSignals } from './store/mirror-signals.js';
 
 /** How often each worker re-reads auto_clear settings into job schedulers. */
 const SCHEDULE_SYNC_MS = 60_000;
@@ -76,7 +80,13 @@ export async function startWorkers(config: WorkerConfig, options: { logger?: Log
   });
   // Clears this process queues itself (after a booking, on a schedule) retry and expire like the API's jobs.
   const calendarQueue = new Queue(QueueName.calendar, { connection: redis, prefix: config.QUEUE_PREFIX, defaultJobOptions });
-  for (const queue of [mailQueue, calendarQueue]) queue.on('error', (error) => log.warn({ err: error }, 'queue error'));
+  // Refreshes are cheap and frequent: a failed one is not retried (the next scheduled one comes soon).
+  const mirrorQueue = new Queue(QueueName.mirror, {
+    connection: redis,
+    prefix: config.QUEUE_PREFIX,
+    defaultJobOptions: { attempts: 1, removeOnComplete: true, removeOnFail: { count: 100 } },
+  });
+  for (const queue of [mailQueue, calendarQueue, mirrorQueue]) queue.on('error', (error) => log.warn({ err: error }, 'queue error'));
   if (smtp) log.info({ smtp: describeSmtpSettings(smtp) }, 'mail is on');
   else log.info('SMTP_SERVER is not set: mail is off; clears still work');
 
@@ -84,6 +94,7 @@ export async function startWorkers(config: WorkerConfig, options: { logger?: Log
   const ctx: WorkerContext = {
     calendars,
     audit: createAuditLogRepository(database.db),
+    store: createCalendarStoreRepository(database.db),
     priorityTokens: createPriorityTokensRepository(database.db),
     priorityMarker: createPriorityMarker(config.SECRET_KEY),
     mailEnabled: smtp !== null,
@@ -95,6 +106,11 @@ export async function startWorkers(config: WorkerConfig, options: { logger?: Log
         log.warn({ calendarId, reason }, 'calendar lock lease lost; the job stops before its next write');
       },
     }),
+    withStoreLock: createCalendarLock(redis, `${config.QUEUE_PREFIX}:mirror`, {
+      leaseMs: leaseMsFor(config.CALDAV_TIMEOUT_MS),
+      onLeaseLost: (calendarId, reason) => log.warn({ calendarId, reason }, 'calendar store lock lease lost'),
+    }),
+    mirror: createMirrorSignals(redis, config.QUEUE_PREFIX, mirrorQueue),
     mailQueue,
     mailRecipients,
     calendarQueue,
@@ -136,6 +152,17 @@ export async function startWorkers(config: WorkerConfig, options: { logger?: Log
   await calendarWorker.waitUntilReady();
   log.info({ queue: QueueName.calendar, concurrency: config.WORKER_CONCURRENCY }, 'worker started');
 
+  const mirrorWorker = new Worker(
+    QueueName.mirror,
+    instrumentedProcessor(QueueName.mirror, metrics, async (job: Job) => {
+      if (job.name !== MirrorJob.refresh) throw new JobFailure(JobErrorCode.invalidPayload, `unknown job "${job.name}"`, true);
+      return refreshCalendar(job, ctx);
+    }, logAttemptFailure),
+    { connection: redis, prefix: config.QUEUE_PREFIX, concurrency: config.WORKER_CONCURRENCY, lockDuration: config.JOB_LOCK_MS },
+  );
+  attachLogging(mirrorWorker, log);
+  await mirrorWorker.waitUntilReady();
+
   const mailer = smtp ? createMailer(smtp) : undefined;
   const templates = createEmailTemplatesRepository(database.db);
   const mailWorker = mailer
@@ -167,7 +194,12 @@ export async function startWorkers(config: WorkerConfig, options: { logger?: Log
   await publisher.publish();
 
   const sync = () =>
-    syncClearSchedules(calendarQueue, calendars, log).catch((error: unknown) => log.warn({ err: error }, 'auto-clear schedule sync failed'));
+    Promise.all([
+      syncClearSchedules(calendarQueue, calendars, log).catch((error: unknown) => log.warn({ err: error }, 'auto-clear schedule sync failed')),
+      syncMirrorSchedules(mirrorQueue, ctx.store.calendarIds, config.MIRROR_REFRESH_SECONDS, log).catch((error: unknown) =>
+        log.warn({ err: error }, 'mirror refresh schedule sync failed'),
+      ),
+    ]);
   await sync();
   const syncTimer = setInterval(sync, SCHEDULE_SYNC_MS);
   syncTimer.unref();
@@ -176,12 +208,12 @@ export async function startWorkers(config: WorkerConfig, options: { logger?: Log
     publishMetrics: publisher.publish,
     async close() {
       clearInterval(syncTimer);
-      await Promise.all([calendarWorker.close(), mailWorker?.close()]);
+      await Promise.all([calendarWorker.close(), mirrorWorker.close(), mailWorker?.close()]);
       publisher.stop();
       // The last numbers, so jobs finished while closing are counted.
       await publisher.publish();
       mailer?.close();
-      await Promise.all([mailQueue.close(), calendarQueue.close()]);
+      await Promise.all([mailQueue.close(), calendarQueue.close(), mirrorQueue.close()]);
       redis.disconnect();
       await database.close();
     },

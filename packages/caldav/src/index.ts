@@ -20,4 +20,5 @@ export {
   type ReconcileOutcome,
 } from './audited-write.js';
 export type { CalendarObject, ObjectVersion } from './objects.js';
+export type { CollectionState, SyncChanges } from './sync.js';
 export { verifyCalendarCollection, type VerifyProblem, type VerifyResult, type VerifyTarget } from './verify.js';

@@ -73,6 +73,11 @@ export const WorkerEnv = Type.Object({
     minimum: 0,
     description: 'on SIGTERM/SIGINT, how long active jobs may run on before the worker exits anyway (exit code 1; the jobs are retried)',
   }),
+  MIRROR_REFRESH_SECONDS: Type.Integer({
+    default: 60,
+    minimum: 5,
+    description: "how often each room calendar's store (the availability mirror) is refreshed from its CalDAV server; an unchanged calendar costs one small request",
+  }),
   WORKER_METRICS_INTERVAL_MS: Type.Integer({
     default: 15_000,
     minimum: 100,

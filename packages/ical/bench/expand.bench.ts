@@ -81,8 +81,8 @@ function withUid(ics: string, uid: string): string {
 
 const WEEKDAYS = ['MO', 'TU', 'WE', 'TH', 'FR'];
 
-/** A deterministic busy room calendar of `size` objects. */
-function generate(size: number, seed: number): BenchObject[] {
+/** A deterministic busy room calendar of `size` objects (also the worker's store benchmark's calendar). */
+export function generate(size: number, seed: number): BenchObject[] {
   const random = seededRandom(seed);
   const int = (n: number) => Math.floor(random() * n);
   const thunderbird = fixture('thunderbird-weekly.ics');

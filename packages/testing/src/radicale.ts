@@ -13,6 +13,8 @@ export interface RadicaleServer {
   /** Base URL, ending in a slash, e.g. http://127.0.0.1:41234/ */
   url: string;
   users: CalDavUser[];
+  /** Radicale's storage folder (`collection-root/<user>/<calendar>/` holds each calendar's .ics files), for benchmarks that fill a calendar faster than PUT can. */
+  storageDir: string;
   stop: () => Promise<void>;
 }
 
@@ -68,6 +70,7 @@ export async function startRadicale(): Promise<RadicaleServer> {
   return {
     url,
     users: radicaleUsers,
+    storageDir: join(dir, 'collections'),
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));

@@ -30,6 +30,8 @@ export const MAX_CONSECUTIVE_TRANSPORT_FAILURES = 3;
 export interface ApplyInput {
   plan: ClearingPlan;
   objects: Map<string, CalendarObject>;
+  /** Reads an object the plan needs that `objects` does not hold (a clear planned from the store). */
+  loadObject?: (href: string) => Promise<CalendarObject | undefined>;
   occurrences: Occurrence[];
   priorityTokens: string[];
   now: Date;
@@ -111,8 +113,14 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyResult> {
     const objectId = order[i]!;
     if (finished.has(objectId)) continue;
     const decision = decisions.get(objectId);
-    const object = objects.get(objectId);
-    if (!decision || !object) continue;
+    if (!decision) continue;
+    let object = objects.get(objectId);
+    if (!object && input.loadObject) {
+      // Planned from the store: the text of an object is read only once a decision needs it.
+      object = await input.loadObject(objectId);
+      if (object) objects.set(objectId, object);
+    }
+    if (!object) continue;
 
     if (consecutiveTransportFailures >= MAX_CONSECUTIVE_TRANSPORT_FAILURES) {
       markAll(outcomes, decision, { status: 'failed', error: `not attempted: ${retryReason ?? 'the CalDAV server is failing'}` });

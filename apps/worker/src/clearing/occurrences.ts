@@ -41,6 +41,39 @@ export function expandOne(
   settings: ExpandSettings,
   onTruncated?: (notice: TruncatedExpansion) => void,
 ): Occurrence[] {
+  return expandStored(object, settings, onTruncated).map((o) => toOccurrence(object.href, o, settings.isPriorityMarkValid));
+}
+
+/**
+ * One occurrence as the calendar store keeps it (calendar_objects.occurrences): everything the planner
+ * reads except whether it is prioritized, which depends on the calendar's key and is decided at plan
+ * time from `priorityMark` and `markedSpan`. Instants are epoch milliseconds (cheap to read back).
+ */
+export interface StoredOccurrence {
+  uid: string;
+  recurrenceId: string | null;
+  isRecurring: boolean;
+  name: string;
+  start: number;
+  end: number;
+  created: number | null;
+  dtstamp: number | null;
+  status: Occurrence['status'];
+  masterCancelled: boolean;
+  roomPartstat: string | null;
+  transparent: boolean;
+  description: string | null;
+  organizer: string | null;
+  priorityMark: string | null;
+  markedSpan: { start: number; end: number };
+}
+
+/** Expands one object into the store's form; throws (see {@link unreadableReason}) when it cannot be read. */
+export function expandStored(
+  object: CalendarObject,
+  settings: Omit<ExpandSettings, 'isPriorityMarkValid'>,
+  onTruncated?: (notice: TruncatedExpansion) => void,
+): StoredOccurrence[] {
   const expanded = expandObject(object.data, {
     from: settings.from,
     to: settings.to,
@@ -52,32 +85,72 @@ export function expandOne(
   const inverted = expanded.find((o) => o.end.getTime() < o.start.getTime());
   if (inverted) throw new Error(`an occurrence ends before it starts (${inverted.start.toISOString()} > ${inverted.end.toISOString()})`);
   return expanded.map((o) => ({
-    objectId: object.href,
     uid: o.uid,
     recurrenceId: o.recurrenceId,
     // An object holding only overrides (the room was invited to single occurrences) is still a
     // series: a lost occurrence is declined or cancelled, never the whole object deleted.
     isRecurring: o.isRecurring || o.recurrenceId !== null,
     name: o.summary,
-    start: o.start,
-    end: o.end,
-    created: o.created,
-    dtstamp: o.dtstamp,
+    start: o.start.getTime(),
+    end: o.end.getTime(),
+    created: o.created?.getTime() ?? null,
+    dtstamp: o.dtstamp?.getTime() ?? null,
     status: o.status,
     masterCancelled: o.masterCancelled,
     roomPartstat: o.roomPartstat,
     transparent: o.transparent,
     description: o.description,
     organizer: o.organizer,
-    prioritizedFlag: settings.isPriorityMarkValid({ uid: o.uid, ...o.markedSpan }, o.priorityMark),
+    priorityMark: o.priorityMark,
+    markedSpan: { start: o.markedSpan.start.getTime(), end: o.markedSpan.end.getTime() },
   }));
+}
+
+/** The planner's occurrence from a stored one; a priority mark counts only when it verifies now. */
+export function toOccurrence(
+  href: string,
+  o: StoredOccurrence,
+  isPriorityMarkValid: ExpandSettings['isPriorityMarkValid'] | null,
+): Occurrence {
+  const start = new Date(o.start);
+  const end = new Date(o.end);
+  return {
+    objectId: href,
+    uid: o.uid,
+    recurrenceId: o.recurrenceId,
+    isRecurring: o.isRecurring,
+    name: o.name,
+    start,
+    end,
+    created: o.created === null ? null : new Date(o.created),
+    dtstamp: o.dtstamp === null ? null : new Date(o.dtstamp),
+    status: o.status,
+    masterCancelled: o.masterCancelled,
+    roomPartstat: o.roomPartstat,
+    transparent: o.transparent,
+    description: o.description,
+    organizer: o.organizer,
+    prioritizedFlag:
+      o.priorityMark !== null && isPriorityMarkValid !== null
+        ? isPriorityMarkValid({ uid: o.uid, start: new Date(o.markedSpan.start), end: new Date(o.markedSpan.end) }, o.priorityMark)
+        : false,
+  };
+}
+
+/**
+ * Whether an occurrence lies in [from, to) as @roombook/ical's expansion decides it (a zero-length
+ * occurrence counts when it starts inside): an expansion over a wider span, filtered by this, holds
+ * exactly the occurrences an expansion over [from, to) gives.
+ */
+export function inWindow(o: { start: number; end: number }, from: number, to: number): boolean {
+  return o.start < to && (o.end > from || (o.end === o.start && o.start >= from));
 }
 
 /**
  * Why an object is unreadable, for the report: our own findings (an unknown zone, an inverted
  * occurrence) as they are, but never the parser's message, which quotes the object's text.
  */
-function unreadableReason(error: unknown): string {
+export function unreadableReason(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return message.startsWith('unparsable iCalendar data') ? 'unparsable iCalendar data' : message;
 }

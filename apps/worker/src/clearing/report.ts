@@ -182,3 +182,23 @@ export function addEarlierWrites(
     }
   }
 }
+
+/**
+ * One write, one item: a retry's report may list a write twice — once carried over from the earlier
+ * attempt (carryOver) and once rebuilt from its audit entry or decided again (addEarlierWrites), with a
+ * different representative occurrence when time moved on between the attempts. Items are the same
+ * write when uid, recurrence id and action agree; a deletion removes the whole object, so for it the
+ * recurrence id (only the representative occurrence) plays no part. The item kept is the first that
+ * was applied, else the first.
+ */
+export function dedupeChanges(report: ClearReport): void {
+  const keyOf = (i: ReportItem) => `${i.event.uid}|${i.action === 'deleted' ? '' : (i.recurrence_id ?? '')}|${i.action}`;
+  const best = new Map<string, ReportItem>();
+  for (const list of CHANGE_LISTS) {
+    for (const item of report[list]) {
+      const kept = best.get(keyOf(item));
+      if (!kept || (kept.status !== 'applied' && item.status === 'applied')) best.set(keyOf(item), item);
+    }
+  }
+  for (const list of CHANGE_LISTS) report[list] = report[list].filter((item) => best.get(keyOf(item)) === item);
+}

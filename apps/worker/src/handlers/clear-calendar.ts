@@ -6,14 +6,17 @@ import type { Job } from 'bullmq';
 import { reconcilePending } from '../reconcile-pending.js';
 import { applyPlan } from '../clearing/apply.js';
 import { JobFailure } from '../job-failure.js';
-import { expandCalendar, expandOne, type ExpandSettings } from '../clearing/occurrences.js';
-import { addEarlierWrites, buildReport, carryOver, stoppedReport, truncatedReport, type Outcomes } from '../clearing/report.js';
+import { expandOne, type ExpandSettings } from '../clearing/occurrences.js';
+import { addEarlierWrites, buildReport, carryOver, dedupeChanges, stoppedReport, truncatedReport, type Outcomes } from '../clearing/report.js';
 import { clearingWindow, localIso } from '../clearing/window.js';
 import type { WorkerContext } from '../context.js';
+import { refreshStore } from '../store/refresh.js';
+import { storedCalendar } from '../store/stored-plan-input.js';
 
 /**
  * Clears one room calendar (design §5): settle the audit entries an earlier attempt left pending,
- * fetch every VEVENT object with one REPORT, expand over the window, plan, and — unless in test mode — apply, queueing each
+ * refresh the calendar store (fetching and expanding only what changed), plan from its stored
+ * occurrences, and — unless in test mode — apply, queueing each
  * loser's mail right after its write. Holds the calendar's lock throughout, so no create or
  * delete on this calendar interleaves with it. When writes failed for reasons that may pass (the
  * server down, a 5xx, a lost answer), the report so far goes into the job's progress and the job
@@ -39,13 +42,16 @@ export async function clearCalendar(job: Job, ctx: WorkerContext): Promise<Clear
     await job.updateProgress({ phase: 'reconciling', objects_fetched: 0, decisions_total: 0, decisions_applied: 0 });
     const reconciled = await reconcilePending({ calendarId: calendar.id, client, audit: ctx.audit, mailQueue });
     await job.updateProgress({ phase: 'fetching', objects_fetched: 0, decisions_total: 0, decisions_applied: 0 });
-    const fetched = await client.fetchObjects();
-    const objects = new Map<string, CalendarObject>(fetched.map((o) => [o.href, o]));
-    const { occurrences, unreadable, truncated } = expandCalendar(fetched, settings);
+    // The store is brought up to date (only changed objects are fetched and parsed), then the plan
+    // is made from its stored expansions (issue 9).
+    await ctx.withStoreLock(calendar.id, () => refreshStore({ calendar, client, store: ctx.store, now }));
+    const stored = await storedCalendar(ctx.store, calendar.id, window, settings.isPriorityMarkValid);
+    const { occurrences, unreadable, truncated } = stored;
+    const objectCount = stored.objects;
     const priorityTokens = await ctx.priorityTokens.activeFor(calendar.id);
     const plan = planClearing({ occurrences, priorityTokens, now, timeZone: calendar.timeZone });
     const total = plan.deletedCancelled.length + plan.losers.length;
-    await job.updateProgress({ phase: payload.test ? 'done' : 'applying', objects_fetched: fetched.length, occurrences: occurrences.length, decisions_total: total, decisions_applied: 0 });
+    await job.updateProgress({ phase: payload.test ? 'done' : 'applying', objects_fetched: objectCount, occurrences: occurrences.length, decisions_total: total, decisions_applied: 0 });
 
     let outcomes: Outcomes = new Map();
     let reportPlan = plan;
@@ -54,7 +60,8 @@ export async function clearCalendar(job: Job, ctx: WorkerContext): Promise<Clear
     if (!payload.test) {
       const applied = await applyPlan({
         plan,
-        objects,
+        objects: new Map<string, CalendarObject>(),
+        loadObject: async (href) => (await ctx.store.objects(calendar.id, [href]))[0],
         occurrences,
         priorityTokens,
         now,
@@ -65,13 +72,18 @@ export async function clearCalendar(job: Job, ctx: WorkerContext): Promise<Clear
         roomAddress: calendar.roomEmail,
         expand: (object) => expandOne(object, settings),
         onApplied: (done, objectsTotal) =>
-          job.updateProgress({ phase: 'applying', objects_fetched: fetched.length, occurrences: occurrences.length, decisions_total: total, decisions_applied: done, objects_to_change: objectsTotal }),
+          job.updateProgress({ phase: 'applying', objects_fetched: objectCount, occurrences: occurrences.length, decisions_total: total, decisions_applied: done, objects_to_change: objectsTotal }),
         mailQueue,
         ...(mailQueue && { mailAllowed: await ctx.mailRecipients() }),
       });
       ({ outcomes, retryReason } = applied);
       reportPlan = applied.plan;
       mailsQueued = applied.mailsQueued;
+      if (applied.outcomes.size > 0 && retryReason === null) {
+        // Our own writes into the store at once (a sync fetches just those objects). A failure here
+        // leaves the next refresh to do it and is recorded on the calendar; the clear itself is done.
+        await ctx.withStoreLock(calendar.id, () => refreshStore({ calendar, client, store: ctx.store, now: new Date() })).catch(() => undefined);
+      }
     }
 
     const report = buildReport(reportPlan, { calendar: calendar.slug, timeZone: calendar.timeZone, testMode: payload.test, outcomes });
@@ -88,16 +100,17 @@ export async function clearCalendar(job: Job, ctx: WorkerContext): Promise<Clear
         expand: (ics) => expandOne({ href: 'earlier', etag: null, data: ics }, settings),
       });
     }
+    dedupeChanges(report);
     if (mailQueue) {
       const fromReconcile = reconciled.reduce((n, r) => n + (r.outcome.state === 'applied' ? ((r.entry.notifications ?? []) as unknown[]).length : 0), 0);
       report.mails_queued = mailsQueued + fromReconcile;
     }
     if (retryReason !== null) {
       // What was and was not done, for whoever looks at the failed attempt; the retry finishes it.
-      await job.updateProgress({ phase: 'stopped', objects_fetched: fetched.length, occurrences: occurrences.length, decisions_total: total, report });
+      await job.updateProgress({ phase: 'stopped', objects_fetched: objectCount, occurrences: occurrences.length, decisions_total: total, report });
       throw new JobFailure(JobErrorCode.caldavUnavailable, `clear of ${calendar.slug} incomplete, retrying: ${retryReason}`, false);
     }
-    await job.updateProgress({ phase: 'done', objects_fetched: fetched.length, occurrences: occurrences.length, decisions_total: total, decisions_applied: total });
+    await job.updateProgress({ phase: 'done', objects_fetched: objectCount, occurrences: occurrences.length, decisions_total: total, decisions_applied: total });
     return report;
   });
 }

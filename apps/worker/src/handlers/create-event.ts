@@ -55,6 +55,8 @@ export async function createEvent(job: Job, ctx: WorkerContext): Promise<CreateE
     if (payload.rrule === undefined) return base;
     return { ...base, occurrences: slots.length - skipped.length, skipped_occurrences: skipped.map((s) => slotView(s, calendar.timeZone)) };
   });
+  // Also when it already existed: the attempt that wrote it may have died before saying so.
+  await ctx.mirror.written(calendar.id);
   if (calendar.autoClear) await clearSoon(calendar.id, ctx);
   // No updateProgress(100): the job completes right after, and a Redis round trip per booking
   // for a figure nobody can observe before `completed` was pure overhead (issue 9).

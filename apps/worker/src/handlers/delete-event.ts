@@ -17,7 +17,7 @@ import { JobFailure } from '../job-failure.js';
 export async function deleteEvent(job: Job, ctx: WorkerContext): Promise<DeleteEventResult> {
   const payload = parsePayload(DeleteEventPayload, job.data);
   const { calendar, client } = await ctx.openCalendar(payload.calendarId);
-  return ctx.withCalendarLock(payload.calendarId, async () => {
+  const result = await ctx.withCalendarLock(payload.calendarId, async (): Promise<DeleteEventResult> => {
     // A clear's pending entries may carry mails; they go out if those writes turn out applied.
     const mailQueue = calendar.mailEnabled && ctx.mailEnabled ? ctx.mailQueue : null;
     await reconcilePending({ calendarId: payload.calendarId, client, audit: ctx.audit, mailQueue });
@@ -48,6 +48,8 @@ export async function deleteEvent(job: Job, ctx: WorkerContext): Promise<DeleteE
     await job.updateProgress(100);
     return { id: payload.uid, href: object.href, deleted: true, auditId };
   });
+  await ctx.mirror.written(calendar.id);
+  return result;
 }
 
 /**

@@ -1,0 +1,192 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+
+import type { Database } from '../client.js';
+import { busyIntervals, calendarObjects, calendars } from '../schema/index.js';
+
+/** The sync state a refresh starts from (calendars.mirror_*). */
+export interface MirrorState {
+  refreshedAt: Date | null;
+  syncToken: string | null;
+  ctag: string | null;
+  from: Date | null;
+  to: Date | null;
+  error: string | null;
+  failedAt: Date | null;
+}
+
+/** What the store knows of one object without its data or occurrences: enough to decide what to redo. */
+export interface StoredVersion {
+  href: string;
+  etag: string | null;
+  expandedFrom: Date | null;
+  expandedTo: Date | null;
+  expandKey: string | null;
+}
+
+/** One object as the store keeps it; `occurrences` and `truncated` are opaque JSON owned by the worker. */
+export interface StoredObjectRow {
+  href: string;
+  etag: string | null;
+  uid: string | null;
+  data: string;
+  occurrences: unknown;
+  expandedFrom: Date;
+  expandedTo: Date;
+  expandKey: string;
+  unreadable: string | null;
+  truncated: unknown;
+  /** The busy intervals of this object (replacing any it had). */
+  busy: { start: Date; end: Date }[];
+}
+
+/** The expansion of one object as the planner reads it. */
+export interface StoredExpansion {
+  href: string;
+  occurrences: unknown;
+  unreadable: string | null;
+  truncated: unknown;
+}
+
+export interface StoreChange {
+  /** Objects (re)written: fetched anew, or re-expanded from their stored data. */
+  upserts: StoredObjectRow[];
+  /** Hrefs gone from the server. */
+  removed: string[];
+  /** New sync state; absent leaves calendars.mirror_* as they are (a write by one of our own jobs). */
+  state?: { refreshedAt: Date; syncToken: string | null; ctag: string | null; from: Date; to: Date };
+}
+
+/** Rows per INSERT: well under PostgreSQL's 65,535 bind parameters per statement. */
+const OBJECT_BATCH = 500;
+const BUSY_BATCH = 5000;
+
+/**
+ * The calendar store (issues 9 and 12): objects by href and ETag with their cached expansion, the busy
+ * intervals derived from them, and each calendar's sync state. Only the worker writes it; each change
+ * is one transaction, so readers (the clear, the availability queries) never see an object without
+ * its busy intervals or a sync token ahead of the objects it describes.
+ */
+export function createCalendarStoreRepository(db: Database) {
+  return {
+    async state(calendarId: number): Promise<MirrorState | undefined> {
+      const [row] = await db
+        .select({
+          refreshedAt: calendars.mirrorRefreshedAt,
+          syncToken: calendars.mirrorSyncToken,
+          ctag: calendars.mirrorCtag,
+          from: calendars.mirrorFrom,
+          to: calendars.mirrorTo,
+          error: calendars.mirrorError,
+          failedAt: calendars.mirrorFailedAt,
+        })
+        .from(calendars)
+        .where(eq(calendars.id, calendarId));
+      return row;
+    },
+
+    versions(calendarId: number): Promise<StoredVersion[]> {
+      return db
+        .select({
+          href: calendarObjects.href,
+          etag: calendarObjects.etag,
+          expandedFrom: calendarObjects.expandedFrom,
+          expandedTo: calendarObjects.expandedTo,
+          expandKey: calendarObjects.expandKey,
+        })
+        .from(calendarObjects)
+        .where(eq(calendarObjects.calendarId, calendarId));
+    },
+
+    /** Stored text and ETag of these objects (for re-expansion without a fetch, and for the clear's writes). */
+    async objects(calendarId: number, hrefs: readonly string[]): Promise<{ href: string; etag: string | null; data: string }[]> {
+      const out: { href: string; etag: string | null; data: string }[] = [];
+      for (let i = 0; i < hrefs.length; i += OBJECT_BATCH) {
+        const batch = hrefs.slice(i, i + OBJECT_BATCH);
+        out.push(
+          ...(await db
+            .select({ href: calendarObjects.href, etag: calendarObjects.etag, data: calendarObjects.data })
+            .from(calendarObjects)
+            .where(and(eq(calendarObjects.calendarId, calendarId), inArray(calendarObjects.href, batch)))),
+        );
+      }
+      return out;
+    },
+
+    /** Every object's cached expansion, for planning a clear. */
+    expansions(calendarId: number): Promise<StoredExpansion[]> {
+      return db
+        .select({
+          href: calendarObjects.href,
+          occurrences: calendarObjects.occurrences,
+          unreadable: calendarObjects.unreadable,
+          truncated: calendarObjects.truncated,
+        })
+        .from(calendarObjects)
+        .where(eq(calendarObjects.calendarId, calendarId));
+    },
+
+    async apply(calendarId: number, change: StoreChange): Promise<void> {
+      await db.transaction(async (tx) => {
+        const touched = [...change.removed, ...change.upserts.map((o) => o.href)];
+        for (let i = 0; i < touched.length; i += OBJECT_BATCH) {
+          const batch = touched.slice(i, i + OBJECT_BATCH);
+          await tx.delete(busyIntervals).where(and(eq(busyIntervals.calendarId, calendarId), inArray(busyIntervals.href, batch)));
+        }
+        for (let i = 0; i < change.removed.length; i += OBJECT_BATCH) {
+          const batch = change.removed.slice(i, i + OBJECT_BATCH);
+          await tx.delete(calendarObjects).where(and(eq(calendarObjects.calendarId, calendarId), inArray(calendarObjects.href, batch)));
+        }
+        const fetchedAt = new Date();
+        for (let i = 0; i < change.upserts.length; i += OBJECT_BATCH) {
+          const rows = change.upserts.slice(i, i + OBJECT_BATCH).map(({ busy: _busy, ...row }) => ({ calendarId, ...row, fetchedAt }));
+          await tx
+            .insert(calendarObjects)
+            .values(rows)
+            .onConflictDoUpdate({
+              target: [calendarObjects.calendarId, calendarObjects.href],
+              set: {
+                etag: sql`excluded.etag`,
+                uid: sql`excluded.uid`,
+                data: sql`excluded.data`,
+                occurrences: sql`excluded.occurrences`,
+                expandedFrom: sql`excluded.expanded_from`,
+                expandedTo: sql`excluded.expanded_to`,
+                expandKey: sql`excluded.expand_key`,
+                unreadable: sql`excluded.unreadable`,
+                truncated: sql`excluded.truncated`,
+                fetchedAt: sql`excluded.fetched_at`,
+              },
+            });
+        }
+        const busy = change.upserts.flatMap((o) => o.busy.map((b) => ({ calendarId, href: o.href, start: b.start, end: b.end })));
+        for (let i = 0; i < busy.length; i += BUSY_BATCH) await tx.insert(busyIntervals).values(busy.slice(i, i + BUSY_BATCH));
+        if (change.state) {
+          await tx
+            .update(calendars)
+            .set({
+              mirrorRefreshedAt: change.state.refreshedAt,
+              mirrorSyncToken: change.state.syncToken,
+              mirrorCtag: change.state.ctag,
+              mirrorFrom: change.state.from,
+              mirrorTo: change.state.to,
+              mirrorError: null,
+              mirrorFailedAt: null,
+            })
+            .where(eq(calendars.id, calendarId));
+        }
+      });
+    },
+
+    /** A refresh failed: the last good data stays, and the calendar says why and since when. */
+    async recordFailure(calendarId: number, error: string, at: Date): Promise<void> {
+      await db.update(calendars).set({ mirrorError: error, mirrorFailedAt: at }).where(eq(calendars.id, calendarId));
+    },
+
+    /** All calendars' ids, for the refresh schedules. */
+    async calendarIds(): Promise<number[]> {
+      return (await db.select({ id: calendars.id }).from(calendars)).map((r) => r.id);
+    },
+  };
+}
+
+export type CalendarStoreRepository = ReturnType<typeof createCalendarStoreRepository>;
