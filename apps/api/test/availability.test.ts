@@ -37,7 +37,8 @@ describe('availability from the calendar store (issue 12)', () => {
   const available = (params: Record<string, string>, token?: string) => get(`/api/rooms/available?${new URLSearchParams(params)}`, token);
 
   beforeAll(async () => {
-    ctx = await buildTestApp();
+    // no answer cache here: these tests change the store between identical queries
+    ctx = await buildTestApp(testConfig({ AVAILABILITY_CACHE_MS: '0' }));
     alice = await seedUser(ctx.db);
     bob = await seedUser(ctx.db);
     // a second room of alice's
@@ -301,6 +302,37 @@ describe('availability from the calendar store (issue 12)', () => {
     expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/api/freebusy', '/api/rooms/available']));
     expect(spec.paths['/api/freebusy'].get.responses['200'].content['application/json'].example.calendars).toHaveLength(2);
     expect(spec.paths['/api/rooms/available'].get.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['capacity', 'end', 'features', 'start', 'timezone']);
+  });
+});
+
+describe('answer cache (AVAILABILITY_CACHE_MS)', () => {
+  let ctx: Ctx;
+  beforeAll(async () => {
+    ctx = await buildTestApp(testConfig({ AVAILABILITY_CACHE_MS: '60000' }));
+  });
+  afterAll(async () => {
+    await ctx.app.close();
+    await ctx.db.close();
+  });
+
+  it('answers the same query of the same user from memory until an access change; another query or another user is answered afresh', async () => {
+    const alice = await seedUser(ctx.db);
+    const day = berlinDay(6);
+    await seedMirrorState(ctx.db, alice.calendar.id);
+    const url = `/api/freebusy?start=${day}T08:00&end=${day}T18:00`;
+    const ask = (u = url, token = alice.token) => ctx.app.inject({ url: u, headers: bearer(token) });
+    expect((await ask()).json().calendars[0].busy).toEqual([]);
+    await seedBusy(ctx.db, alice.calendar.id, [[berlin(day, '10:00'), berlin(day, '11:00')]]);
+    expect((await ask()).json().calendars[0].busy).toEqual([]); // from memory
+    expect((await ask(`${url}&timezone=Europe/Berlin`)).json().calendars[0].busy).toHaveLength(1); // another query
+    expect((await ask(`/api/rooms/available?start=${day}T10:30&end=${day}T11:30`)).json()).toEqual([]);
+
+    // a grant revoked: the access-change message drops the answers with the grants
+    const other = await seedUser(ctx.db);
+    await ctx.db.db.$client`INSERT INTO calendar_users (calendar_id, user_id) VALUES (${alice.calendar.id}, ${other.user.id})`;
+    expect((await ask(`${url}&calendars=${alice.calendar.slug}`, other.token)).json().calendars[0].busy).toHaveLength(1);
+    ctx.app.access.clear();
+    expect((await ask()).json().calendars[0].busy).toEqual([{ start: berlinIso(day, '10:00'), end: berlinIso(day, '11:00') }]);
   });
 });
 

@@ -5,9 +5,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { rulesOf } from '../lib/booking-policy.js';
 import { refreshMirrors, type RefreshOutcome } from '../lib/refresh-mirrors.js';
 import { readSpan, spanZone } from '../lib/span.js';
+import { TtlCache } from '../lib/ttl-cache.js';
 import { isoInZone } from '../lib/zoned-iso.js';
 import { problem } from '../problems.js';
-import { AvailableQuerySchema, AvailableRoomsSchema, FRESH_TRUE, FreeBusyQuerySchema, FreeBusySchema, MAX_SPAN_DAYS } from '../schemas/availability.js';
+import { AvailableQuerySchema, AvailableRoomsSchema, FRESH_TRUE, FreeBusyQuerySchema, FreeBusySchema, MAX_SPAN_DAYS, type AvailableQuery, type FreeBusyQuery } from '../schemas/availability.js';
 import { ProblemSchema, commonProblems } from '../schemas/problem.js';
 
 /** Busy intervals grouped by calendar (the query returns them ordered by calendar). */
@@ -37,6 +38,84 @@ function failedSinceRefresh(room: RoomMirror): boolean {
  * may ask many times a minute; only `fresh=true` queues work.
  */
 const availabilityRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  // Same user, same query: the same answer for AVAILABILITY_CACHE_MS (concurrent misses share one
+  // computation). Dropped with the access cache, so a revoked grant is not answered from here.
+  const freeBusyAnswers = new TtlCache<Awaited<ReturnType<typeof freeBusy>>>(app.config.AVAILABILITY_CACHE_MS, 5000);
+  const availableAnswers = new TtlCache<Awaited<ReturnType<typeof availableRooms>>>(app.config.AVAILABILITY_CACHE_MS, 5000);
+  app.access.onClear(() => {
+    freeBusyAnswers.clear();
+    availableAnswers.clear();
+  });
+
+  /** The calendars asked for (all of the user's without `calendars`); one not granted is 404. */
+  async function requestedRooms(userId: number, query: FreeBusyQuery): Promise<RoomMirror[]> {
+    const slugs = query.calendars === undefined ? undefined : [...new Set(query.calendars.split(','))];
+    const rooms = await app.availability.roomsForUser(userId, slugs);
+    if (slugs) {
+      const granted = new Set(rooms.map((r) => r.slug));
+      const missing = slugs.filter((s) => !granted.has(s));
+      if (missing.length > 0) throw problem.notFound(`no calendar ${missing.map((s) => `"${s}"`).join(', ')}`);
+    }
+    return rooms;
+  }
+
+  /** The free/busy answer from the store as it is now; `refreshed` says how each `fresh=true` refresh went. */
+  async function freeBusy(userId: number, query: FreeBusyQuery, refreshed?: Map<number, RefreshOutcome>) {
+    const rooms = await requestedRooms(userId, query);
+    const zone = spanZone(query.timezone, rooms.map((r) => r.timeZone), app.config.TIME_ZONE);
+    const { start, end } = readSpan(query, zone, MAX_SPAN_DAYS);
+    const busy = byCalendar(await app.availability.busyIntervals(rooms.map((r) => r.id), start, end));
+    const startMs = start.getTime();
+    const endMs = end.getTime();
+    return {
+      start: isoInZone(start, zone),
+      end: isoInZone(end, zone),
+      calendars: rooms.map((room) => {
+        const tz = room.timeZone;
+        const refresh = refreshed?.get(room.id);
+        const failed = failedSinceRefresh(room);
+        return {
+          calendar: room.slug,
+          busy: mergeBusy(busy.get(room.id) ?? [], startMs, endMs).map((b) => ({ start: isoInZone(b.startMs, tz), end: isoInZone(b.endMs, tz) })),
+          as_of: room.mirrorRefreshedAt && isoInZone(room.mirrorRefreshedAt, tz),
+          stale: room.mirrorRefreshedAt === null || failed || (refresh !== undefined && refresh !== 'done'),
+          complete: covers(room, start, end),
+          window: room.mirrorFrom && room.mirrorTo && { from: isoInZone(room.mirrorFrom, tz), to: isoInZone(room.mirrorTo, tz) },
+          error: failed ? { message: room.mirrorError ?? 'the last refresh failed', at: isoInZone(room.mirrorFailedAt!, tz) } : null,
+          ...(refresh !== undefined && { refresh }),
+        };
+      }),
+    };
+  }
+
+  /** The caller's rooms free for the whole span that match and could be booked for it. */
+  async function availableRooms(userId: number, query: AvailableQuery) {
+    const rooms = await app.availability.roomsForUser(userId);
+    const zone = spanZone(query.timezone, rooms.map((r) => r.timeZone), app.config.TIME_ZONE);
+    const { start, end } = readSpan(query, zone, MAX_SPAN_DAYS);
+    const capacity = query.capacity === undefined ? undefined : Number(query.capacity);
+    const wanted = query.features === undefined ? [] : query.features.split(',').map((f) => f.trim().toLowerCase());
+    const now = new Date();
+    const candidates = rooms.filter((room) => {
+      if (capacity !== undefined && (room.capacity === null || room.capacity < capacity)) return false;
+      const offered = new Set(room.features.map((f) => f.toLowerCase()));
+      if (!wanted.every((f) => offered.has(f))) return false;
+      if (!covers(room, start, end)) return false;
+      return checkBookingRules({ start, end }, rulesOf(room), { now, timeZone: room.timeZone }) === null;
+    });
+    const busy = byCalendar(await app.availability.busyIntervals(candidates.map((r) => r.id), start, end));
+    return candidates
+      .filter((room) => !busyDuring(busy.get(room.id) ?? [], start.getTime(), end.getTime()))
+      .map((room) => ({
+        calendar: room.slug,
+        name: room.displayName,
+        capacity: room.capacity,
+        features: room.features,
+        location: room.location,
+        as_of: isoInZone(room.mirrorRefreshedAt!, room.timeZone),
+      }));
+  }
+
   app.get(
     '/api/freebusy',
     {
@@ -52,47 +131,14 @@ const availabilityRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const userId = request.user!.id;
       const query = request.query;
-      const slugs = query.calendars === undefined ? undefined : [...new Set(query.calendars.split(','))];
-      let rooms = await app.availability.roomsForUser(userId, slugs);
-      if (slugs) {
-        const granted = new Set(rooms.map((r) => r.slug));
-        const missing = slugs.filter((s) => !granted.has(s));
-        if (missing.length > 0) throw problem.notFound(`no calendar ${missing.map((s) => `"${s}"`).join(', ')}`);
-      }
-      const zone = spanZone(query.timezone, rooms.map((r) => r.timeZone), app.config.TIME_ZONE);
-      const { start, end } = readSpan(query, zone, MAX_SPAN_DAYS);
-
-      let refreshed: Map<number, RefreshOutcome> | undefined;
-      if (query.fresh !== undefined && FRESH_TRUE.has(query.fresh.toLowerCase())) {
-        // A refresh costs the room's server a request: it counts like booking and cancelling.
-        await app.jobRateLimit(request, reply);
-        refreshed = await refreshMirrors(app, request, rooms.map((r) => r.id));
-        // the mirror state changed with the refresh
-        rooms = await app.availability.roomsForUser(userId, slugs);
-      }
-
-      const busy = byCalendar(await app.availability.busyIntervals(rooms.map((r) => r.id), start, end));
-      const startMs = start.getTime();
-      const endMs = end.getTime();
-      return {
-        start: isoInZone(start, zone),
-        end: isoInZone(end, zone),
-        calendars: rooms.map((room) => {
-          const tz = room.timeZone;
-          const refresh = refreshed?.get(room.id);
-          const failed = failedSinceRefresh(room);
-          return {
-            calendar: room.slug,
-            busy: mergeBusy(busy.get(room.id) ?? [], startMs, endMs).map((b) => ({ start: isoInZone(b.startMs, tz), end: isoInZone(b.endMs, tz) })),
-            as_of: room.mirrorRefreshedAt && isoInZone(room.mirrorRefreshedAt, tz),
-            stale: room.mirrorRefreshedAt === null || failed || (refresh !== undefined && refresh !== 'done'),
-            complete: covers(room, start, end),
-            window: room.mirrorFrom && room.mirrorTo && { from: isoInZone(room.mirrorFrom, tz), to: isoInZone(room.mirrorTo, tz) },
-            error: failed ? { message: room.mirrorError ?? 'the last refresh failed', at: isoInZone(room.mirrorFailedAt!, tz) } : null,
-            ...(refresh !== undefined && { refresh }),
-          };
-        }),
-      };
+      const fresh = query.fresh !== undefined && FRESH_TRUE.has(query.fresh.toLowerCase());
+      if (!fresh) return freeBusyAnswers.get(`${userId}\u0000${request.url}`, () => freeBusy(userId, query));
+      // A refresh costs the room's server a request: it counts like booking and cancelling.
+      const rooms = await requestedRooms(userId, query);
+      readSpan(query, spanZone(query.timezone, rooms.map((r) => r.timeZone), app.config.TIME_ZONE), MAX_SPAN_DAYS);
+      await app.jobRateLimit(request, reply);
+      const refreshed = await refreshMirrors(app, request, rooms.map((r) => r.id));
+      return freeBusy(userId, query, refreshed);
     },
   );
 
@@ -109,31 +155,8 @@ const availabilityRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const query = request.query;
-      const rooms = await app.availability.roomsForUser(request.user!.id);
-      const zone = spanZone(query.timezone, rooms.map((r) => r.timeZone), app.config.TIME_ZONE);
-      const { start, end } = readSpan(query, zone, MAX_SPAN_DAYS);
-      const capacity = query.capacity === undefined ? undefined : Number(query.capacity);
-      const wanted = query.features === undefined ? [] : query.features.split(',').map((f) => f.trim().toLowerCase());
-      const now = new Date();
-      const candidates = rooms.filter((room) => {
-        if (capacity !== undefined && (room.capacity === null || room.capacity < capacity)) return false;
-        const offered = new Set(room.features.map((f) => f.toLowerCase()));
-        if (!wanted.every((f) => offered.has(f))) return false;
-        if (!covers(room, start, end)) return false;
-        return checkBookingRules({ start, end }, rulesOf(room), { now, timeZone: room.timeZone }) === null;
-      });
-      const busy = byCalendar(await app.availability.busyIntervals(candidates.map((r) => r.id), start, end));
-      return candidates
-        .filter((room) => !busyDuring(busy.get(room.id) ?? [], start.getTime(), end.getTime()))
-        .map((room) => ({
-          calendar: room.slug,
-          name: room.displayName,
-          capacity: room.capacity,
-          features: room.features,
-          location: room.location,
-          as_of: isoInZone(room.mirrorRefreshedAt!, room.timeZone),
-        }));
+      const userId = request.user!.id;
+      return availableAnswers.get(`${userId}\u0000${request.url}`, () => availableRooms(userId, request.query));
     },
   );
 };
