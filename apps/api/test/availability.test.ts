@@ -1,5 +1,6 @@
 import { createWorkerConnection } from '@roombook/queue';
 import { Queue, Worker, type Job } from 'bullmq';
+import fc from 'fast-check';
 import { fromZonedTime } from 'date-fns-tz';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -291,6 +292,26 @@ describe('availability from the calendar store (issue 12)', () => {
       }
       expect(slugs(await available({ start: `${weekday}T15:00`, end: `${weekday}T16:00` }, alice.token)).sort()).toEqual([alice.calendar.slug, aliceRoom2.slug].sort());
     });
+  });
+
+  it('never answers 5xx to malformed queries: 400 problem documents, or a well-formed 200 (fast-check)', async () => {
+    const text = fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 20 }), fc.constantFrom('', ',', 'a,,b', '9999-99-99T99:99', '2027-02-29T10:00', '2027-03-28T02:30', '-1', '1e3', 'true', 'Europe/Berlin', 'x'.repeat(2000)));
+    const date = fc.oneof(text, fc.date({ min: new Date('1900-01-01'), max: new Date('2200-01-01'), noInvalidDate: true }).map((d) => d.toISOString()), fc.constantFrom(`${day}T08:00`, `${day}T18:00`, `${day}T18:00+14:00`));
+    const params = fc.record(
+      { calendars: fc.oneof(text, fc.constant(alice.calendar.slug)), start: date, end: date, timezone: text, fresh: fc.constantFrom('false', 'no', '0'), capacity: text, features: text, extra: text },
+      { requiredKeys: [] },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('/api/freebusy', '/api/rooms/available'), params, async (path, query) => {
+        const response = await get(`${path}?${new URLSearchParams(query as Record<string, string>)}`);
+        expect(response.statusCode, `${path} ${JSON.stringify(query).slice(0, 300)}`).toBeLessThan(500);
+        if (response.statusCode >= 400) {
+          expect([400, 404]).toContain(response.statusCode);
+          expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+        } else expect(response.json()).toBeTypeOf('object');
+      }),
+      { numRuns: 400, seed: 20261129 },
+    );
   });
 
   it('GET /api/calendars shows capacity, features and location; the OpenAPI document has both queries', async () => {
