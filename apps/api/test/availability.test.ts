@@ -342,9 +342,13 @@ describe('answer cache (AVAILABILITY_CACHE_MS)', () => {
     await seedMirrorState(ctx.db, alice.calendar.id);
     const url = `/api/freebusy?start=${day}T08:00&end=${day}T18:00`;
     const ask = (u = url, token = alice.token) => ctx.app.inject({ url: u, headers: bearer(token) });
-    expect((await ask()).json().calendars[0].busy).toEqual([]);
+    const first = await ask();
+    expect(first.json().calendars[0].busy).toEqual([]);
     await seedBusy(ctx.db, alice.calendar.id, [[berlin(day, '10:00'), berlin(day, '11:00')]]);
-    expect((await ask()).json().calendars[0].busy).toEqual([]); // from memory
+    const second = await ask();
+    expect(second.json().calendars[0].busy).toEqual([]); // from memory
+    expect(second.body).toBe(first.body);
+    expect(second.headers['content-type']).toBe('application/json; charset=utf-8');
     expect((await ask(`${url}&timezone=Europe/Berlin`)).json().calendars[0].busy).toHaveLength(1); // another query
     expect((await ask(`/api/rooms/available?start=${day}T10:30&end=${day}T11:30`)).json()).toEqual([]);
 

@@ -1,6 +1,7 @@
 import { busyDuring, checkBookingRules, mergeBusy, type BusyMs } from '@roombook/booking';
 import type { CalendarBusy, RoomMirror } from '@roombook/db';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import { rulesOf } from '../lib/booking-policy.js';
 import { refreshMirrors, type RefreshOutcome } from '../lib/refresh-mirrors.js';
@@ -40,12 +41,16 @@ function failedSinceRefresh(room: RoomMirror): boolean {
 const availabilityRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // Same user, same query: the same answer for AVAILABILITY_CACHE_MS (concurrent misses share one
   // computation). Dropped with the access cache, so a revoked grant is not answered from here.
-  const freeBusyAnswers = new TtlCache<Awaited<ReturnType<typeof freeBusy>>>(app.config.AVAILABILITY_CACHE_MS, 5000);
-  const availableAnswers = new TtlCache<Awaited<ReturnType<typeof availableRooms>>>(app.config.AVAILABILITY_CACHE_MS, 5000);
-  app.access.onClear(() => {
-    freeBusyAnswers.clear();
-    availableAnswers.clear();
-  });
+  // Kept serialized: a repeated 20-room answer then costs no JSON serialization either.
+  const answers = new TtlCache<string>(app.config.AVAILABILITY_CACHE_MS, 5000);
+  app.access.onClear(() => answers.clear());
+  /** The answer to this request, from the cache or computed by `compute` and serialized with the route's response schema. */
+  async function sendCachedAnswer(request: FastifyRequest, reply: FastifyReply, compute: () => Promise<unknown>): Promise<FastifyReply> {
+    const key = `${request.user!.id}\u0000${request.url}`;
+    const json = await answers.get(key, async () => reply.serialize(await compute()) as string);
+    // a string is sent as it is, not serialized again
+    return reply.type('application/json; charset=utf-8').send(json);
+  }
 
   /** The calendars asked for (all of the user's without `calendars`); one not granted is 404. */
   async function requestedRooms(userId: number, query: FreeBusyQuery): Promise<RoomMirror[]> {
@@ -132,7 +137,7 @@ const availabilityRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const userId = request.user!.id;
       const query = request.query;
       const fresh = query.fresh !== undefined && FRESH_TRUE.has(query.fresh.toLowerCase());
-      if (!fresh) return freeBusyAnswers.get(`${userId}\u0000${request.url}`, () => freeBusy(userId, query));
+      if (!fresh) return sendCachedAnswer(request, reply, () => freeBusy(userId, query));
       // A refresh costs the room's server a request: it counts like booking and cancelling.
       const rooms = await requestedRooms(userId, query);
       readSpan(query, spanZone(query.timezone, rooms.map((r) => r.timeZone), app.config.TIME_ZONE), MAX_SPAN_DAYS);
@@ -154,9 +159,9 @@ const availabilityRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: AvailableRoomsSchema, ...commonProblems },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const userId = request.user!.id;
-      return availableAnswers.get(`${userId}\u0000${request.url}`, () => availableRooms(userId, request.query));
+      return sendCachedAnswer(request, reply, () => availableRooms(userId, request.query));
     },
   );
 };
