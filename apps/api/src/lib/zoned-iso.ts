@@ -55,9 +55,33 @@ function offsetMinutes(ms: number, timeZone: string): number {
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
+/**
+ * Instants written lately, per zone: free/busy answers for the coming days write the same
+ * meeting starts and ends again and again. Bounded like the offset table.
+ */
+const written = new Map<string, Map<number, string>>();
+let writtenCount = 0;
+const MAX_WRITTEN = 100_000;
+
 /** `instant` as ISO-8601 on the zone's wall clock with its offset, to the second. */
 export function isoInZone(instant: Date | number, timeZone: string): string {
   const ms = typeof instant === 'number' ? instant : instant.getTime();
+  let zone = written.get(timeZone);
+  if (!zone) written.set(timeZone, (zone = new Map()));
+  let text = zone.get(ms);
+  if (text === undefined) {
+    text = format(ms, timeZone);
+    if (++writtenCount > MAX_WRITTEN) {
+      written.clear();
+      writtenCount = 1;
+      written.set(timeZone, (zone = new Map()));
+    }
+    zone.set(ms, text);
+  }
+  return text;
+}
+
+function format(ms: number, timeZone: string): string {
   const offset = offsetMinutes(ms, timeZone);
   const wall = new Date(Math.floor(ms / 1000) * 1000 + offset * 60_000).toISOString().slice(0, 19);
   if (offset === 0) return `${wall}Z`;
