@@ -68,7 +68,7 @@ export const rateLimitsPlugin = fp(
       hook: 'preHandler',
       keyGenerator: (request) => `jobs:${apiKeyId(request)}`,
       errorResponseBuilder: (_request, context) =>
-        tooMany(Math.ceil(context.ttl / 1000), `this API key made more than ${context.max} booking, cancelling or clearing requests in ${Math.round(settings.jobsWindowMs / 1000)} s`),
+        tooMany(Math.ceil(context.ttl / 1000), `this API key made more than ${context.max} booking, cancelling, clearing or refreshing (fresh=true) requests in ${Math.round(settings.jobsWindowMs / 1000)} s`),
     });
     app.decorate('jobRateLimit', async (request: FastifyRequest, reply: FastifyReply) => {
       await jobLimit.call(app, request, reply);
