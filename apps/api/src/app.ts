@@ -11,6 +11,7 @@ import { queuesPlugin } from './plugins/queues.js';
 import { rateLimitsPlugin } from './plugins/rate-limits.js';
 import { swaggerPlugin } from './plugins/swagger.js';
 import { HttpProblem, problemsPlugin, sendProblem } from './problems.js';
+import availabilityRoutes from './routes/availability.js';
 import calendarsRoutes from './routes/calendars.js';
 import eventsRoutes from './routes/events.js';
 import healthRoutes from './routes/health.js';
@@ -79,6 +80,7 @@ export async function buildApp(config: ApiConfig, options: FastifyServerOptions 
   await app.register(eventsRoutes);
   await app.register(jobsRoutes);
   await app.register(clearRoutes);
+  await app.register(availabilityRoutes);
 
   if (config.ADMIN_TOKEN) {
     await app.register(bullBoardPlugin, { adminToken: config.ADMIN_TOKEN });

@@ -168,6 +168,9 @@ describe('API without a worker', () => {
           conflicts: 'reject',
           series_max_conflicts: 0,
           rules: { max_days_ahead: null, min_minutes: null, max_minutes: null, opening_hours: null },
+          capacity: null,
+          features: [],
+          location: null,
         },
       ],
     });

@@ -105,6 +105,9 @@ describe('booking policy against Radicale (issue 11)', () => {
       conflicts: 'reject',
       series_max_conflicts: 0,
       rules: { max_days_ahead: 30, min_minutes: 15, max_minutes: 120, opening_hours: 'Mon-Fri 07:00-20:00, Sat 09:00-13:00' },
+      capacity: null,
+      features: [],
+      location: null,
     });
     // find a weekday and a Sunday within the next 8 days
     const days = Array.from({ length: 8 }, (_, i) => berlinDay(i + 1)).map((d) => ({ ...d, wd: new Date(`${d.iso}T12:00:00Z`).getUTCDay() }));

@@ -23,3 +23,4 @@ export type {
 export { checkBookingRules, PAST_GRACE_MS, type BookingRuleName, type BookingRules, type RuleViolation } from './booking-rules.js';
 export { OpeningHoursError, parseOpeningHours, withinOpeningHours, type OpeningSpan } from './opening-hours.js';
 export { checkBooking, type BookingCheck, type BookingCheckInput, type ClashingSlot } from './booking-conflicts.js';
+export { busyDuring, mergeBusy, type BusyMs } from './busy-time.js';

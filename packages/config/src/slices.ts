@@ -101,7 +101,7 @@ export const SmtpEnv = Type.Object({
 // Rate limits of the API (issue 10), counted in Redis so they hold across API processes.
 // Defaults that a normal integration never meets.
 export const RateLimitEnv = Type.Object({
-  RATE_LIMIT_JOBS_MAX: Type.Integer({ default: 300, minimum: 1, description: 'job-creating requests (book, cancel, clear) per API key per window' }),
+  RATE_LIMIT_JOBS_MAX: Type.Integer({ default: 300, minimum: 1, description: 'job-creating requests (book, cancel, clear, freebusy fresh=true) per API key per window' }),
   RATE_LIMIT_JOBS_WINDOW_SECONDS: Type.Integer({ default: 60, minimum: 1 }),
   RATE_LIMIT_AUTH_FAILURES_MAX: Type.Integer({ default: 30, minimum: 1, description: 'failed authentications (API key or admin Basic auth) per client address per window' }),
   RATE_LIMIT_AUTH_WINDOW_SECONDS: Type.Integer({ default: 300, minimum: 1 }),

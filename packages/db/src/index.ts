@@ -7,6 +7,7 @@ export * from './repositories/calendars.js';
 export * from './repositories/audit-log.js';
 export * from './repositories/priority-tokens.js';
 export * from './repositories/email-templates.js';
+export * from './repositories/availability.js';
 export * from './repositories/calendar-store.js';
 export * as schema from './schema/index.js';
 export * from './repositories/webhooks.js';

@@ -7,7 +7,7 @@ import type { Job } from 'bullmq';
 import { problem, type HttpProblem } from '../problems.js';
 
 /** The calendar's rules in the shape @roombook/booking checks. */
-export function rulesOf(calendar: PublicCalendar): BookingRules {
+export function rulesOf(calendar: Pick<PublicCalendar, 'maxDaysAhead' | 'minMinutes' | 'maxMinutes' | 'openingHours'>): BookingRules {
   return { maxDaysAhead: calendar.maxDaysAhead, minMinutes: calendar.minMinutes, maxMinutes: calendar.maxMinutes, openingHours: calendar.openingHours };
 }
 

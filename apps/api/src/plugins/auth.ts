@@ -20,6 +20,8 @@ declare module 'fastify' {
       calendarFor: (userId: number, slug: string) => Promise<PublicCalendar | undefined>;
       /** Drops every cached key and grant (what an access-change message does). */
       clear: () => void;
+      /** Also runs `listener` whenever the cache is dropped (other caches of answers that depend on grants). */
+      onClear: (listener: () => void) => void;
       /** Resolves once this process listens for access changes. */
       listening: Promise<void>;
     };
@@ -44,9 +46,11 @@ export const authPlugin = fp(
     const ttlMs = app.config.ACCESS_CACHE_TTL_MS;
     const users = new TtlCache<AuthenticatedUser>(ttlMs);
     const grants = new TtlCache<PublicCalendar>(ttlMs);
+    const listeners: (() => void)[] = [];
     const clear = () => {
       users.clear();
       grants.clear();
+      for (const listener of listeners) listener();
     };
 
     const channel = accessChangesChannel(app.config.QUEUE_PREFIX);
@@ -66,6 +70,7 @@ export const authPlugin = fp(
     app.decorate('access', {
       calendarFor: (userId: number, slug: string) => grants.get(`${userId}\u0000${slug}`, () => app.calendars.findForUser(userId, slug)),
       clear,
+      onClear: (listener: () => void) => listeners.push(listener),
       listening,
     });
     app.decorateRequest('user', null);

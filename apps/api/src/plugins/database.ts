@@ -1,7 +1,9 @@
 import {
+  createAvailabilityRepository,
   createCalendarsRepository,
   createDatabase,
   createUsersRepository,
+  type AvailabilityRepository,
   type CalendarsRepository,
   type Database,
   type UsersRepository,
@@ -14,6 +16,8 @@ declare module 'fastify' {
     db: Database;
     users: UsersRepository;
     calendars: CalendarsRepository;
+    /** The calendar store's read side (issue 12): free/busy and find-a-room read only this. */
+    availability: AvailabilityRepository;
   }
 }
 
@@ -25,6 +29,7 @@ export const databasePlugin = fp(
     app.decorate('users', createUsersRepository(handle.db));
     // The API never needs CalDAV passwords, so it gets no SecretBox (and no SECRET_KEY).
     app.decorate('calendars', createCalendarsRepository(handle.db));
+    app.decorate('availability', createAvailabilityRepository(handle.db));
     app.addHook('onClose', () => handle.close());
   },
   { name: 'database' },

@@ -14,8 +14,12 @@ declare module 'fastify' {
     queues: {
       calendar: Queue;
       mail: Queue;
+      /** Calendar store refreshes (issue 12): `fresh=true` asks for one and waits for it. */
+      mirror: Queue;
       /** Completion events for `Prefer: wait`, created on first use (it holds a blocking connection). */
       calendarEvents: () => QueueEvents;
+      /** Completion events of the mirror queue, for `fresh=true`; created on first use like calendarEvents. */
+      mirrorEvents: () => QueueEvents;
       /** The fail-fast producer connection (also used for idempotency records). */
       redis: Redis;
       prefix: string;
@@ -41,31 +45,38 @@ export const queuesPlugin = fp(
     const common = { connection: redis, prefix: options.prefix, defaultJobOptions };
     const calendar = new Queue(QueueName.calendar, common);
     const mail = new Queue(QueueName.mail, common);
-    let events: { queueEvents: QueueEvents; connection: Redis } | undefined;
-    const calendarEvents = () => {
-      if (!events) {
-        const connection = createWorkerConnection(options.url);
-        connection.on('error', (error) => app.log.warn({ err: error }, 'redis (events) connection error'));
-        const queueEvents = new QueueEvents(QueueName.calendar, { connection, prefix: options.prefix });
-        queueEvents.on('error', (error: Error) => app.log.warn({ err: error }, 'queue events error'));
-        events = { queueEvents, connection };
-      }
-      return events.queueEvents;
+    const mirror = new Queue(QueueName.mirror, common);
+    const opened: { queueEvents: QueueEvents; connection: Redis }[] = [];
+    const lazyEvents = (name: QueueName) => {
+      let events: QueueEvents | undefined;
+      return () => {
+        if (!events) {
+          const connection = createWorkerConnection(options.url);
+          connection.on('error', (error) => app.log.warn({ err: error }, `redis (${name} events) connection error`));
+          events = new QueueEvents(name, { connection, prefix: options.prefix });
+          events.on('error', (error: Error) => app.log.warn({ err: error }, 'queue events error'));
+          opened.push({ queueEvents: events, connection });
+        }
+        return events;
+      };
     };
+    const calendarEvents = lazyEvents(QueueName.calendar);
+    const mirrorEvents = lazyEvents(QueueName.mirror);
     const logQueueError = (error: Error) => app.log.warn({ err: error }, 'queue error');
     calendar.on('error', logQueueError);
     mail.on('error', logQueueError);
+    mirror.on('error', logQueueError);
     const assertAvailable = () => {
       if (redis.status !== 'ready') throw new RedisUnavailableError(`redis is ${redis.status}`);
     };
-    app.decorate('queues', { calendar, mail, calendarEvents, redis, prefix: options.prefix, assertAvailable });
+    app.decorate('queues', { calendar, mail, mirror, calendarEvents, mirrorEvents, redis, prefix: options.prefix, assertAvailable });
     app.addHook('onClose', async () => {
       // close() waits for a connection that may never come while Redis is down: bound it.
-      const closed = Promise.allSettled([events?.queueEvents.close(), calendar.close(), mail.close()]);
+      const closed = Promise.allSettled([...opened.map((e) => e.queueEvents.close()), calendar.close(), mail.close(), mirror.close()]);
       await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 3000).unref())]);
       // BullMQ does not close connections it was handed.
       redis.disconnect();
-      events?.connection.disconnect();
+      for (const e of opened) e.connection.disconnect();
     });
   },
   { name: 'queues' },

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 import rateLimit from '@fastify/rate-limit';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 
 import { HttpProblem, sendProblem } from '../problems.js';
@@ -10,6 +10,11 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** `Prefer: wait` slots per API key (issue 10): undefined when the key holds too many already. */
     acquireWaitSlot: (request: FastifyRequest) => Promise<(() => Promise<void>) | undefined>;
+    /**
+     * Counts the request against the per-key job limit (throws the 429); for routes that create
+     * jobs only sometimes, such as `GET /api/freebusy?fresh=true` (issue 12).
+     */
+    jobRateLimit: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
   }
 }
 
@@ -63,7 +68,10 @@ export const rateLimitsPlugin = fp(
       hook: 'preHandler',
       keyGenerator: (request) => `jobs:${apiKeyId(request)}`,
       errorResponseBuilder: (_request, context) =>
-        tooMany(Math.ceil(context.ttl / 1000), `this API key made more than ${context.max} booking, cancelling or clearing requests in ${Math.round(settings.jobsWindowMs / 1000)} s`),
+        tooMany(Math.ceil(context.ttl / 1000), `this API key made more than ${context.max} booking, cancelling, clearing or refreshing (fresh=true) requests in ${Math.round(settings.jobsWindowMs / 1000)} s`),
+    });
+    app.decorate('jobRateLimit', async (request: FastifyRequest, reply: FastifyReply) => {
+      await jobLimit.call(app, request, reply);
     });
     app.addHook('onRoute', (route) => {
       const methods = Array.isArray(route.method) ? route.method : [route.method];

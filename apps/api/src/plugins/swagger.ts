@@ -26,6 +26,7 @@ export const swaggerPlugin = fp(
           { name: 'clearing', description: 'Clear double bookings and cancelled leftovers' },
           { name: 'jobs', description: 'Follow background jobs' },
           { name: 'calendars', description: 'Rooms you may book' },
+          { name: 'availability', description: 'Free/busy and find-a-free-room, from the calendar store (never CalDAV)' },
           { name: 'health', description: 'Liveness and readiness' },
           { name: 'admin', description: 'Administration (as the roombook CLI): Bearer ADMIN_TOKEN' },
           { name: 'webhooks', description: 'What roombook POSTs to registered webhooks, signed per Standard Webhooks' },

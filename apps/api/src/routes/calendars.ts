@@ -24,6 +24,9 @@ const calendarsRoutes: FastifyPluginAsyncTypebox = async (app) => {
           conflicts: c.conflictPolicy,
           series_max_conflicts: c.seriesMaxConflicts,
           rules: { max_days_ahead: c.maxDaysAhead, min_minutes: c.minMinutes, max_minutes: c.maxMinutes, opening_hours: c.openingHours },
+          capacity: c.capacity,
+          features: c.features,
+          location: c.location,
         })),
       };
     },

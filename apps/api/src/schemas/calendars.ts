@@ -1,5 +1,12 @@
 import { Type } from 'typebox';
 
+/** A room's attributes for find-a-room (issue 12), as `roombook calendar create/update` sets them. */
+export const RoomAttributesSchema = Type.Object({
+  capacity: Type.Union([Type.Integer(), Type.Null()], { description: 'how many people the room seats; null: not stated' }),
+  features: Type.Array(Type.String(), { description: 'what the room offers, e.g. "projector"; empty: none stated' }),
+  location: Type.Union([Type.String(), Type.Null()], { description: 'where the room is, free text; null: not stated' }),
+});
+
 export const CalendarSchema = Type.Object({
   slug: Type.String(),
   name: Type.String(),
@@ -17,6 +24,7 @@ export const CalendarSchema = Type.Object({
     },
     { description: 'booking rules (null: no limit); a booking may never start more than 5 minutes in the past' },
   ),
+  ...RoomAttributesSchema.properties,
 });
 
 export const CalendarListSchema = Type.Object(
@@ -32,6 +40,9 @@ export const CalendarListSchema = Type.Object(
             conflicts: 'reject',
             series_max_conflicts: 2,
             rules: { max_days_ahead: 90, min_minutes: 15, max_minutes: 480, opening_hours: 'Mon-Fri 07:00-20:00, Sat 09:00-13:00' },
+            capacity: 8,
+            features: ['projector', 'video-conference'],
+            location: 'Building A, 2nd floor',
           },
         ],
       },

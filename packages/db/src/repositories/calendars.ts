@@ -7,7 +7,7 @@ import { SecretUnreadableError, type SecretBox } from '../secret-box.js';
 
 export type CalendarRow = typeof calendars.$inferSelect;
 /** A calendar as the API may show it: no URL credentials, no ciphertext. */
-export type PublicCalendar = Pick<CalendarRow, 'id' | 'slug' | 'displayName' | 'timeZone'> & BookingPolicy;
+export type PublicCalendar = Pick<CalendarRow, 'id' | 'slug' | 'displayName' | 'timeZone'> & BookingPolicy & RoomAttributes;
 
 /** A calendar's booking policy (issue 11): conflict handling and booking rules; null = no limit. */
 export type BookingPolicy = Pick<CalendarRow, 'conflictPolicy' | 'seriesMaxConflicts' | 'maxDaysAhead' | 'minMinutes' | 'maxMinutes' | 'openingHours'>;
@@ -76,6 +76,9 @@ const publicColumns = {
   minMinutes: calendars.minMinutes,
   maxMinutes: calendars.maxMinutes,
   openingHours: calendars.openingHours,
+  capacity: calendars.capacity,
+  features: calendars.features,
+  location: calendars.location,
 };
 
 /** The policy fields (or attributes) that were given (undefined = leave as is; null = remove the rule). */
