@@ -184,12 +184,20 @@ export async function run(): Promise<void> {
     await soak(0, 2000); // warm-up: JIT, pools, BullMQ's scripts
     const before = await worker.rssMb();
     const started = performance.now();
-    const failed = await soak(2000, SOAK_JOBS);
+    // In tenths, so growth shows as a trend and not only as two points.
+    const step = Math.max(1000, Math.ceil(SOAK_JOBS / 10));
+    const series: number[] = [];
+    let failed = 0;
+    for (let done = 0; done < SOAK_JOBS; done += step) {
+      failed += await soak(2000 + done, Math.min(step, SOAK_JOBS - done));
+      series.push(await worker.rssMb());
+    }
     const seconds = (performance.now() - started) / 1000;
-    const after = await worker.rssMb();
+    const after = series.at(-1)!;
     await events.close();
     console.log(`worker memory soak, ${SOAK_JOBS.toLocaleString('en')} create jobs over ${SOAK_ROOMS} rooms (loopback PUT stub), ${seconds.toFixed(0)} s, ${Math.round(SOAK_JOBS / seconds)} jobs/s${failed ? `, ${failed} FAILED` : ''}:`);
     console.log(`  worker RSS        ${idleRss.toFixed(0)} MB idle at start, ${before.toFixed(0)} MB after 2,000 warm-up jobs -> ${after.toFixed(0)} MB after ${SOAK_JOBS.toLocaleString('en')} more (target: no growth, < 200 MB)`);
+    console.log(`  RSS every ${step.toLocaleString('en')} jobs  ${series.map((v) => v.toFixed(0)).join(' ')} MB`);
   } finally {
     for (const child of children.reverse()) await child.stop();
     stub.close();
