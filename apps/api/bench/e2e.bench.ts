@@ -3,9 +3,13 @@
  * of their own, against a private Radicale:
  * - end to end: `POST /events` with `Prefer: wait=30`, one at a time, beside the anchor: a plain
  *   conditional PUT (`If-None-Match: *`) of the same kind of event to the same Radicale, from here;
- *   the difference is the service's own overhead (API, queue, lock, database, job state);
+ *   the difference is the service's own overhead (API, queue, lock, database, job state). Two rooms:
+ *   `conflicts=allow` (the booking is one PUT, as the anchor) and `conflicts=reject` (the default:
+ *   the worker first reads the room to refuse a clash, issue 11, a REPORT the anchor does not make).
+ *   Each booking's time is split by its job's own timestamps: request -> job added -> taken by the
+ *   worker -> finished -> answer received;
  * `ROOMBOOK_BENCH_CPU_PROF=DIR` writes a V8 CPU profile of the worker process into DIR.
- * - soak: the worker's RSS after a warm-up and after ROOMBOOK_BENCH_SOAK_JOBS (50,000) create jobs.
+ * - soak: the worker's RSS after a warm-up and after ROOMBOOK_BENCH_SOAK_JOBS (50,000; 0 skips it) create jobs.
  *   They write to a loopback stub that answers every PUT with 201 at once, so the soak measures
  *   the worker and not Radicale's storage (which would take tens of minutes for 50,000 objects).
  */
@@ -38,9 +42,16 @@ export async function run(): Promise<void> {
   const redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
   const queue = new Queue('calendar', { connection: redis, prefix });
   const children: Child[] = [];
+  // PUT: 201; REPORT (the conflict check of a `reject` room): an empty room.
+  const emptyMultistatus = '<?xml version="1.0" encoding="utf-8"?>\n<multistatus xmlns="DAV:"/>';
   const stub = createServer((request, response) => {
     request.resume();
     request.on('end', () => {
+      if (request.method === 'REPORT') {
+        response.writeHead(207, { 'content-type': 'application/xml; charset=utf-8' });
+        response.end(emptyMultistatus);
+        return;
+      }
       response.writeHead(request.method === 'PUT' ? 201 : 404, { etag: `"${randomBytes(6).toString('hex')}"` });
       response.end();
     });
@@ -51,9 +62,12 @@ export async function run(): Promise<void> {
     await users.create({ name: 'bench' });
     const { token } = await users.createKey({ userName: 'bench' });
     const [rooms] = radicale.users;
-    const roomUrl = await makeCalendar(radicale.url, rooms!, 'latency');
-    await calendars.create({ slug: 'latency', url: roomUrl, username: rooms!.username, password: rooms!.password, timeZone: 'Europe/Berlin' });
-    await calendars.grant('latency', 'bench');
+    for (const policy of ['allow', 'reject'] as const) {
+      const slug = `latency-${policy}`;
+      const url = await makeCalendar(radicale.url, rooms!, slug);
+      await calendars.create({ slug, url, username: rooms!.username, password: rooms!.password, timeZone: 'Europe/Berlin', policy: { conflictPolicy: policy } });
+      await calendars.grant(slug, 'bench');
+    }
     const anchorUrl = await makeCalendar(radicale.url, rooms!, 'anchor');
 
     const env = { DATABASE_URL: database.url, QUEUE_PREFIX: prefix, SECRET_KEY: SECRET, LOG_LEVEL: 'warn', ADMIN_TOKEN: '' };
@@ -64,17 +78,24 @@ export async function run(): Promise<void> {
       nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
     });
     children.push(worker);
+    // Ready once it has started its workers (BullMQ's scripts loaded); idle, nothing processed yet.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const idleRss = await worker.rssMb();
 
     // End to end, alternating with the anchor so both see the same machine load.
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json', prefer: 'wait=30' };
     const auth = `Basic ${Buffer.from(`${rooms!.username}:${rooms!.password}`).toString('base64')}`;
-    const booking: number[] = [];
+    const booking = { allow: [] as number[], reject: [] as number[] };
+    const phases = { allow: [] as number[][], reject: [] as number[][] };
     const put: number[] = [];
-    for (let i = 0; i < ROUNDS + 5; i++) {
-      const day = `2027-03-${String(1 + (i % 28)).padStart(2, '0')}`;
-      const hour = String(8 + Math.floor(i / 28)).padStart(2, '0');
+    for (let i = 0; i < 2 * (ROUNDS + 5); i++) {
+      const policy = i % 2 === 0 ? 'allow' : 'reject';
+      const n = Math.floor(i / 2);
+      const day = `2027-03-${String(1 + (n % 28)).padStart(2, '0')}`;
+      const hour = String(8 + Math.floor(n / 28)).padStart(2, '0');
+      const sent = Date.now();
       let started = performance.now();
-      const response = await fetch(`http://127.0.0.1:${apiPort}/api/latency/events`, {
+      const response = await fetch(`http://127.0.0.1:${apiPort}/api/latency-${policy}/events`, {
         method: 'POST',
         headers,
         body: JSON.stringify({ name: `E2E ${i}`, start: `${day}T${hour}:00`, end: `${day}T${hour}:30` }),
@@ -82,6 +103,16 @@ export async function run(): Promise<void> {
       await response.arrayBuffer();
       if (response.status !== 201) throw new Error(`booking answered ${response.status}`);
       const bookingMs = performance.now() - started;
+      const answered = Date.now();
+      // Sequential bookings: the newest completed job is this one.
+      const [job] = await queue.getCompleted(0, 0);
+      if (n >= 5) {
+        booking[policy].push(bookingMs);
+        if (job?.processedOn && job.finishedOn) {
+          phases[policy].push([job.timestamp - sent, job.processedOn - job.timestamp, job.finishedOn - job.processedOn, answered - job.finishedOn]);
+        }
+      }
+      if (policy === 'allow') continue;
       const uid = `anchor-${i}-${randomBytes(4).toString('hex')}`;
       const ics = buildEvent({
         uid, summary: `E2E ${i}`, start: new Date(`${day}T${hour}:00:00Z`), end: new Date(`${day}T${hour}:30:00Z`),
@@ -96,22 +127,26 @@ export async function run(): Promise<void> {
       await written.arrayBuffer();
       if (written.status !== 201) throw new Error(`anchor PUT answered ${written.status}`);
       const putMs = performance.now() - started;
-      if (i >= 5) {
-        booking.push(bookingMs);
-        put.push(putMs);
-      }
+      if (n >= 5) put.push(putMs);
     }
-    const overhead = median(booking) - median(put);
-    console.log(`booking end to end, Prefer: wait=30, ${ROUNDS} sequential, API and worker in their own processes, Radicale:`);
-    console.log(`  roombook booking  median ${ms(median(booking))}`);
+    const split = (rows: number[][]) =>
+      ['API to add', 'queued', 'worker', 'finished to answer'].map((label, k) => `${label} ${median(rows.map((r) => r[k]!)).toFixed(0)}`).join(', ');
+    console.log(`booking end to end, Prefer: wait=30, ${ROUNDS} sequential per room, API and worker in their own processes, Radicale:`);
     console.log(`  plain PUT         median ${ms(median(put))}   <- anchor, If-None-Match: * to the same Radicale`);
-    console.log(`  overhead          +${ms(overhead)} (target <= +8 ms)`);
+    for (const policy of ['allow', 'reject'] as const) {
+      console.log(
+        `  conflicts=${policy.padEnd(6)} median ${ms(median(booking[policy]))}, +${ms(median(booking[policy]) - median(put))} over the anchor` +
+          `${policy === 'allow' ? ' (target <= +8 ms)' : ' (adds the conflict check: a REPORT of the room)'}; median ms: ${split(phases[policy])}`,
+      );
+    }
 
-    // Soak: the worker's memory over many jobs.
+    // Soak: the worker's memory over many jobs (ROOMBOOK_BENCH_SOAK_JOBS=0 skips it).
+    if (SOAK_JOBS <= 0) return;
     await new Promise<void>((resolve) => stub.listen(0, '127.0.0.1', resolve));
     const stubUrl = `http://127.0.0.1:${(stub.address() as { port: number }).port}`;
     const soakRooms: number[] = [];
     for (let r = 0; r < SOAK_ROOMS; r++) {
+      // The default policy (reject): each job also reads its room (empty) and runs the conflict check.
       const row = await calendars.create({ slug: `soak-${r}`, url: `${stubUrl}/soak-${r}/`, username: 'u', password: 'p', timeZone: 'Europe/Berlin' });
       soakRooms.push(row.id);
     }
@@ -149,12 +184,20 @@ export async function run(): Promise<void> {
     await soak(0, 2000); // warm-up: JIT, pools, BullMQ's scripts
     const before = await worker.rssMb();
     const started = performance.now();
-    const failed = await soak(2000, SOAK_JOBS);
+    // In tenths, so growth shows as a trend and not only as two points.
+    const step = Math.max(1000, Math.ceil(SOAK_JOBS / 10));
+    const series: number[] = [];
+    let failed = 0;
+    for (let done = 0; done < SOAK_JOBS; done += step) {
+      failed += await soak(2000 + done, Math.min(step, SOAK_JOBS - done));
+      series.push(await worker.rssMb());
+    }
     const seconds = (performance.now() - started) / 1000;
-    const after = await worker.rssMb();
+    const after = series.at(-1)!;
     await events.close();
     console.log(`worker memory soak, ${SOAK_JOBS.toLocaleString('en')} create jobs over ${SOAK_ROOMS} rooms (loopback PUT stub), ${seconds.toFixed(0)} s, ${Math.round(SOAK_JOBS / seconds)} jobs/s${failed ? `, ${failed} FAILED` : ''}:`);
-    console.log(`  worker RSS        ${before.toFixed(0)} MB after 2,000 warm-up jobs -> ${after.toFixed(0)} MB after ${SOAK_JOBS.toLocaleString('en')} more (target: no growth, < 200 MB)`);
+    console.log(`  worker RSS        ${idleRss.toFixed(0)} MB idle at start, ${before.toFixed(0)} MB after 2,000 warm-up jobs -> ${after.toFixed(0)} MB after ${SOAK_JOBS.toLocaleString('en')} more (target: no growth, < 200 MB)`);
+    console.log(`  RSS every ${step.toLocaleString('en')} jobs  ${series.map((v) => v.toFixed(0)).join(' ')} MB`);
   } finally {
     for (const child of children.reverse()) await child.stop();
     stub.close();

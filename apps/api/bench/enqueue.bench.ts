@@ -65,7 +65,9 @@ export async function run(): Promise<void> {
     const profileDir = process.env.ROOMBOOK_BENCH_CPU_PROF;
     const api = await startNode(
       join(repoRoot, 'apps/api/dist/server.js'),
-      { DATABASE_URL: database.url, QUEUE_PREFIX: prefix, HOST: '127.0.0.1', PORT: String(apiPort), LOG_LEVEL: 'info', ADMIN_TOKEN: '' },
+      { DATABASE_URL: database.url, QUEUE_PREFIX: prefix, HOST: '127.0.0.1', PORT: String(apiPort), LOG_LEVEL: 'info', ADMIN_TOKEN: '',
+        // The per-key job limit still runs on every request; it is only set above what the load can reach.
+        RATE_LIMIT_JOBS_MAX: '100000000' },
       { port: apiPort, quiet: true, nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [] },
     );
     children.push(api);

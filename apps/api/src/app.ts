@@ -1,5 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { DestinationStream } from 'pino';
 
 import type { ApiConfig } from './config.js';
 import { authPlugin } from './plugins/auth.js';
@@ -29,9 +30,14 @@ declare module 'fastify' {
  * process concerns (signals, ports). Plugins load in tiers: resources, then auth and docs,
  * then routes.
  */
-export async function buildApp(config: ApiConfig, options: FastifyServerOptions = {}): Promise<FastifyInstance> {
+export async function buildApp(
+  config: ApiConfig,
+  options: FastifyServerOptions = {},
+  /** Where the log goes (server.ts: stdout, written asynchronously); default stdout, synchronously. */
+  logStream?: DestinationStream,
+): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: { level: config.LOG_LEVEL, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    logger: { level: config.LOG_LEVEL, redact: ['req.headers.authorization', 'req.headers.cookie'], ...(logStream && { stream: logStream }) },
     routerOptions: { ignoreTrailingSlash: true },
     // Unknown body fields are refused (400), not silently dropped: a typo must not book the wrong thing.
     // No type coercion (issue 10): `{"name": ["x"]}` or `"prioritized": "true"` is a 400, not a guess.

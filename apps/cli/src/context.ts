@@ -103,8 +103,11 @@ export class CliContext {
   async close(): Promise<void> {
     this.changes?.close();
     this.changes = undefined;
-    this.lockRedis?.disconnect();
+    // quit, not disconnect: the lock's release is sent without being awaited, and QUIT goes out
+    // after it, so the calendar is not left locked until its lease runs out.
+    const lockRedis = this.lockRedis;
     this.lockRedis = undefined;
+    if (lockRedis) await lockRedis.quit().catch(() => lockRedis.disconnect());
     const handle = this.handle;
     this.handle = undefined;
     if (handle) await handle.close();

@@ -308,6 +308,8 @@ describe('audit restore: the calendar lock (shared with the worker)', () => {
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(await getObject(r.href, rooms)).toContain('SUMMARY:original');
     expect((await audit.list({ calendarId: r.calendar.id })).map((e) => e.action)).toEqual(['restored', 'deleted']);
+    // The command let go of the calendar before it exited: a worker is not kept waiting for the lease.
+    expect(await redis.exists(`${cliQueuePrefix}:lock:calendar:${r.calendar.id}`)).toBe(0);
   });
 
   it('gives up with a clear error when the calendar stays busy, and changes nothing', async () => {

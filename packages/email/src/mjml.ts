@@ -30,8 +30,14 @@ type Mjml2Html = (
 ) => Promise<{ html: string; errors: unknown[] }>;
 
 // createRequire instead of `import`: a typed CommonJS load without an ambient module declaration
-// that would have to travel with this package's published types.
-const mjml2html = createRequire(import.meta.url)('mjml') as Mjml2Html;
+// that would have to travel with this package's published types. Loaded on first use: mjml (and
+// the CSS inliner it pulls in) is tens of MB that a worker without mail, or an API that never
+// previews a template, would carry for nothing (issue 9).
+let loaded: Mjml2Html | undefined;
+const mjml2html: Mjml2Html = (input, options) => {
+  loaded ??= createRequire(import.meta.url)('mjml') as Mjml2Html;
+  return loaded(input, options);
+};
 
 function issueOf(raw: unknown): MjmlIssue {
   const record = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};

@@ -174,8 +174,11 @@ export function createCalendarLock(redis: Redis, prefix: string, options: Calend
       throw lease.refused > 0 && !(error instanceof LeaseLostError) ? lostError() : error;
     } finally {
       clearInterval(renew);
-      // A failed release only leaves the lease to expire on its own.
-      await redis.eval(RELEASE, 1, key, token).catch(() => {});
+      // Sent, not awaited (a round trip fewer per job, issue 9): Redis runs one connection's
+      // commands in order, so what this connection sends next (the job's completion, which the
+      // worker sends on it too, or the next acquire) lands after the release. A failed release
+      // only leaves the lease to expire on its own.
+      void redis.eval(RELEASE, 1, key, token).catch(() => {});
     }
   };
 }

@@ -40,7 +40,10 @@ export class RedisUnavailableError extends Error {
  */
 export const queuesPlugin = fp(
   async function queues(app: FastifyInstance, options: { url: string; prefix: string }) {
-    const redis = createProducerConnection(options.url);
+    // Auto-pipelining: the commands that concurrent requests issue in one event-loop turn (rate
+    // limits, job adds, idempotency records) leave in one write and come back in one read (issue 9).
+    // Only this producer connection: blocking and worker connections must not pipeline.
+    const redis = createProducerConnection(options.url, { enableAutoPipelining: true });
     redis.on('error', (error) => app.log.warn({ err: error }, 'redis connection error'));
     const common = { connection: redis, prefix: options.prefix, defaultJobOptions };
     const calendar = new Queue(QueueName.calendar, common);

@@ -107,9 +107,9 @@ export const rateLimitsPlugin = fp(
       const key = `${prefix}waits:${apiKeyId(request)}`;
       let held: number;
       try {
-        held = await redis.incr(key);
-        // A crashed process cannot leave a key's slots taken for longer than the longest wait.
-        await redis.expire(key, 120);
+        // Sent together (one round trip): a crashed process cannot leave a key's slots taken for
+        // longer than the longest wait.
+        [held] = await Promise.all([redis.incr(key), redis.expire(key, 120)]);
       } catch {
         // Redis failing now: the job was queued already; answer 202 rather than an error.
         return undefined;

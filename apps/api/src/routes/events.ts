@@ -91,9 +91,10 @@ const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
             ...(policy.rrule !== undefined && { rrule: policy.rrule }),
           };
           return { name: CalendarJob.createEvent, payload, extra: { id: uid } };
-        });
+        },
+        '',
         // Its maker may cancel it without the manage grant (issue 10); a replayed key records the same UID again.
-        await app.calendars.recordBooking(calendar.id, extra.id, request.user!.id);
+        ({ id }) => app.recordBooking({ calendarId: calendar.id, uid: id, userId: request.user!.id }));
         return answerJob(app, request, reply, job, {
           accepted: (ref) => ({ id: extra.id, job: ref }),
           completed: (result) => {

@@ -31,7 +31,11 @@ import { JobFailure } from '../job-failure.js';
  */
 export async function createEvent(job: Job, ctx: WorkerContext): Promise<CreateEventResult> {
   const payload = parsePayload(CreateEventPayload, job.data);
-  const { calendar, client } = await ctx.openCalendar(payload.calendarId);
+  // The calendar's row is read while the lock is taken (two round trips at once, issue 9); it is
+  // awaited first thing under the lock, and a failed read is not left unobserved when the lock
+  // is not got (the job is parked).
+  const opening = ctx.openCalendar(payload.calendarId);
+  opening.catch(() => {});
   const now = new Date();
   const event: BuildEventInput = {
     uid: payload.uid,
@@ -42,7 +46,7 @@ export async function createEvent(job: Job, ctx: WorkerContext): Promise<CreateE
     ...(payload.description !== undefined && { description: payload.description }),
     ...(payload.organizer !== undefined && { organizer: payload.organizer }),
     ...(payload.prioritized === true && {
-      priorityMark: ctx.priorityMarker.mark({ calendarId: calendar.id, uid: payload.uid, start: new Date(payload.start), end: new Date(payload.end) }),
+      priorityMark: ctx.priorityMarker.mark({ calendarId: payload.calendarId, uid: payload.uid, start: new Date(payload.start), end: new Date(payload.end) }),
     }),
     ...(payload.rrule !== undefined && { rrule: payload.rrule }),
     // CREATED decides who keeps the room in a clear, so it is the booking's time, not the retry's.
@@ -51,6 +55,7 @@ export async function createEvent(job: Job, ctx: WorkerContext): Promise<CreateE
   };
   const slots = payload.rrule !== undefined ? seriesOccurrences(buildEvent(event), payload.timeZone) : [{ start: event.start, end: event.end }];
   const result = await ctx.withCalendarLock(payload.calendarId, async () => {
+    const { calendar, client } = await opening;
     const skipped = calendar.conflictPolicy === 'reject' ? await clashesToSkip(job, ctx, calendar, client, payload, slots, now) : [];
     const ics = buildEvent({ ...event, ...(skipped.length > 0 && { exdates: skipped.map((s) => s.start) }) });
     const written = await client.createObject(`${payload.uid}.ics`, ics);
@@ -59,8 +64,8 @@ export async function createEvent(job: Job, ctx: WorkerContext): Promise<CreateE
     return { ...base, occurrences: slots.length - skipped.length, skipped_occurrences: skipped.map((s) => slotView(s, calendar.timeZone)) };
   });
   // Also when it already existed: the attempt that wrote it may have died before saying so.
-  await ctx.mirror.written(calendar.id);
-  if (calendar.autoClear) await clearSoon(calendar.id, ctx);
+  await ctx.mirror.written(payload.calendarId);
+  if ((await opening).calendar.autoClear) await clearSoon(payload.calendarId, ctx);
   // No updateProgress(100): the job completes right after, and a Redis round trip per booking
   // for a figure nobody can observe before `completed` was pure overhead (issue 9).
   return result;

@@ -206,6 +206,15 @@ export function createCalendarsRepository(db: Database, secrets?: SecretBox) {
       await db.insert(bookings).values({ calendarId, uid, userId }).onConflictDoNothing();
     },
 
+    /**
+     * {@link recordBooking} for many bookings in one statement (the API batches concurrent
+     * requests, issue 9); a UID recorded already, or twice in the list, is kept as it was.
+     */
+    async recordBookings(rows: readonly { calendarId: number; uid: string; userId: number }[]): Promise<void> {
+      if (rows.length === 0) return;
+      await db.insert(bookings).values([...rows]).onConflictDoNothing();
+    },
+
     /** Who booked this UID through the API: a user id, null (the user was deleted), undefined (not booked through the API). */
     async bookingOwner(calendarId: number, uid: string): Promise<number | null | undefined> {
       const [row] = await db
