@@ -205,7 +205,7 @@ describe('API without a worker', () => {
     const ok = await ctx.app.inject({ url: '/admin/queues', headers: { authorization: right } });
     expect(ok.statusCode).toBe(200);
     const queues = await ctx.app.inject({ url: '/admin/queues/api/queues', headers: { authorization: right } });
-    expect(queues.json().queues.map((q: { name: string }) => q.name)).toEqual(['calendar', 'mail']);
+    expect(queues.json().queues.map((q: { name: string }) => q.name)).toEqual(['calendar', 'mail', 'mirror', 'webhook']);
   });
 });
 

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 import { endSession, hasSession, safeEqual, startSession } from './auth.js';
 import { formSections, formToBody, formValues } from './calendar-form.js';
+import { consoleWebhookRoutes } from './console-webhooks.js';
 import { lastClears, reportRows, syncLine, type MirrorJson } from './dashboard.js';
 
 type Form = Record<string, string | string[] | undefined>;
@@ -77,8 +78,9 @@ export function consoleRoutes(options: { adminToken: string }) {
       const clears = await lastClears(app.queues.calendar);
       const now = new Date();
       const rooms = calendars.map((c) => ({ ...c, lastClear: clears.get(c['id'] as number) ?? null, sync: syncLine(c['mirror'] as MirrorJson | undefined, now) }));
-      const [calendarQueue, mailQueue] = await Promise.all([app.queues.calendar.getJobCounts(), app.queues.mail.getJobCounts()]);
-      return page(request, reply, 'dashboard.liquid', { rooms, queues: [{ name: 'calendar', counts: calendarQueue }, { name: 'mail', counts: mailQueue }] });
+      const { calendar, mail, mirror, webhook } = app.queues;
+      const queues = await Promise.all(Object.entries({ calendar, mail, mirror, webhook }).map(async ([name, queue]) => ({ name, counts: await queue.getJobCounts() })));
+      return page(request, reply, 'dashboard.liquid', { rooms, queues });
     });
 
     // Users and keys
@@ -202,6 +204,9 @@ export function consoleRoutes(options: { adminToken: string }) {
         error: failed(answer), message: answer.status === 200 ? `Saved template ${draft.name}.` : undefined,
       }, answer.status === 200 ? 200 : 422);
     });
+
+    // Webhooks (issue 12), in a module of their own
+    consoleWebhookRoutes(app, { api, page, failed, fieldErrors, str, csrf });
 
     // Audit log
     const auditPage = async (request: FastifyRequest, reply: FastifyReply, extra: Record<string, unknown> = {}, status = 200) => {

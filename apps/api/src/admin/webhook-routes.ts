@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { createSecretBox, type SecretBox } from '@roombook/db';
 import { webhookEventTypes } from '@roombook/queue';
-import { WebhookTargetRefusedError, webhookService } from '@roombook/service';
+import { InvalidInputError, WebhookTargetRefusedError, webhookService } from '@roombook/service';
 import { Type } from 'typebox';
 
 import { HttpProblem, problem } from '../problems.js';
@@ -91,7 +91,18 @@ export function adminWebhookRoutes(): FastifyPluginAsyncTypebox {
       call(() => service.list({ user: request.query.user })),
     );
     app.post('/webhooks', { schema: schema("Create a webhook for a user's events; its signing secret is in this answer only", { body: WebhookCreateSchema, response: { 201: WebhookCreatedSchema, ...problems } }) }, async (request, reply) => {
-      const created = await call(() => service.create(request.body));
+      const created = await call(async () => {
+        try {
+          return await service.create(request.body);
+        } catch (error) {
+          // The schema has already checked the event names, so the service's input rules left are
+          // the URL's: name the field, so a form can show the message beside it.
+          const onUrl = (message: string) => [{ field: 'body.url', message }];
+          if (error instanceof InvalidInputError) throw problem.validation(error.message, onUrl(error.message));
+          if (error instanceof WebhookTargetRefusedError) throw new HttpProblem(422, '/problems/webhook-target-refused', 'Webhook target refused', error.message, { errors: onUrl(error.message) });
+          throw error;
+        }
+      });
       return reply.code(201).send(created);
     });
     app.delete('/webhooks/:id', { schema: schema('Revoke a webhook: nothing more is sent to it, queued retries included', { params: IdParams, response: { 200: WebhookSchema, ...problems } }) }, (request) =>

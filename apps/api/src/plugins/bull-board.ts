@@ -20,7 +20,7 @@ export async function bullBoardPlugin(app: FastifyInstance, options: { adminToke
   const serverAdapter = new FastifyAdapter();
   serverAdapter.setBasePath(BASE_PATH);
   createBullBoard({
-    queues: [new BullMQAdapter(app.queues.calendar), new BullMQAdapter(app.queues.mail)],
+    queues: [app.queues.calendar, app.queues.mail, app.queues.mirror, app.queues.webhook].map((queue) => new BullMQAdapter(queue)),
     serverAdapter,
     options: {
       // Resolved explicitly so the UI is found whatever the working directory (monorepo, Docker).

@@ -16,6 +16,11 @@ declare module 'fastify' {
       mail: Queue;
       /** Calendar store refreshes (issue 12): `fresh=true` asks for one and waits for it. */
       mirror: Queue;
+      /**
+       * Webhook deliveries (issue 12): the worker adds them (with its own retry options); the API
+       * only shows them (Bull Board, dashboard counts).
+       */
+      webhook: Queue;
       /** Completion events for `Prefer: wait`, created on first use (it holds a blocking connection). */
       calendarEvents: () => QueueEvents;
       /** Completion events of the mirror queue, for `fresh=true`; created on first use like calendarEvents. */
@@ -49,6 +54,7 @@ export const queuesPlugin = fp(
     const calendar = new Queue(QueueName.calendar, common);
     const mail = new Queue(QueueName.mail, common);
     const mirror = new Queue(QueueName.mirror, common);
+    const webhook = new Queue(QueueName.webhook, common);
     const opened: { queueEvents: QueueEvents; connection: Redis }[] = [];
     const lazyEvents = (name: QueueName) => {
       let events: QueueEvents | undefined;
@@ -69,13 +75,14 @@ export const queuesPlugin = fp(
     calendar.on('error', logQueueError);
     mail.on('error', logQueueError);
     mirror.on('error', logQueueError);
+    webhook.on('error', logQueueError);
     const assertAvailable = () => {
       if (redis.status !== 'ready') throw new RedisUnavailableError(`redis is ${redis.status}`);
     };
-    app.decorate('queues', { calendar, mail, mirror, calendarEvents, mirrorEvents, redis, prefix: options.prefix, assertAvailable });
+    app.decorate('queues', { calendar, mail, mirror, webhook, calendarEvents, mirrorEvents, redis, prefix: options.prefix, assertAvailable });
     app.addHook('onClose', async () => {
       // close() waits for a connection that may never come while Redis is down: bound it.
-      const closed = Promise.allSettled([...opened.map((e) => e.queueEvents.close()), calendar.close(), mail.close(), mirror.close()]);
+      const closed = Promise.allSettled([...opened.map((e) => e.queueEvents.close()), calendar.close(), mail.close(), mirror.close(), webhook.close()]);
       await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 3000).unref())]);
       // BullMQ does not close connections it was handed.
       redis.disconnect();
