@@ -76,6 +76,11 @@ describe('admin API: webhooks (issue 12)', () => {
       expect(response.headers['content-type']).toMatch(/application\/problem\+json/);
       expect(response.json().type).toBe(type);
     }
+    // The URL's refusals name the field, so the console shows them beside it.
+    for (const url of ['ftp://93.184.215.14/x', 'https://u:p@93.184.215.14/x', 'http://10.0.0.7/x']) {
+      const refused = (await call('POST', '/webhooks', { user, url })).json();
+      expect(refused.errors, url).toEqual([{ field: 'body.url', message: refused.detail }]);
+    }
     expect((await call('GET', `/webhooks?user=${user}`)).json()).toHaveLength(before);
     expect((await call('DELETE', '/webhooks/9999999999')).statusCode).toBe(404);
     expect((await call('GET', '/webhooks/abc/deliveries')).statusCode).toBe(400);

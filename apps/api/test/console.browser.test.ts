@@ -92,6 +92,53 @@ describe('admin console in Chromium', { timeout: 180_000 }, () => {
     expect(await page.content()).not.toContain(token);
   });
 
+  it('creates a webhook whose secret appears once, lists it with its deliveries, and revokes it after a confirm', async () => {
+    // Revoked at the end of this test, before anything happens that would send it an event.
+    const hookUrl = `https://93.184.215.14/roombook/${slug}`;
+    await goto('/admin/webhooks');
+    await page.getByLabel('User', { exact: true }).selectOption(userName);
+    await page.getByLabel('URL', { exact: true }).fill(`ftp://93.184.215.14/roombook/${slug}`);
+    await page.getByLabel('booking.created').check();
+    await page.getByLabel('booking.removed').check();
+    await page.getByRole('button', { name: 'Create webhook' }).click();
+    await expect.poll(() => page.locator('#hook-url-error').innerText(), T).toBe('Only http:// and https:// webhook URLs are supported.');
+    expect(await page.getByLabel('URL', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByLabel('booking.created').isChecked()).toBe(true);
+    expect(await page.getByLabel('clear.completed').isChecked()).toBe(false);
+    await shot('webhooks-invalid');
+    await page.getByLabel('URL', { exact: true }).fill(hookUrl);
+    await page.getByRole('button', { name: 'Create webhook' }).click();
+    const secret = await page.getByTestId('new-secret').inputValue();
+    expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    const row = page.getByRole('row', { name: new RegExp(hookUrl.replace(/[.]/g, '\\.')) });
+    await expect.poll(() => row.innerText(), T).toContain('booking.created, booking.removed');
+    expect(await row.innerText()).toContain(userName);
+    await shot('webhook-created');
+    // A fresh visit lists it, and the secret is gone for good.
+    await goto('/admin/webhooks');
+    expect(await page.content()).not.toContain(secret.slice(6));
+    const id = await row.getByRole('link').innerText();
+    await row.getByRole('link', { name: `Deliveries of webhook ${id}` }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText(), T).toBe(`Deliveries of webhook ${id}`);
+    expect(await page.getByTestId('deliveries').innerText()).toContain('No deliveries yet.');
+    await shot('webhook-deliveries');
+    await page.getByRole('link', { name: 'All webhooks' }).click();
+    // Dismissing the confirm sends nothing; accepting it revokes.
+    const asked: string[] = [];
+    page.once('dialog', (dialog) => {
+      asked.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await page.getByRole('button', { name: `Revoke webhook ${id}` }).click();
+    await expect.poll(() => asked, T).toEqual([`Revoke webhook ${id}? Nothing more is sent to it, queued retries included.`]);
+    expect(await row.innerText()).not.toContain('revoked');
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: `Revoke webhook ${id}` }).click();
+    await expect.poll(() => page.getByRole('status').innerText(), T).toBe(`Revoked webhook ${id} (${hookUrl}).`);
+    await expect.poll(() => row.innerText(), T).toContain('revoked');
+    await shot('webhook-revoked');
+  });
+
   it('shows validation messages in place, then adds a calendar on the test Radicale without showing its password back', async () => {
     await goto('/admin/calendars');
     await page.getByLabel('Slug').fill('Not A Slug');
