@@ -53,7 +53,7 @@ export function consoleWebhookRoutes(app: FastifyInstance, kit: ConsoleKit) {
   });
   app.post<{ Params: { id: string } }>('/admin/webhooks/:id/revoke', csrf, async (request, reply) => {
     const answer = await api('DELETE', `/webhooks/${encodeURIComponent(request.params.id)}`);
-    return listPage(request, reply, answer.status === 200 ? { message: `Revoked webhook ${request.params.id} (${String(answer.body['url'])}).` } : { error: failed(answer) }, answer.status === 200 ? 200 : answer.status);
+    return listPage(request, reply, answer.status === 200 ? { message: `Revoked webhook ${request.params.id} (${String(answer.body['url'])}).` } : { error: failed(answer) }, answer.status);
   });
   app.get<{ Params: { id: string } }>('/admin/webhooks/:id', async (request, reply) => {
     const answer = await api('GET', `/webhooks/${encodeURIComponent(request.params.id)}/deliveries`);
