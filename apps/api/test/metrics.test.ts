@@ -119,6 +119,9 @@ describe('GET /metrics (worker metrics through Redis, queue depth from BullMQ)',
     expect(samples.get('roombook_queue_jobs{queue="calendar",state="completed"}')).toBe(3);
     expect(samples.get('roombook_queue_jobs{queue="mail",state="completed"}')).toBe(1);
     expect(samples.get('roombook_queue_jobs{queue="calendar",state="failed"}')).toBe(0);
+    // The store's refreshes (after each write, and on the calendar's schedule) are counted like any queue.
+    expect(samples.get('roombook_queue_jobs{queue="mirror",state="failed"}')).toBe(0);
+    expect(samples.get('roombook_queue_jobs{queue="webhook",state="waiting"}')).toBe(0);
     expect(samples.get('roombook_metrics_workers')).toBe(1);
 
     const { response } = await scrape();

@@ -23,6 +23,8 @@ export async function metricsPlugin(app: FastifyInstance, options: { adminToken:
   const queues: Array<[string, Queue]> = [
     ['calendar', app.queues.calendar],
     ['mail', app.queues.mail],
+    ['mirror', app.queues.mirror],
+    ['webhook', app.queues.webhook],
   ];
   new Gauge({
     name: 'roombook_queue_jobs',
