@@ -35,12 +35,12 @@ async function main() {
   process.on('uncaughtException', crash('uncaught exception'));
   process.on('unhandledRejection', crash('unhandled rejection'));
 
-  let workers;
-  try {
-    workers = await startWorkers(config, { logger: log });
-  } catch (error) {
-    refuseToStart(error);
-  }
+  // The handlers go in before the workers start: startWorkers takes jobs before it returns (the
+  // webhook and mirror workers, the schedules come after the calendar worker), and a signal in that
+  // gap must still let the active job finish, not kill the process mid-write.
+  const starting = startWorkers(config, { logger: log });
+  void starting.catch(refuseToStart);
+  const closeWorkers = async () => (await starting).close();
   const deadlineMs = config.WORKER_SHUTDOWN_TIMEOUT_MS;
   let stopping = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -51,7 +51,7 @@ async function main() {
       }
       stopping = true;
       log.info({ signal, deadlineMs }, 'finishing active jobs, then closing');
-      closeWithin(workers.close, deadlineMs).then(
+      closeWithin(closeWorkers, deadlineMs).then(
         (outcome) => {
           if (outcome === 'closed') process.exit(0);
           log.error({ deadlineMs }, 'shutdown deadline passed with jobs still active: exiting; they will be retried');
@@ -64,6 +64,7 @@ async function main() {
       );
     });
   }
+  await starting;
 }
 
 await main();

@@ -79,10 +79,11 @@ export async function clearCalendar(job: Job, ctx: WorkerContext): Promise<Clear
       ({ outcomes, retryReason } = applied);
       reportPlan = applied.plan;
       mailsQueued = applied.mailsQueued;
-      if (applied.outcomes.size > 0 && retryReason === null) {
-        // Our own writes into the store at once (a sync fetches just those objects). A failure here
-        // leaves the next refresh to do it and is recorded on the calendar; the clear itself is done.
-        await ctx.withStoreLock(calendar.id, () => refreshStore({ calendar, client, store: ctx.store, now: new Date() })).catch(() => undefined);
+      if (applied.outcomes.size > 0) {
+        // Our own writes reach the store through a refresh job of the mirror queue, as a booking's
+        // do. Not inline: the store lock parks a job whose calendar is busy (moveToDelayed), and a
+        // clear parked after its writes would run again and report them as an earlier attempt's.
+        await ctx.mirror.written(calendar.id).catch(() => undefined);
       }
     }
 
