@@ -1,5 +1,5 @@
 import { createCalendarsRepository, createPriorityTokensRepository, createSecretBox, createUsersRepository } from '@roombook/db';
-import { getObject, putObject, startCalDavServer, uniqueName, type CalDavServerKind, type CalDavTestServer, type CalDavUser } from '@roombook/testing';
+import { getObject, putObject, runCalDavServerOptions, startCalDavServer, uniqueName, type CalDavServerKind, type CalDavTestServer, type CalDavUser } from '@roombook/testing';
 import type { RunningWorkers } from '@roombook/worker';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -49,12 +49,7 @@ describe('clearing the same calendar on every CalDAV server', () => {
     };
 
     beforeAll(async () => {
-      const postgres = new URL(inject('databaseUrl'));
-      postgres.pathname = '/postgres';
-      server = await startCalDavServer(kind, {
-        radicale: { url: inject('radicaleUrl'), users: inject('radicaleUsers') },
-        postgresUrl: postgres.toString(),
-      });
+      server = await startCalDavServer(kind, runCalDavServerOptions(inject));
       owner = server.users[0]!;
       const collection = await server.makeCalendar(owner, uniqueName('room'));
 

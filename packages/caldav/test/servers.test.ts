@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
-import { basicAuth, getObject, putObject, startCalDavServer, uniqueName, type CalDavServerKind, type CalDavTestServer, type CalDavUser } from '@roombook/testing';
+import { basicAuth, getObject, putObject, runCalDavServerOptions, startCalDavServer, uniqueName, type CalDavServerKind, type CalDavTestServer, type CalDavUser } from '@roombook/testing';
 
 import { createCalDavClient, type CalDavClient } from '../src/index.js';
 
@@ -25,12 +25,7 @@ describe.each<CalDavServerKind>(['radicale', 'xandikos', 'sabredav', 'davical'])
   const href: Record<string, string> = {};
 
   beforeAll(async () => {
-    const postgres = new URL(inject('databaseUrl'));
-    postgres.pathname = '/postgres';
-    server = await startCalDavServer(kind, {
-      radicale: { url: inject('radicaleUrl'), users: inject('radicaleUsers') },
-      postgresUrl: postgres.toString(),
-    });
+    server = await startCalDavServer(kind, runCalDavServerOptions(inject));
     user = server.users[0]!;
     const url = await server.makeCalendar(user, uniqueName('fetch'));
     client = createCalDavClient({ url, username: user.username, password: user.password });

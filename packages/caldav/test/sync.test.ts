@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
-import { basicAuth, putObject, startCalDavServer, uniqueName, type CalDavServerKind, type CalDavTestServer, type CalDavUser } from '@roombook/testing';
+import { basicAuth, putObject, runCalDavServerOptions, startCalDavServer, uniqueName, type CalDavServerKind, type CalDavTestServer, type CalDavUser } from '@roombook/testing';
 
 import { createCalDavClient, type CalDavClient } from '../src/index.js';
 
@@ -26,12 +26,7 @@ describe.each<CalDavServerKind>(['radicale', 'xandikos', 'sabredav'])('change de
   const href: Record<string, string> = {};
 
   beforeAll(async () => {
-    const postgres = new URL(inject('databaseUrl'));
-    postgres.pathname = '/postgres';
-    server = await startCalDavServer(kind, {
-      radicale: { url: inject('radicaleUrl'), users: inject('radicaleUsers') },
-      postgresUrl: postgres.toString(),
-    });
+    server = await startCalDavServer(kind, runCalDavServerOptions(inject));
     user = server.users[0]!;
     url = await server.makeCalendar(user, uniqueName('sync'));
     client = createCalDavClient({ url, username: user.username, password: user.password });

@@ -5,7 +5,7 @@ export { startDavical, davicalUsers, type DavicalServer, type DavicalUser } from
 export { makeCalendarAt, sharedRadicale, type CalDavServerKind, type CalDavTestServer } from './caldav-servers.js';
 export { startXandikos, xandikosUsers } from './xandikos.js';
 export { startSabreDav, sabreDavUsers } from './sabredav.js';
-export { startCalDavServer, type StartCalDavServerOptions } from './start-caldav-server.js';
+export { runCalDavServerOptions, startCalDavServer, type StartCalDavServerOptions } from './start-caldav-server.js';
 export { createTestDatabase, type TestDatabase } from './database.js';
 export * from './caldav-fixtures.js';
 export { startSmtpServer, type SmtpServerOptions, type ReceivedMail, type TestSmtpServer } from './smtp-server.js';
