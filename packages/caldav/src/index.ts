@@ -23,3 +23,4 @@ export type { CalendarObject, ObjectVersion } from './objects.js';
 export { fencedClient } from './fenced-client.js';
 export type { CollectionState, SyncChanges } from './sync.js';
 export { verifyCalendarCollection, type VerifyProblem, type VerifyResult, type VerifyTarget } from './verify.js';
+export { isForbiddenAddress, normalizeAddress, refusedAddressOf } from './address-guard.js';
