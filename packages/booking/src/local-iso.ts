@@ -39,14 +39,14 @@ const MEMO_LIMIT = 100_000;
  * CPU (issue 9). Offsets are cached per zone and quarter hour; odd cases (an offset change inside the
  * quarter hour, seconds in the offset, years outside 1000–9999) go to zonedIso itself.
  */
-export function localIso(instant: Date, timeZone: string): string {
-  const ms = instant.getTime();
+export function localIso(instant: Date | number, timeZone: string): string {
+  const ms = typeof instant === 'number' ? instant : instant.getTime();
   let memo = printed.get(timeZone);
   if (!memo) printed.set(timeZone, (memo = new Map()));
   const known = memo.get(ms);
   if (known !== undefined) return known;
   if (memo.size >= MEMO_LIMIT) memo.clear();
-  const text = print(instant, ms, timeZone);
+  const text = print(new Date(ms), ms, timeZone);
   memo.set(ms, text);
   return text;
 }

@@ -1,4 +1,4 @@
-import { busyDuring, checkBookingRules, mergeBusy, type BusyMs } from '@roombook/booking';
+import { busyDuring, checkBookingRules, localIso, mergeBusy, type BusyMs } from '@roombook/booking';
 import type { CalendarBusy, RoomMirror } from '@roombook/db';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -7,7 +7,6 @@ import { rulesOf } from '../lib/booking-policy.js';
 import { refreshMirrors, type RefreshOutcome } from '../lib/refresh-mirrors.js';
 import { readSpan, spanZone } from '../lib/span.js';
 import { TtlCache } from '../lib/ttl-cache.js';
-import { isoInZone } from '../lib/zoned-iso.js';
 import { problem } from '../problems.js';
 import { AvailableQuerySchema, AvailableRoomsSchema, FRESH_TRUE, FreeBusyQuerySchema, FreeBusySchema, MAX_SPAN_DAYS, type AvailableQuery, type FreeBusyQuery } from '../schemas/availability.js';
 import { ProblemSchema, commonProblems } from '../schemas/problem.js';
@@ -73,20 +72,20 @@ const availabilityRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const startMs = start.getTime();
     const endMs = end.getTime();
     return {
-      start: isoInZone(start, zone),
-      end: isoInZone(end, zone),
+      start: localIso(start, zone),
+      end: localIso(end, zone),
       calendars: rooms.map((room) => {
         const tz = room.timeZone;
         const refresh = refreshed?.get(room.id);
         const failed = failedSinceRefresh(room);
         return {
           calendar: room.slug,
-          busy: mergeBusy(busy.get(room.id) ?? [], startMs, endMs).map((b) => ({ start: isoInZone(b.startMs, tz), end: isoInZone(b.endMs, tz) })),
-          as_of: room.mirrorRefreshedAt && isoInZone(room.mirrorRefreshedAt, tz),
+          busy: mergeBusy(busy.get(room.id) ?? [], startMs, endMs).map((b) => ({ start: localIso(b.startMs, tz), end: localIso(b.endMs, tz) })),
+          as_of: room.mirrorRefreshedAt && localIso(room.mirrorRefreshedAt, tz),
           stale: room.mirrorRefreshedAt === null || failed || (refresh !== undefined && refresh !== 'done'),
           complete: covers(room, start, end),
-          window: room.mirrorFrom && room.mirrorTo && { from: isoInZone(room.mirrorFrom, tz), to: isoInZone(room.mirrorTo, tz) },
-          error: failed ? { message: room.mirrorError ?? 'the last refresh failed', at: isoInZone(room.mirrorFailedAt!, tz) } : null,
+          window: room.mirrorFrom && room.mirrorTo && { from: localIso(room.mirrorFrom, tz), to: localIso(room.mirrorTo, tz) },
+          error: failed ? { message: room.mirrorError ?? 'the last refresh failed', at: localIso(room.mirrorFailedAt!, tz) } : null,
           ...(refresh !== undefined && { refresh }),
         };
       }),
@@ -117,7 +116,7 @@ const availabilityRoutes: FastifyPluginAsyncTypebox = async (app) => {
         capacity: room.capacity,
         features: room.features,
         location: room.location,
-        as_of: isoInZone(room.mirrorRefreshedAt!, room.timeZone),
+        as_of: localIso(room.mirrorRefreshedAt!, room.timeZone),
       }));
   }
 

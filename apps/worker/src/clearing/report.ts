@@ -1,8 +1,8 @@
+import { localIso } from '@roombook/booking';
 import type { ClearingPlan, Occurrence } from '@roombook/booking';
 import { emptyReport, type ClearReport, type ReportEvent, type ReportItem } from '@roombook/queue';
 
 import type { ExpandedCalendar } from './occurrences.js';
-import { localIso } from './window.js';
 
 export type ItemStatus = ReportItem['status'];
 

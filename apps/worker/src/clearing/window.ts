@@ -1,4 +1,3 @@
-import { localIso as zonedIso } from '@roombook/booking';
 import { fromZonedTime, formatInTimeZone } from 'date-fns-tz';
 
 /**
@@ -9,9 +8,4 @@ export function clearingWindow(now: Date, timeZone: string, horizonDays: number)
   const today = formatInTimeZone(now, timeZone, 'yyyy-MM-dd');
   const from = fromZonedTime(`${today}T00:00:00`, timeZone);
   return { from, to: new Date(from.getTime() + horizonDays * 24 * 3600 * 1000) };
-}
-
-/** `2025-07-14T14:00:00+02:00`: the seed report's form, in the calendar's zone. */
-export function localIso(instant: Date, timeZone: string): string {
-  return zonedIso(instant, timeZone);
 }

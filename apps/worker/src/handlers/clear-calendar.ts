@@ -1,3 +1,4 @@
+import { localIso } from '@roombook/booking';
 import { planClearing } from '@roombook/booking';
 import type { CalendarObject } from '@roombook/caldav';
 import { ClearCalendarPayload, JobErrorCode, parsePayload, type ClearReport } from '@roombook/queue';
@@ -8,7 +9,7 @@ import { applyPlan } from '../clearing/apply.js';
 import { JobFailure } from '../job-failure.js';
 import { expandOne, type ExpandSettings } from '../clearing/occurrences.js';
 import { addEarlierWrites, buildReport, carryOver, dedupeChanges, stoppedReport, truncatedReport, type Outcomes } from '../clearing/report.js';
-import { clearingWindow, localIso } from '../clearing/window.js';
+import { clearingWindow } from '../clearing/window.js';
 import type { WorkerContext } from '../context.js';
 import { refreshStore } from '../store/refresh.js';
 import { storedCalendar } from '../store/stored-plan-input.js';

@@ -1,3 +1,4 @@
+import { localIso } from '@roombook/booking';
 import { checkBooking, type ClashingSlot, type Occurrence } from '@roombook/booking';
 import { buildEvent, seriesOccurrences, type BuildEventInput } from '@roombook/ical';
 import {
@@ -19,7 +20,6 @@ import { expandCalendar } from '../clearing/occurrences.js';
 import { refreshStore } from '../store/refresh.js';
 import { storeWindow } from '../store/store-window.js';
 import { storedCalendar } from '../store/stored-plan-input.js';
-import { localIso } from '../clearing/window.js';
 import type { WorkerContext } from '../context.js';
 import { JobFailure } from '../job-failure.js';
 

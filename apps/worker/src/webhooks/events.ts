@@ -1,3 +1,4 @@
+import { localIso } from '@roombook/booking';
 import { createHash } from 'node:crypto';
 
 import type { CalendarsRepository, WebhooksRepository } from '@roombook/db';
@@ -19,7 +20,6 @@ import {
 } from '@roombook/queue';
 import type { Job, Queue } from 'bullmq';
 
-import { localIso } from '../clearing/window.js';
 
 export interface WebhookEmitter {
   /** A calendar job finished: booking.created / booking.deleted / clear.completed (+ booking.removed). */

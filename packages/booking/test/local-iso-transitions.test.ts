@@ -1,13 +1,13 @@
 import { formatInTimeZone } from 'date-fns-tz';
 import { describe, expect, it } from 'vitest';
 
-import { isoInZone } from '../src/lib/zoned-iso.js';
+import { localIso as isoInZone } from '../src/index.js';
 
 /** Zones with the awkward cases: DST both ways, half-hour and 45-minute offsets, a 30-minute DST shift, Ramadan changes, a skipped day. */
 const ZONES = ['Europe/Berlin', 'America/New_York', 'America/St_Johns', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'Pacific/Chatham', 'Africa/Casablanca', 'Pacific/Apia', 'UTC', 'Asia/Tokyo'];
 const reference = (ms: number, zone: string) => formatInTimeZone(ms, zone, "yyyy-MM-dd'T'HH:mm:ssXXX");
 
-describe('isoInZone (the free/busy answer\'s times)', () => {
+describe('localIso (free/busy answers and clear reports)', () => {
   it('writes what date-fns-tz writes, minute by minute around every offset change of 2011 and 2026-2027', () => {
     for (const zone of ZONES) {
       for (const year of [2011, 2026, 2027]) {
