@@ -32,14 +32,14 @@ const BookingRef = Type.Object({
   end: Type.Optional(Type.String()),
 });
 
+/** What every event about one known booking says of it (times ISO-8601 with the room's offset). */
+const BookedEvent = Type.Object({ id: Type.String(), name: Type.String(), start: Type.String(), end: Type.String() });
+
 export const BookingCreatedData = Type.Object({
   job: JobRef,
   calendar: Type.String(),
   event: Type.Object({
-    id: Type.String(),
-    name: Type.String(),
-    start: Type.String(),
-    end: Type.String(),
+    ...BookedEvent.properties,
     rrule: Type.Optional(Type.String()),
     href: Type.String({ description: 'URL of the calendar object on the CalDAV server' }),
   }),
@@ -71,13 +71,7 @@ export const BookingDeletedData = Type.Object({
 export const BookingRemovedData = Type.Object({
   job: JobRef,
   calendar: Type.String(),
-  event: Type.Object({
-    id: Type.String(),
-    name: Type.String(),
-    start: Type.String(),
-    end: Type.String(),
-    recurrence_id: Type.Union([Type.String(), Type.Null()]),
-  }),
+  event: Type.Object({ ...BookedEvent.properties, recurrence_id: Type.Union([Type.String(), Type.Null()]) }),
   /** what the clear did: the booking was deleted, or (one occurrence of a series) declined or cancelled */
   action: Type.String(),
   reason: Type.String(),
