@@ -1,3 +1,4 @@
+import { processEnv } from '@roombook/config';
 /**
  * The enqueue benchmark's anchor: bare Fastify with the same route shape (`POST
  * /api/:calendar/events`), the same params and body schema and the same Ajv options as the API,
@@ -21,5 +22,5 @@ app.post(
     return { id: '4zx3QAFzoxV3vaZSKGaH2S', job: { id: '0b6a3c3e-8f7e-4a55-9d1c-2f1f0d3f6a11', state: 'waiting', url: '/api/jobs/0b6a3c3e-8f7e-4a55-9d1c-2f1f0d3f6a11' } };
   },
 );
-await app.listen({ host: '127.0.0.1', port: Number(process.env.PORT) });
+await app.listen({ host: '127.0.0.1', port: Number(processEnv()["PORT"]) });
 process.on('SIGTERM', () => void app.close().then(() => process.exit(0)));

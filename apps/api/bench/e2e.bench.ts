@@ -1,3 +1,4 @@
+import { BenchEnv, loadConfig, processEnv } from '@roombook/config';
 /**
  * Booking end to end and the worker's memory (issue 9). The API and the worker run as processes
  * of their own, against a private Radicale:
@@ -26,9 +27,11 @@ import { Redis } from 'ioredis';
 
 import { freePort, repoRoot, startNode, type Child } from './processes.js';
 
+const bench = loadConfig(BenchEnv, processEnv());
+
 const SECRET = 'bench-secret-key-0123456789';
 const ROUNDS = 40;
-const SOAK_JOBS = Number(process.env.ROOMBOOK_BENCH_SOAK_JOBS ?? 50_000);
+const SOAK_JOBS = bench.ROOMBOOK_BENCH_SOAK_JOBS;
 const SOAK_ROOMS = 16;
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -73,7 +76,7 @@ export async function run(): Promise<void> {
     const env = { DATABASE_URL: database.url, QUEUE_PREFIX: prefix, SECRET_KEY: SECRET, LOG_LEVEL: 'warn', ADMIN_TOKEN: '' };
     const apiPort = await freePort();
     children.push(await startNode(join(repoRoot, 'apps/api/dist/server.js'), { ...env, HOST: '127.0.0.1', PORT: String(apiPort) }, { port: apiPort }));
-    const profileDir = process.env.ROOMBOOK_BENCH_CPU_PROF;
+    const profileDir = bench.ROOMBOOK_BENCH_CPU_PROF;
     const worker = await startNode(join(repoRoot, 'apps/worker/dist/main.js'), env, {
       nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
     });

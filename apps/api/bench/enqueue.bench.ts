@@ -1,3 +1,4 @@
+import { BenchEnv, loadConfig, processEnv } from '@roombook/config';
 /**
  * Enqueue throughput (issue 9): `POST /api/{calendar}/events` of the real API (its own process,
  * worker stopped) against bare Fastify with the same route shape and body schema (also its own
@@ -15,8 +16,10 @@ import { Redis } from 'ioredis';
 
 import { freePort, repoRoot, startNode } from './processes.js';
 
+const bench = loadConfig(BenchEnv, processEnv());
+
 const CONNECTIONS = 50;
-const SECONDS = Number(process.env.ROOMBOOK_BENCH_SECONDS ?? 10);
+const SECONDS = bench.ROOMBOOK_BENCH_SECONDS;
 
 interface Load {
   rps: number;
@@ -62,7 +65,7 @@ export async function run(): Promise<void> {
     await bare.stop();
 
     const apiPort = await freePort();
-    const profileDir = process.env.ROOMBOOK_BENCH_CPU_PROF;
+    const profileDir = bench.ROOMBOOK_BENCH_CPU_PROF;
     const api = await startNode(
       join(repoRoot, 'apps/api/dist/server.js'),
       { DATABASE_URL: database.url, QUEUE_PREFIX: prefix, HOST: '127.0.0.1', PORT: String(apiPort), LOG_LEVEL: 'info', ADMIN_TOKEN: '',

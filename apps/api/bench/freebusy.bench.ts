@@ -1,3 +1,4 @@
+import { BenchEnv, loadConfig, processEnv } from '@roombook/config';
 /**
  * Free/busy latency (issue 12): `GET /api/freebusy` for 20 rooms over 7 days, autocannon with 50
  * connections, against the real API (its own process, reading a realistic store: 20 rooms × a
@@ -18,8 +19,10 @@ import { fromZonedTime } from 'date-fns-tz';
 
 import { freePort, repoRoot, startNode } from './processes.js';
 
+const bench = loadConfig(BenchEnv, processEnv());
+
 const CONNECTIONS = 50;
-const SECONDS = Number(process.env.ROOMBOOK_BENCH_SECONDS ?? 10);
+const SECONDS = bench.ROOMBOOK_BENCH_SECONDS;
 const ROOMS = 20;
 const DAYS = 365;
 const ZONE = 'Europe/Berlin';
@@ -129,7 +132,7 @@ export async function run(): Promise<void> {
     }
     lateTimes.sort((a, b) => a - b);
 
-    const profileDir = process.env.ROOMBOOK_BENCH_CPU_PROF;
+    const profileDir = bench.ROOMBOOK_BENCH_CPU_PROF;
     const startApi = async (cacheMs: string) => {
       const port = await freePort();
       const api = await startNode(

@@ -1,3 +1,4 @@
+import { processEnv } from '@roombook/config';
 /** Child processes for the benchmarks: each server under test runs alone in its own process. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -33,7 +34,7 @@ export async function startNode(
 ): Promise<Child> {
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), script], {
     cwd: repoRoot,
-    env: { ...process.env, ...env },
+    env: { ...processEnv(), ...env },
     // quiet: the request log (as in production, at LOG_LEVEL info) is written, to /dev/null
     stdio: ['ignore', options.quiet ? 'ignore' : 'inherit', 'inherit'],
   });

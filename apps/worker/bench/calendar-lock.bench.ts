@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 
+import { loadConfig, processEnv, RedisEnv } from '@roombook/config';
 import { createCalendarLock, fence } from '@roombook/queue';
 import { Redis } from 'ioredis';
 
@@ -18,7 +19,7 @@ function report(label: string, samples: number[]) {
 }
 
 export async function run(): Promise<void> {
-  const redis = new Redis(process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379');
+  const redis = new Redis(loadConfig(RedisEnv, processEnv()).REDIS_URL);
   const prefix = `bench-lock-${randomBytes(4).toString('hex')}`;
   try {
     const lock = createCalendarLock(redis, prefix);

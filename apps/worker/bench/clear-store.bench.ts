@@ -1,3 +1,4 @@
+import { BenchEnv, loadConfig, processEnv } from '@roombook/config';
 /**
  * Incremental clearing (issue 9): a busy room's year — 8,500 objects (see busyYear) — cleared in test mode by this process's own worker (startWorkers, as the real process
  * runs it), with the calendar store in a fresh PostgreSQL database. The objects are served by a
@@ -34,6 +35,8 @@ import { toOccurrence } from '../src/clearing/occurrences.js';
 import { storedObject } from '../src/store/stored-object.js';
 import { expandKeyOf, storeWindow } from '../src/store/store-window.js';
 
+const bench = loadConfig(BenchEnv, processEnv());
+
 
 const OBJECTS = 8_500;
 const SECOND_RUNS = 5;
@@ -52,7 +55,7 @@ const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 function startWorker(env: Record<string, string>, nodeArgs: string[]): ChildProcess {
   return spawn(process.execPath, [...nodeArgs, join(repoRoot, 'apps/worker/dist/main.js')], {
     cwd: repoRoot,
-    env: { ...process.env, ...env },
+    env: { ...processEnv(), ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
 }
@@ -198,7 +201,7 @@ export async function run(): Promise<void> {
       slug: 'bench-year', url: stub.url, username: 'rooms', password: 'rooms-pass', timeZone: ZONE, roomEmail: ROOM,
     });
 
-    const profile = process.env.ROOMBOOK_BENCH_CPU_PROF;
+    const profile = bench.ROOMBOOK_BENCH_CPU_PROF;
     worker = startWorker(
       { DATABASE_URL: database.url, QUEUE_PREFIX: prefix, SECRET_KEY: SECRET, LOG_LEVEL: 'warn', MIRROR_REFRESH_SECONDS: '3600', WORKER_CONCURRENCY: '1' },
       profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [],

@@ -127,3 +127,10 @@ export const WebhookEnv = Type.Object({
     description: 'webhook URLs may point at loopback and private networks (10/8, 172.16/12, 192.168/16, fc00::/7…); link-local and cloud metadata addresses stay refused',
   }),
 });
+
+/** `npm run bench` knobs (README "Performance"); read by the bench scripts only, never by a service. */
+export const BenchEnv = Type.Object({
+  ROOMBOOK_BENCH_SECONDS: Type.Integer({ default: 10, minimum: 1, description: 'length of each autocannon load run' }),
+  ROOMBOOK_BENCH_SOAK_JOBS: Type.Integer({ default: 50_000, minimum: 0, description: "create jobs in the worker's memory soak; 0 skips it" }),
+  ROOMBOOK_BENCH_CPU_PROF: Type.Optional(Type.String({ minLength: 1, description: 'folder for V8 CPU profiles of the measured process' })),
+});
