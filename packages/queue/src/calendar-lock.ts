@@ -177,7 +177,8 @@ export function createCalendarLock(redis: Redis, prefix: string, options: Calend
       // Sent, not awaited (a round trip fewer per job, issue 9): Redis runs one connection's
       // commands in order, so what this connection sends next (the job's completion, which the
       // worker sends on it too, or the next acquire) lands after the release. A failed release
-      // only leaves the lease to expire on its own.
+      // only leaves the lease to expire on its own. A caller that closes `redis` after this must
+      // quit() it (QUIT goes out after the release), not disconnect() (which can drop it).
       void redis.eval(RELEASE, 1, key, token).catch(() => {});
     }
   };
