@@ -13,6 +13,7 @@ import type { Queue } from 'bullmq';
 import { JobFailure } from './job-failure.js';
 import type { RecipientCheck } from './mail-policy.js';
 import type { PriorityMarker } from './priority-mark.js';
+import type { ReportCache } from './clearing/report-cache.js';
 import type { MirrorSignals } from './store/mirror-signals.js';
 
 /** Everything a job handler may use; built once per process in worker.ts. */
@@ -22,6 +23,8 @@ export interface WorkerContext {
   /** The calendar store (objects by ETag, their expansions, busy intervals): only the worker writes it. */
   store: CalendarStoreRepository;
   priorityTokens: PriorityTokensRepository;
+  /** The last dry-run report of a few calendars, reused while their store and the plan's inputs are unchanged. */
+  reportCache: ReportCache;
   /** Signs and checks the priority of events booked with `prioritized: true`. */
   priorityMarker: PriorityMarker;
   /** SMTP is configured: clears queue notification mails. */

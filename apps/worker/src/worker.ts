@@ -39,6 +39,7 @@ import { startWebhookDelivery } from './webhooks/start.js';
 import { syncClearSchedules, syncMirrorSchedules } from './schedules.js';
 import { refreshCalendar } from './handlers/refresh-calendar.js';
 import { createMirrorSignals } from './store/mirror-signals.js';
+import { ReportCache } from './clearing/report-cache.js';
 
 /** How often each worker re-reads auto_clear settings into job schedulers. */
 const SCHEDULE_SYNC_MS = 60_000;
@@ -91,6 +92,7 @@ export async function startWorkers(config: WorkerConfig, options: { logger?: Log
     audit: createAuditLogRepository(database.db),
     store: createCalendarStoreRepository(database.db),
     priorityTokens: createPriorityTokensRepository(database.db),
+    reportCache: new ReportCache(),
     priorityMarker: createPriorityMarker(config.SECRET_KEY),
     mailEnabled: smtp !== null,
     withCalendarLock: createCalendarLock(redis, config.QUEUE_PREFIX, {

@@ -80,11 +80,14 @@ describe('calendar store refresh (real Radicale + PostgreSQL)', () => {
     const r = await room();
     for (const name of ['a', 'b', 'c', 'd']) await putObject(r.url, rooms!, `${name}.ics`, vevent({ uid: name, start: at(0), end: at(1) }));
     await r.refresh();
+    const digest = await store.fingerprint(r.id);
 
     r.requests.length = 0;
     const quiet = await r.refresh();
     expect(quiet).toMatchObject({ method: 'sync-token', unchanged: true, fetched: 0, removed: 0, objects: 4, expanded: 0 });
     expect(r.requests).toEqual(['PROPFIND']);
+    // What a reused dry-run report rests on: an unchanged store digests the same, a changed one not.
+    expect(await store.fingerprint(r.id)).toBe(digest);
 
     await putObject(r.url, rooms!, 'b.ics', vevent({ uid: 'b', start: at(4), end: at(5) }));
     const gone = await fetch(new URL('c.ics', r.url), { method: 'DELETE', headers: { authorization: basicAuth(rooms!) } });
@@ -94,6 +97,7 @@ describe('calendar store refresh (real Radicale + PostgreSQL)', () => {
     const changed = await r.refresh();
     expect(changed).toMatchObject({ method: 'sync-collection', unchanged: false, fetched: 2, removed: 1, objects: 4, expanded: 2 });
     expect(r.requests).toEqual(['PROPFIND', 'REPORT', 'REPORT']);
+    expect(await store.fingerprint(r.id)).not.toBe(digest);
     expect((await r.busy()).map(([href, start]) => [href, start])).toEqual([
       ['a.ics', at(0).toISOString()],
       ['d.ics', at(0).toISOString()],
@@ -117,10 +121,12 @@ describe('calendar store refresh (real Radicale + PostgreSQL)', () => {
     const r = await room();
     for (const name of ['a', 'b', 'c']) await putObject(r.url, rooms!, `${name}.ics`, vevent({ uid: name, start: at(0), end: at(1), extra: ['RRULE:FREQ=WEEKLY'] }));
     await r.refresh();
+    const digest = await store.fingerprint(r.id);
     r.requests.length = 0;
     const nextWeek = new Date(Date.now() + 9 * 86_400_000);
     const moved = await r.refresh(nextWeek);
     expect(moved).toMatchObject({ fetched: 0, unchanged: true, expanded: 3 });
+    expect(await store.fingerprint(r.id)).not.toBe(digest); // re-expanded: same ETags, other occurrences
     expect(r.requests).toEqual(['PROPFIND']);
     const planned = await storedCalendar(store, r.id, moved.window, () => false);
     expect(Math.min(...planned.occurrences.map((o) => o.start.getTime()))).toBeGreaterThanOrEqual(moved.window.from.getTime());

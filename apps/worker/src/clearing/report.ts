@@ -31,6 +31,14 @@ export function buildReport(
   context: { calendar: string; timeZone: string; testMode: boolean; outcomes: Outcomes },
 ): ClearReport {
   const { calendar, timeZone, testMode, outcomes } = context;
+  // A winner is listed beside every occurrence it beat (hundreds, for a long series): each
+  // occurrence is printed once and its event shared by the items, which serialise the same.
+  const events = new Map<Occurrence, ReportEvent>();
+  const eventOf = (o: Occurrence) => {
+    let event = events.get(o);
+    if (!event) events.set(o, (event = reportEvent(o, timeZone)));
+    return event;
+  };
   const item = (
     key: string,
     occurrence: Occurrence,
@@ -41,9 +49,9 @@ export function buildReport(
     const outcome = testMode ? { status: 'planned' as const } : (outcomes.get(key) ?? { status: 'skipped' as const });
     const [first, ...rest] = winners;
     return {
-      event: reportEvent(occurrence, timeZone),
-      overlaps_with: first ? reportEvent(first, timeZone) : null,
-      also_overlaps: rest.map((w) => reportEvent(w, timeZone)),
+      event: eventOf(occurrence),
+      overlaps_with: first ? eventOf(first) : null,
+      also_overlaps: rest.map(eventOf),
       calendar,
       recurrence_id: occurrence.recurrenceId,
       action,

@@ -9,6 +9,7 @@ import { applyPlan } from '../clearing/apply.js';
 import { JobFailure } from '../job-failure.js';
 import { expandOne, type ExpandSettings } from '../clearing/occurrences.js';
 import { addEarlierWrites, buildReport, carryOver, dedupeChanges, stoppedReport, truncatedReport, type Outcomes } from '../clearing/report.js';
+import type { ReportKey } from '../clearing/report-cache.js';
 import { clearingWindow } from '../clearing/window.js';
 import type { WorkerContext } from '../context.js';
 import { refreshStore } from '../store/refresh.js';
@@ -46,10 +47,20 @@ export async function clearCalendar(job: Job, ctx: WorkerContext): Promise<Clear
     // The store is brought up to date (only changed objects are fetched and parsed), then the plan
     // is made from its stored expansions (issue 9).
     await ctx.withStoreLock(calendar.id, () => refreshStore({ calendar, client, store: ctx.store, now }));
+    const priorityTokens = await ctx.priorityTokens.activeFor(calendar.id);
+    // A dry run of a calendar whose store and plan inputs did not change gives the same report (issue 9).
+    const cacheKey: ReportKey | null =
+      payload.test && !earlierAttempt
+        ? { calendarId: calendar.id, store: await ctx.store.fingerprint(calendar.id), slug: calendar.slug, timeZone: calendar.timeZone, window, priorityTokens }
+        : null;
+    const cached = cacheKey && ctx.reportCache.get(cacheKey, now);
+    if (cached) {
+      await job.updateProgress({ phase: 'done', objects_fetched: cached.objects, occurrences: cached.occurrences, decisions_total: cached.decisions, decisions_applied: cached.decisions });
+      return cached.report;
+    }
     const stored = await storedCalendar(ctx.store, calendar.id, window, settings.isPriorityMarkValid);
     const { occurrences, unreadable, truncated } = stored;
     const objectCount = stored.objects;
-    const priorityTokens = await ctx.priorityTokens.activeFor(calendar.id);
     const plan = planClearing({ occurrences, priorityTokens, now, timeZone: calendar.timeZone });
     const total = plan.deletedCancelled.length + plan.losers.length;
     await job.updateProgress({ phase: payload.test ? 'done' : 'applying', objects_fetched: objectCount, occurrences: occurrences.length, decisions_total: total, decisions_applied: 0 });
@@ -113,6 +124,7 @@ export async function clearCalendar(job: Job, ctx: WorkerContext): Promise<Clear
       throw new JobFailure(JobErrorCode.caldavUnavailable, `clear of ${calendar.slug} incomplete, retrying: ${retryReason}`, false);
     }
     await job.updateProgress({ phase: 'done', objects_fetched: objectCount, occurrences: occurrences.length, decisions_total: total, decisions_applied: total });
+    if (cacheKey) ctx.reportCache.set(cacheKey, now, occurrences, { report, objects: objectCount, occurrences: occurrences.length, decisions: total });
     return report;
   });
 }

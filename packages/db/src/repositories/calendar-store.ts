@@ -125,6 +125,26 @@ export function createCalendarStoreRepository(db: Database) {
         .where(eq(calendarObjects.calendarId, calendarId));
     },
 
+    /**
+     * A digest of everything a plan reads from this calendar's store (each object's href, ETag, when
+     * it was written and with which expansion settings, and for an object without an ETag its text):
+     * equal digests mean equal stored expansions, so a plan made on them can be reused. Computed in
+     * PostgreSQL, so nothing but one short string comes back.
+     */
+    async fingerprint(calendarId: number): Promise<string> {
+      const [row] = await db
+        .select({
+          digest: sql<string>`count(*)::text || ':' || coalesce(md5(string_agg(
+            ${calendarObjects.href} || chr(1) || coalesce(${calendarObjects.etag}, 'md5:' || md5(${calendarObjects.data})) || chr(1) ||
+            ${calendarObjects.fetchedAt}::text || chr(1) || coalesce(${calendarObjects.expandKey}, '') || chr(1) ||
+            coalesce(${calendarObjects.expandedFrom}::text, '') || chr(1) || coalesce(${calendarObjects.expandedTo}::text, '') || chr(1) ||
+            coalesce(${calendarObjects.unreadable}, ''), chr(2) order by ${calendarObjects.href})), '')`,
+        })
+        .from(calendarObjects)
+        .where(eq(calendarObjects.calendarId, calendarId));
+      return row?.digest ?? '0:';
+    },
+
     async apply(calendarId: number, change: StoreChange): Promise<void> {
       await db.transaction(async (tx) => {
         const touched = [...change.removed, ...change.upserts.map((o) => o.href)];
