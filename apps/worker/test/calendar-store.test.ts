@@ -1,4 +1,4 @@
-import { createCalDavClient } from '@roombook/caldav';
+import { CalDavError, createCalDavClient, type CalDavClient } from '@roombook/caldav';
 import { createCalendarStoreRepository, createCalendarsRepository, createDatabase, createSecretBox, schema } from '@roombook/db';
 import { basicAuth, closedPortUrl, makeCalendar, putObject, uniqueName } from '@roombook/testing';
 import { asc, eq } from 'drizzle-orm';
@@ -133,6 +133,30 @@ describe('calendar store refresh (real Radicale + PostgreSQL)', () => {
     expect(planned.occurrences).toHaveLength(3 * 5); // weekly over a 30-day window, at most 5 per series
     expect(await r.refresh(nextWeek)).toMatchObject({ expanded: 0 });
     expect(await r.refresh(nextWeek, 'America/New_York')).toMatchObject({ expanded: 3, fetched: 0 });
+  });
+
+  it('writes a chunk at a time; a refresh that stops half-way keeps the old token, and the next one fetches only what is missing', async () => {
+    const r = await room();
+    for (const name of ['a', 'b', 'c', 'd', 'e']) await putObject(r.url, rooms!, `${name}.ics`, vevent({ uid: name, start: at(0), end: at(1) }));
+    const calendar = { id: r.id, timeZone: 'Europe/Berlin', horizonDays: 30, roomEmail: ROOM };
+    // The real server, losing the connection on the second multiget.
+    let multigets = 0;
+    const failing: CalDavClient = Object.assign(Object.create(r.client) as CalDavClient, {
+      fetchObjectsAt: (hrefs: readonly string[]) =>
+        ++multigets === 2
+          ? Promise.reject(new CalDavError('connection reset', { status: null, retryable: true, code: 'NETWORK', url: r.url }))
+          : r.client.fetchObjectsAt(hrefs),
+    });
+    await expect(refreshStore({ calendar, client: failing, store, now: new Date(), chunk: 2 })).rejects.toMatchObject({ code: 'NETWORK' });
+    expect((await store.state(r.id))!).toMatchObject({ refreshedAt: null, syncToken: null });
+    expect(await r.busy()).toHaveLength(2); // the first chunk, whole
+
+    r.requests.length = 0;
+    const resumed = await refreshStore({ calendar, client: r.client, store, now: new Date(), chunk: 2 });
+    expect(resumed).toMatchObject({ method: 'full', fetched: 3, removed: 0, objects: 5, expanded: 3 });
+    expect(r.requests).toEqual(['PROPFIND', 'REPORT', 'REPORT', 'REPORT']); // state, listing, two multigets of 2 + 1
+    expect(await r.busy()).toHaveLength(5);
+    expect((await store.state(r.id))!.syncToken).not.toBeNull();
   });
 
   it('a server that fails leaves the last good data and records the error and since when', async () => {

@@ -1,4 +1,4 @@
-import { CalDavError, type CalDavClient, type CalendarObject } from '@roombook/caldav';
+import { CalDavError, type CalDavClient } from '@roombook/caldav';
 import type { CalendarStoreRepository, StoredObjectRow } from '@roombook/db';
 import type { RefreshCalendarResult } from '@roombook/queue';
 
@@ -6,11 +6,16 @@ import { INTERNAL, publicCalDavMessage } from '../public-error.js';
 import { storedObject, type ExpansionSettings } from './stored-object.js';
 import { expandKeyOf, expansionCovers, storeWindow, type StoreCalendar, type StoreWindow } from './store-window.js';
 
+/** Objects fetched, expanded and written together: one calendar-multiget batch of the CalDAV client. */
+const REFRESH_CHUNK = 250;
+
 export interface RefreshInput {
   calendar: StoreCalendar;
   client: CalDavClient;
   store: CalendarStoreRepository;
   now: Date;
+  /** Objects fetched, expanded and written together; default {@link REFRESH_CHUNK}. */
+  chunk?: number;
 }
 
 export interface RefreshOutcome extends RefreshCalendarResult {
@@ -39,11 +44,13 @@ function hrefKey(href: string): string {
  * forgot it) an ETag listing compared with the stored ETags. Only new or changed objects are fetched
  * (multiget) and expanded; stored objects whose expansion no longer covers the clearing window (it
  * moved on, or the room's zone or address changed) are re-expanded from their stored text, without a
- * fetch. Everything is written in one transaction with the new sync state.
+ * fetch. Changed objects are fetched, expanded and written a chunk at a time (one transaction each);
+ * removals and the new sync state are written last, in one transaction.
  *
  * Callers serialise refreshes of one calendar (the calendar lock): two interleaved refreshes could
  * store an older object beside a newer token, and the next sync would never fetch it again.
- * On failure the store keeps its last good data and the calendar records the error and when.
+ * On failure the store keeps its last good data, plus the chunks already written (whole objects with
+ * their busy intervals, at the ETags they were fetched with), and the calendar records the error and when.
  */
 export async function refreshStore(input: RefreshInput): Promise<RefreshOutcome> {
   const { calendar, store, now } = input;
@@ -57,7 +64,7 @@ export async function refreshStore(input: RefreshInput): Promise<RefreshOutcome>
   }
 }
 
-async function refresh({ calendar, client, store, now }: RefreshInput): Promise<RefreshOutcome> {
+async function refresh({ calendar, client, store, now, chunk = REFRESH_CHUNK }: RefreshInput): Promise<RefreshOutcome> {
   const window = storeWindow(now, calendar);
   const expandKey = expandKeyOf(calendar);
   const [state, versions, remote] = await Promise.all([store.state(calendar.id), store.versions(calendar.id), client.collectionState()]);
@@ -95,45 +102,60 @@ async function refresh({ calendar, client, store, now }: RefreshInput): Promise<
     }
   }
 
-  const fetched: CalendarObject[] = toFetch.length > 0 ? await client.fetchObjectsAt(toFetch) : [];
-  const fetchedKeys = new Set(fetched.map((o) => hrefKey(o.href)));
-  for (const href of toFetch) {
-    // Listed or reported as changed, then deleted before the multiget.
-    const stored = held.get(hrefKey(href));
-    if (!fetchedKeys.has(hrefKey(href)) && stored) removed.set(hrefKey(href), stored.href);
-  }
-
   const settings: ExpansionSettings = {
     window,
     timeZone: calendar.timeZone,
     roomAddresses: calendar.roomEmail ? [calendar.roomEmail] : [],
     expandKey,
   };
-  const upserts: StoredObjectRow[] = [];
-  for (const object of fetched) {
-    // Keep the spelling already stored, so one object keeps one row.
-    const href = held.get(hrefKey(object.href))?.href ?? object.href;
-    upserts.push(storedObject({ ...object, href }, settings));
+  // Fetched, expanded and written a chunk at a time, so a first refresh of a busy room holds one
+  // chunk's texts and expansions instead of the whole year's (issue 9: worker RSS while clearing).
+  // Each chunk is its own transaction; the sync state goes last, with the removals, so a refresh
+  // that stops half-way leaves the old token, and the next one lists the changes again and skips
+  // what its ETags show as stored.
+  const fetchedKeys = new Set<string>();
+  let added = 0;
+  let expanded = 0;
+  for (let i = 0; i < toFetch.length; i += chunk) {
+    const upserts: StoredObjectRow[] = [];
+    for (const object of await client.fetchObjectsAt(toFetch.slice(i, i + chunk))) {
+      const key = hrefKey(object.href);
+      if (fetchedKeys.has(key)) continue; // listed twice
+      fetchedKeys.add(key);
+      const stored = held.get(key);
+      if (!stored) added++;
+      // Keep the spelling already stored, so one object keeps one row.
+      upserts.push(storedObject({ ...object, href: stored?.href ?? object.href }, settings));
+    }
+    expanded += upserts.length;
+    if (upserts.length > 0) await store.apply(calendar.id, { upserts, removed: [] });
   }
+  for (const href of toFetch) {
+    // Listed or reported as changed, then deleted before the multiget.
+    const stored = held.get(hrefKey(href));
+    if (!fetchedKeys.has(hrefKey(href)) && stored) removed.set(hrefKey(href), stored.href);
+  }
+
   const stale = versions.filter((v) => !fetchedKeys.has(hrefKey(v.href)) && !removed.has(hrefKey(v.href)) && !expansionCovers(v, window, expandKey));
-  if (stale.length > 0) {
-    for (const object of await store.objects(calendar.id, stale.map((v) => v.href))) upserts.push(storedObject(object, settings));
+  for (let i = 0; i < stale.length; i += chunk) {
+    const upserts = (await store.objects(calendar.id, stale.slice(i, i + chunk).map((v) => v.href))).map((object) => storedObject(object, settings));
+    expanded += upserts.length;
+    await store.apply(calendar.id, { upserts, removed: [] });
   }
 
   await store.apply(calendar.id, {
-    upserts,
+    upserts: [],
     removed: [...removed.values()],
     state: { refreshedAt: now, syncToken, ctag: remote.ctag, from: window.from, to: window.to },
   });
-  const added = fetched.filter((o) => !held.has(hrefKey(o.href))).length;
   return {
     method,
-    unchanged: fetched.length === 0 && removed.size === 0,
-    fetched: fetched.length,
+    unchanged: fetchedKeys.size === 0 && removed.size === 0,
+    fetched: fetchedKeys.size,
     removed: removed.size,
     objects: held.size + added - removed.size,
     refreshed_at: now.toISOString(),
-    expanded: upserts.length,
+    expanded,
     window,
   };
 }
