@@ -81,7 +81,17 @@ export function createWorkerMetrics() {
         report.cancelled_overlapping_recurring_events,
         report.ignored_overlapping_events,
       ];
-      for (const item of lists.flat()) clearDecisions.inc({ action: item.action, status: item.status });
+      // Counted first, then one inc per label pair: a busy room's report lists thousands of items.
+      const counts = new Map<string, { action: string; status: string; n: number }>();
+      for (const list of lists) {
+        for (const { action, status } of list) {
+          const key = `${action}|${status}`;
+          const entry = counts.get(key);
+          if (entry) entry.n++;
+          else counts.set(key, { action, status, n: 1 });
+        }
+      }
+      for (const { action, status, n } of counts.values()) clearDecisions.inc({ action, status }, n);
     },
     lockWait(delayMs: number) {
       lockWaits.inc();

@@ -67,9 +67,19 @@ export async function refreshStore(input: RefreshInput): Promise<RefreshOutcome>
 async function refresh({ calendar, client, store, now, chunk = REFRESH_CHUNK }: RefreshInput): Promise<RefreshOutcome> {
   const window = storeWindow(now, calendar);
   const expandKey = expandKeyOf(calendar);
-  const [state, versions, remote] = await Promise.all([store.state(calendar.id), store.versions(calendar.id), client.collectionState()]);
-  const held = new Map(versions.map((v) => [hrefKey(v.href), v]));
+  const [state, remote] = await Promise.all([store.state(calendar.id), client.collectionState()]);
   const known = state?.refreshedAt != null;
+  const quiet: string | null =
+    known && remote.syncToken !== null && remote.syncToken === state?.syncToken
+      ? 'sync-token'
+      : known && remote.syncToken === null && remote.ctag !== null && remote.ctag === state?.ctag
+        ? 'ctag'
+        : null;
+  // Nothing changed on the server: only the objects to re-expand are read, not every object's version
+  // (the common case of a clear or a scheduled refresh, issue 9).
+  const uncovered = quiet ? await store.uncovered(calendar.id, window, expandKey) : null;
+  const versions = uncovered ? uncovered.versions : await store.versions(calendar.id);
+  const held = new Map(versions.map((v) => [hrefKey(v.href), v]));
 
   let method: string;
   let syncToken = remote.syncToken;
@@ -77,8 +87,7 @@ async function refresh({ calendar, client, store, now, chunk = REFRESH_CHUNK }: 
   const removed = new Map<string, string>();
   const changed = (href: string, etag: string | null) => etag === null || held.get(hrefKey(href))?.etag !== etag;
 
-  if (known && remote.syncToken !== null && remote.syncToken === state?.syncToken) method = 'sync-token';
-  else if (known && remote.syncToken === null && remote.ctag !== null && remote.ctag === state?.ctag) method = 'ctag';
+  if (quiet) method = quiet;
   else {
     const changes = known && state?.syncToken && remote.syncToken ? await client.syncChanges(state.syncToken) : null;
     if (changes) {
@@ -153,7 +162,7 @@ async function refresh({ calendar, client, store, now, chunk = REFRESH_CHUNK }: 
     unchanged: fetchedKeys.size === 0 && removed.size === 0,
     fetched: fetchedKeys.size,
     removed: removed.size,
-    objects: held.size + added - removed.size,
+    objects: uncovered ? uncovered.objects : held.size + added - removed.size,
     refreshed_at: now.toISOString(),
     expanded,
     window,

@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm';
 
 import type { Database } from '../client.js';
 import { busyIntervals, calendarObjects, calendars } from '../schema/index.js';
@@ -95,6 +95,44 @@ export function createCalendarStoreRepository(db: Database) {
         })
         .from(calendarObjects)
         .where(eq(calendarObjects.calendarId, calendarId));
+    },
+
+    /**
+     * The versions whose stored expansion does not cover [from, to) under `expandKey` (the objects a
+     * refresh must re-expand), and how many objects the calendar has: what a refresh of an unchanged
+     * calendar needs, without reading every object's version.
+     */
+    async uncovered(
+      calendarId: number,
+      window: { from: Date; to: Date },
+      expandKey: string,
+    ): Promise<{ objects: number; versions: StoredVersion[] }> {
+      const [[count], versions] = await Promise.all([
+        db.select({ objects: sql<number>`count(*)::int` }).from(calendarObjects).where(eq(calendarObjects.calendarId, calendarId)),
+        db
+          .select({
+            href: calendarObjects.href,
+            etag: calendarObjects.etag,
+            expandedFrom: calendarObjects.expandedFrom,
+            expandedTo: calendarObjects.expandedTo,
+            expandKey: calendarObjects.expandKey,
+          })
+          .from(calendarObjects)
+          .where(
+            and(
+              eq(calendarObjects.calendarId, calendarId),
+              or(
+                isNull(calendarObjects.expandKey),
+                ne(calendarObjects.expandKey, expandKey),
+                isNull(calendarObjects.expandedFrom),
+                isNull(calendarObjects.expandedTo),
+                gt(calendarObjects.expandedFrom, window.from),
+                lt(calendarObjects.expandedTo, window.to),
+              ),
+            ),
+          ),
+      ]);
+      return { objects: count?.objects ?? 0, versions };
     },
 
     /** Stored text and ETag of these objects (for re-expansion without a fetch, and for the clear's writes). */
