@@ -1,6 +1,6 @@
 import { runCli } from '@roombook/cli';
 import { createAuditLogRepository, createCalendarsRepository, createPriorityTokensRepository, createUsersRepository } from '@roombook/db';
-import { getObject, makeCalendar, putObject, uniqueName } from '@roombook/testing';
+import { basicAuth, getObject, makeCalendar, putObject, uniqueName } from '@roombook/testing';
 import type { RunningWorkers } from '@roombook/worker';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -81,6 +81,19 @@ describe('clearing a room calendar over the API', () => {
     expect(interview).toMatchObject({ action: 'cancelled', event: { uid: 'interviews-1' }, overlaps_with: { uid: 'council-1' } });
     expect(interview.recurrence_id).toBeTruthy();
     expect(report.ignored_overlapping_events).toEqual([]);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('a dry run of the unchanged calendar gives the same report again; a change in between shows in the next one', async () => {
+    const uids = (report: { deleted_overlapping_events: { event: { uid: string } }[] }) => report.deleted_overlapping_events.map((i) => i.event.uid).sort();
+    const first = await clear('&test=on');
+    expect(await clear('&test=on')).toEqual(first);
+    // A later booking over Finance Monthly: the store changes, so the last dry run's report must not be reused.
+    const late = await putObject(collection, rooms!, 'late.ics', event({ uid: 'late-1', summary: 'Late', date: day(3), from: '1030', to: '1130', created: '20260801T080000Z' }));
+    expect(uids(await clear('&test=on'))).toEqual(['early-1', 'fundraising-1', 'late-1']);
+    const gone = await fetch(late, { method: 'DELETE', headers: { authorization: basicAuth(rooms!) } });
+    expect(gone.ok).toBe(true);
+    expect(uids(await clear('&test=on'))).toEqual(['early-1', 'fundraising-1']);
     expect(await snapshot()).toEqual(before);
   });
 
