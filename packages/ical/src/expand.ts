@@ -18,6 +18,7 @@ import {
 import { type ExpansionWindow } from './fast-forward.js';
 import { occurrenceKey, overlapsWindow, toInstant } from './time.js';
 import { expandSingleEvent } from './single-event.js';
+import { parseJcalShared } from './shared-vtimezones.js';
 
 type Component = ICAL.Component;
 type Time = ICAL.Time;
@@ -132,12 +133,15 @@ function masterWindow(series: Series, master: Component, from: number, to: numbe
  * expansion differs between CalDAV servers. Throws IcalError on unusable input.
  */
 export function expandObject(ics: string, options: ExpandOptions): ExpandedOccurrence[] {
-  const root = parseJcal(ics);
+  const root = parseJcalShared(ics);
   const rooms = new Set(options.roomAddresses.map(normaliseAddress));
   return expandSingleEvent(root, options, rooms) ?? expandParsed(root, options, rooms);
 }
 
-/** expandObject without its one-off fast path (single-event.ts): the general path, which the tests compare it with. */
+/**
+ * expandObject without its shortcuts (the one-off fast path of single-event.ts, VTIMEZONEs parsed once
+ * in shared-vtimezones.ts): the general path, which the tests compare it with.
+ */
 export function expandGeneral(ics: string, options: ExpandOptions): ExpandedOccurrence[] {
   return expandParsed(parseJcal(ics), options, new Set(options.roomAddresses.map(normaliseAddress)));
 }
