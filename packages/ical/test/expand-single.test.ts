@@ -10,7 +10,7 @@ import { BERLIN, fixture, MARCH_APRIL, ROOM } from './helpers.js';
 import { seededRandom } from '@roombook/testing';
 
 /**
- * expandObject reads plain one-off events straight from ical.js's parsed structure (single-event.ts)
+ * expandObject reads plain one-off events and simple series straight from ical.js's parsed structure (single-event.ts)
  * instead of through the general path. The two must agree on everything — occurrences, fields, and
  * the errors thrown — on every fixture and on generated variations of the one-off ones.
  */
@@ -41,12 +41,14 @@ const WINDOWS = [
 ];
 const ZONES = [BERLIN, 'America/New_York', 'UTC', 'Pacific/Chatham'];
 
-describe('one-off fast path against the general path', () => {
+describe('one-off and simple-series fast path against the general path', () => {
   it('takes the fast path for plain one-off events, and only for them', () => {
-    const plain = (name: string) => expandSingleEvent(parseJcal(fixture(name)), { ...MARCH_APRIL, defaultTimeZone: BERLIN, roomAddresses: [ROOM] }, new Set([ROOM]));
+    const plain = (name: string) => expandSingleEvent(parseJcal(name.endsWith('.ics') ? fixture(name) : name), { ...MARCH_APRIL, defaultTimeZone: BERLIN, roomAddresses: [ROOM] }, new Set([ROOM]));
     expect(plain('google-room-accepted.ics')).toHaveLength(1);
     expect(plain('no-end-date.ics')).toHaveLength(1);
     expect(plain('thunderbird-weekly.ics')).toBeNull();
+    const weekly = fixture('google-room-accepted.ics').replace('DTSTART:', 'RRULE:FREQ=WEEKLY;COUNT=5\r\nDTSTART:');
+    expect(plain(weekly)).toHaveLength(5);
     expect(plain('outlook-series.ics')).toBeNull();
   });
 
@@ -60,7 +62,7 @@ describe('one-off fast path against the general path', () => {
     }
   });
 
-  it('agrees on generated variations of one-off events', () => {
+  it('agrees on generated variations of one-off events and simple series', () => {
     const random = seededRandom(9);
     const int = (n: number) => Math.floor(random() * n);
     const pick = <T>(items: readonly T[]): T => items[int(items.length)] as T;
@@ -77,7 +79,7 @@ describe('one-off fast path against the general path', () => {
     const berlinVtimezone = /BEGIN:VTIMEZONE[\s\S]*?END:VTIMEZONE\r\n/.exec(fixture('thunderbird-weekly.ics'))?.[0] ?? '';
     // Values around DST changes (02:30 on 2026-03-29 does not exist in Berlin; 02:30 on 2026-10-25 is
     // there twice), month ends and invalid dates the fast path must leave to ical.js.
-    const dates = ['20260329', '20261025', '20260301', '20260228', '20261231', '20260230', '20260431', '20261308', '00990101'];
+    const dates = ['20260329', '20261025', '20260301', '20260228', '20261231', '20260230', '20260431', '20261308', '09990101'];
     const times = ['023000', '000000', '235959', '120000', '246000', '016060', '120060'];
     const value = () => {
       const date = pick(dates);
@@ -101,7 +103,8 @@ describe('one-off fast path against the general path', () => {
       () => `CREATED${value()}`,
       () => 'CREATED;VALUE=TEXT:yesterday',
       () => 'TRANSP:transparent',
-      () => 'RRULE:FREQ=DAILY;COUNT=2',
+      () => `RRULE:${pick(['FREQ=DAILY;COUNT=2', 'FREQ=WEEKLY;COUNT=14', 'FREQ=WEEKLY;INTERVAL=2;COUNT=30', 'FREQ=DAILY;INTERVAL=3;COUNT=40', 'FREQ=WEEKLY;INTERVAL=0;COUNT=3', 'FREQ=WEEKLY;BYDAY=MO;COUNT=5', 'FREQ=WEEKLY;WKST=SU;COUNT=5', 'FREQ=MONTHLY;COUNT=5', 'FREQ=DAILY;COUNT=3;BYHOUR=9'])}`,
+      () => 'RRULE:FREQ=WEEKLY;COUNT=60',
       () => `RECURRENCE-ID${value()}`,
       () => `EXDATE${value()}`,
       () => 'SUMMARY;VALUE=DATE:20260301',
@@ -125,5 +128,35 @@ describe('one-off fast path against the general path', () => {
       const window = { from, to: new Date(from.getTime() + int(3) * 300 * DAY + int(2) * DAY) };
       expectAgreement(ics, { ...window, defaultTimeZone: pick(ZONES), roomAddresses: [ROOM] });
     }
+  });
+
+  it('agrees on generated simple series across DST changes, all-day and zoned', () => {
+    const random = seededRandom(11);
+    const int = (n: number) => Math.floor(random() * n);
+    const pick = <T>(items: readonly T[]): T => items[int(items.length)] as T;
+    const pad = (n: number) => String(n).padStart(2, '0');
+    const base = fixture('google-room-accepted.ics');
+    let fast = 0;
+    for (let n = 0; n < 600; n++) {
+      // Starts a few weeks before a DST change (Europe and North America, spring and autumn).
+      const day = new Date(Date.UTC(2026, pick([1, 2, 9, 10]), 1 + int(28)));
+      const date = `${day.getUTCFullYear()}${pad(day.getUTCMonth() + 1)}${pad(day.getUTCDate())}`;
+      const time = `T${pad(pick([0, 1, 2, 3, 9, 23]))}${pick(['00', '30'])}00`;
+      const form = int(6);
+      const value = (d: string, t: string) =>
+        form === 0 ? `;VALUE=DATE:${d}` : form === 1 ? `:${d}${t}Z` : form === 2 ? `:${d}${t}` : form === 3 ? `;TZID=Europe/Berlin:${d}${t}` : form === 4 ? `;TZID=America/New_York:${d}${t}` : `;TZID="W. Europe Standard Time":${d}${t}`;
+      const later = new Date(day.getTime() + int(3) * DAY);
+      const endDate = `${later.getUTCFullYear()}${pad(later.getUTCMonth() + 1)}${pad(later.getUTCDate())}`;
+      const end = pick(['', `DTEND${value(endDate, `T${pad(1 + int(22))}1500`)}\r\n`, `DTEND:${endDate}T235900Z\r\n`, `DTEND;VALUE=DATE:${endDate}\r\n`]);
+      const rule = `RRULE:FREQ=${pick(['WEEKLY', 'DAILY'])}${random() < 0.3 ? `;INTERVAL=${1 + int(3)}` : ''};COUNT=${1 + int(60)}`;
+      const mark = random() < 0.2 ? 'X-ROOMBOOK-PRIORITY:v1.x\r\n' : '';
+      const ics = base.replace(/^DTSTART:.*\r\nDTEND:.*\r\n/m, `DTSTART${value(date, time)}\r\n${end}${rule}\r\n${mark}`);
+      const from = new Date(day.getTime() + (int(120) - 20) * DAY);
+      const options = { from, to: new Date(from.getTime() + int(200) * DAY), defaultTimeZone: pick(ZONES), roomAddresses: [ROOM] };
+      if (expandSingleEvent(parseJcal(ics), options, new Set([ROOM])) !== null) fast++;
+      expectAgreement(ics, options);
+    }
+    // Most of them are simple enough for the fast path (the rest: a DTEND before DTSTART's kind allows…).
+    expect(fast).toBeGreaterThan(400);
   });
 });
