@@ -3,24 +3,42 @@ import { wallClock, zonedIso } from './zoned-time.js';
 /** Offsets are looked up per quarter hour: every zone's transitions of the last century fall on one. */
 const BUCKET_MS = 15 * 60_000;
 const MINUTE_MS = 60_000;
+/**
+ * Before that, per UTC day: a day whose first and last second have the same offset has it throughout,
+ * as no zone changes its offset twice within a day (none has twice within a week since 1970; the
+ * transition finder of @roombook/ical relies on the same). A year of reports reads ~365 days' offsets
+ * instead of tens of thousands of quarter hours' (each an Intl call; issue 9).
+ */
+const DAY_MS = 86_400_000;
 
-const offsets = new Map<string, Map<number, number | null>>();
+interface ZoneOffsets {
+  days: Map<number, number | null>;
+  quarters: Map<number, number | null>;
+}
+const offsets = new Map<string, ZoneOffsets>();
 
 /** The zone's UTC offset at `ms`, in ms, from the runtime's tz data (zoned-time.ts, the package's one zone reading). */
 const offsetAt = (ms: number, timeZone: string): number => wallClock(new Date(ms), timeZone).offsetSeconds * 1000;
 
-/** The offset shared by the whole quarter hour around `ms`, or null when it changes inside it. */
-function bucketOffset(ms: number, timeZone: string): number | null {
-  let zone = offsets.get(timeZone);
-  if (!zone) offsets.set(timeZone, (zone = new Map()));
-  const bucket = Math.floor(ms / BUCKET_MS);
-  let offset = zone.get(bucket);
+/** The offset shared by the whole span [index·width, (index+1)·width), or null when it changes inside it. */
+function spanOffset(memo: Map<number, number | null>, index: number, width: number, timeZone: string): number | null {
+  let offset = memo.get(index);
   if (offset === undefined) {
-    const first = offsetAt(bucket * BUCKET_MS, timeZone);
-    offset = first === offsetAt(bucket * BUCKET_MS + BUCKET_MS - 1000, timeZone) ? first : null;
-    zone.set(bucket, offset);
+    const first = offsetAt(index * width, timeZone);
+    offset = first === offsetAt(index * width + width - 1000, timeZone) ? first : null;
+    memo.set(index, offset);
   }
   return offset;
+}
+
+/** The offset shared by the whole day or else quarter hour around `ms`, or null when it changes inside it. */
+function bucketOffset(ms: number, timeZone: string): number | null {
+  let zone = offsets.get(timeZone);
+  if (!zone) offsets.set(timeZone, (zone = { days: new Map(), quarters: new Map() }));
+  return (
+    spanOffset(zone.days, Math.floor(ms / DAY_MS), DAY_MS, timeZone) ??
+    spanOffset(zone.quarters, Math.floor(ms / BUCKET_MS), BUCKET_MS, timeZone)
+  );
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');

@@ -1,6 +1,6 @@
 import ICAL from 'ical.js';
 
-import { normaliseAddress, textValue } from './parse.js';
+import { normaliseAddress, parseJcal, textValue, type JcalComponent } from './parse.js';
 import {
   MAX_OCCURRENCES,
   endReader,
@@ -16,7 +16,9 @@ import {
   type Series,
 } from './series.js';
 import { type ExpansionWindow } from './fast-forward.js';
-import { occurrenceKey, toInstant } from './time.js';
+import { occurrenceKey, overlapsWindow, toInstant } from './time.js';
+import { expandSingleEvent } from './single-event.js';
+import { parseJcalShared } from './shared-vtimezones.js';
 
 type Component = ICAL.Component;
 type Time = ICAL.Time;
@@ -103,7 +105,7 @@ function statusOf(component: Component | null): ExpandedOccurrence['status'] {
   return status === 'TENTATIVE' || status === 'CONFIRMED' || status === 'CANCELLED' ? status : null;
 }
 
-function roomPartstat(component: Component, rooms: Set<string>): string | null {
+function roomPartstat(component: Component, rooms: ReadonlySet<string>): string | null {
   for (const attendee of component.getAllProperties('attendee')) {
     const address = attendee.getFirstValue();
     if (typeof address !== 'string' || !rooms.has(normaliseAddress(address))) continue;
@@ -111,11 +113,6 @@ function roomPartstat(component: Component, rooms: Set<string>): string | null {
     return typeof partstat === 'string' && partstat !== '' ? partstat.toUpperCase() : 'NEEDS-ACTION';
   }
   return null;
-}
-
-function overlaps(start: number, end: number, from: number, to: number): boolean {
-  // A zero-length event still occupies its instant (it is in the window if that instant is).
-  return start < to && (end > from || (end === start && start >= from));
 }
 
 /**
@@ -136,10 +133,23 @@ function masterWindow(series: Series, master: Component, from: number, to: numbe
  * expansion differs between CalDAV servers. Throws IcalError on unusable input.
  */
 export function expandObject(ics: string, options: ExpandOptions): ExpandedOccurrence[] {
-  const series = openSeries(ics, options.defaultTimeZone);
+  const root = parseJcalShared(ics);
+  const rooms = new Set(options.roomAddresses.map(normaliseAddress));
+  return expandSingleEvent(root, options, rooms) ?? expandParsed(root, options, rooms);
+}
+
+/**
+ * expandObject without its shortcuts (the one-off fast path of single-event.ts, VTIMEZONEs parsed once
+ * in shared-vtimezones.ts): the general path, which the tests compare it with.
+ */
+export function expandGeneral(ics: string, options: ExpandOptions): ExpandedOccurrence[] {
+  return expandParsed(parseJcal(ics), options, new Set(options.roomAddresses.map(normaliseAddress)));
+}
+
+function expandParsed(root: JcalComponent, options: ExpandOptions, rooms: ReadonlySet<string>): ExpandedOccurrence[] {
+  const series = openSeries(root, options.defaultTimeZone);
   const from = options.from.getTime();
   const to = options.to.getTime();
-  const rooms = new Set(options.roomAddresses.map(normaliseAddress));
   const master = series.master;
   const seriesInfo = master ?? series.overrides[0] ?? null;
   const created = dateValue(seriesInfo, 'created', series) ?? dateValue(seriesInfo, 'dtstamp', series);
@@ -227,7 +237,7 @@ export function expandObject(ics: string, options: ExpandOptions): ExpandedOccur
     const start = startOf(override);
     const startMs = toInstant(start, series.defaultZone);
     const endMs = occurrenceEnd(series, override, start);
-    if (overlaps(startMs, endMs, from, to)) result.push(occurrence(override, start, startMs, endMs, key, true));
+    if (overlapsWindow(startMs, endMs, from, to)) result.push(occurrence(override, start, startMs, endMs, key, true));
   }
   if (master) {
     // A long series is mostly outside the window: per instance, only its start and end are read (the
@@ -255,13 +265,13 @@ export function expandObject(ics: string, options: ExpandOptions): ExpandedOccur
         const moved = shiftedStart(start, range);
         const movedMs = toInstant(moved, series.defaultZone);
         const movedEnd = occurrenceEnd(series, range.component, moved);
-        if (overlaps(movedMs, movedEnd, from, to)) result.push(occurrence(range.component, moved, movedMs, movedEnd, key, true));
+        if (overlapsWindow(movedMs, movedEnd, from, to)) result.push(occurrence(range.component, moved, movedMs, movedEnd, key, true));
         continue;
       }
       if (startMs >= to) continue;
       endOf ??= endReader(series, master);
       const endMs = endOf(start, end);
-      if (!overlaps(startMs, endMs, from, to)) continue;
+      if (!overlapsWindow(startMs, endMs, from, to)) continue;
       const key = series.recurring ? occurrenceKey(start, series.allDay, series.defaultZone) : null;
       if (key !== null && overridden.has(key)) continue;
       result.push(occurrence(master, start, startMs, endMs, key, false));

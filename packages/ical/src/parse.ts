@@ -15,8 +15,18 @@ export interface ParsedObject {
   overrides: Component[];
 }
 
+/** A VCALENDAR as ical.js parses it (jCal: [name, properties, subcomponents]), before any Component wraps it. */
+export type JcalComponent = [string, JcalProperty[], JcalComponent[]];
+/** [name, parameters, value type, ...values] */
+export type JcalProperty = [string, Record<string, unknown>, string, ...unknown[]];
+
 /** Parses iCalendar text into its VCALENDAR component; IcalError on anything unparsable. */
 export function parseCalendar(ics: string): Component {
+  return new ICAL.Component(parseJcal(ics));
+}
+
+/** Parses iCalendar text into the jCal of its VCALENDAR (see parseCalendar). */
+export function parseJcal(ics: string): JcalComponent {
   let jcal: unknown;
   try {
     jcal = ICAL.parse(ics);
@@ -30,15 +40,15 @@ export function parseCalendar(ics: string): Component {
   if (!Array.isArray(first) || first[0] !== 'vcalendar') {
     throw new IcalError('iCalendar data is not a VCALENDAR');
   }
-  return new ICAL.Component(first);
+  return first as JcalComponent;
 }
 
 /**
  * Parses one calendar object and sorts its VEVENTs into master and overrides.
  * Throws IcalError on unparsable input, no VEVENT, a VEVENT without UID, or several UIDs.
  */
-export function parseObject(ics: string): ParsedObject {
-  const root = parseCalendar(ics);
+export function parseObject(ics: string | JcalComponent): ParsedObject {
+  const root = typeof ics === 'string' ? parseCalendar(ics) : new ICAL.Component(ics);
   const events = root.getAllSubcomponents('vevent');
   if (events.length === 0) throw new IcalError('VCALENDAR contains no VEVENT');
   const uids = new Set<string>();

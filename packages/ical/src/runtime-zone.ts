@@ -95,7 +95,11 @@ export class RuntimeTimezone extends ICAL.Timezone {
   }
 
   override utcOffset(time: Time): number {
-    const local = wallClockMs(time.year, time.month, time.day, time.hour, time.minute, time.second);
+    return this.wallClockOffset(wallClockMs(time.year, time.month, time.day, time.hour, time.minute, time.second));
+  }
+
+  /** utcOffset for wall-clock fields given as wallClockMs: what the one-off fast path (single-event.ts) reads without a Time. */
+  wallClockOffset(local: number): number {
     if (Number.isNaN(local)) return 0;
     let offset = this.#offsets.get(local);
     if (offset === undefined) {

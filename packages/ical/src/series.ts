@@ -2,7 +2,7 @@ import ICAL from 'ical.js';
 
 import { IcalError } from './errors.js';
 import { fastForward, type ExpansionWindow, type FastForward } from './fast-forward.js';
-import { parseObject, type ParsedObject } from './parse.js';
+import { parseObject, type JcalComponent, type ParsedObject } from './parse.js';
 import { ianaZone, resolveTimezones } from './timezones.js';
 import { addDays, daysBetween, endByDuration, occurrenceKey, toInstant } from './time.js';
 
@@ -28,7 +28,7 @@ export interface Series extends ParsedObject {
 }
 
 /** Parses an object and makes its times readable without touching ical.js's global zone registry. */
-export function openSeries(ics: string, defaultTimeZone: string): Series {
+export function openSeries(ics: string | JcalComponent, defaultTimeZone: string): Series {
   const parsed = parseObject(ics);
   const defaultZone = ianaZone(defaultTimeZone);
   resolveTimezones(parsed.root);

@@ -116,3 +116,9 @@ export function timeLike(ms: number, like: Time, defaultZone: Timezone): Time {
   }
   return zonedTime(ms, like.zone);
 }
+
+/** Whether [start, end) lies in the window [from, to) as expansion counts it. */
+export function overlapsWindow(start: number, end: number, from: number, to: number): boolean {
+  // A zero-length event still occupies its instant (it is in the window if that instant is).
+  return start < to && (end > from || (end === start && start >= from));
+}

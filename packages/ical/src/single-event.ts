@@ -1,0 +1,304 @@
+import ICAL from 'ical.js';
+
+import type { ExpandedOccurrence, ExpandOptions } from './expand.js';
+import { wallClockMs } from './intl-zone.js';
+import { normaliseAddress, type JcalComponent, type JcalProperty } from './parse.js';
+import { RuntimeTimezone } from './runtime-zone.js';
+import { overlapsWindow } from './time.js';
+import { ianaZone, namedZone } from './timezones.js';
+
+/**
+ * The fast path of expandObject (issue 9): most objects of a room calendar are one VEVENT without
+ * RDATE or overrides — a one-off booking, or a short series with a simple RRULE — and for those the
+ * general path (ical.js Components and Properties over the whole tree, a Time per value and step,
+ * RecurExpansion) costs several times what reading the handful of properties needed costs. This
+ * reads them straight from ical.js's parsed structure (jCal; no iCalendar text is parsed here) and
+ * gives exactly what the general path gives, or null whenever the object is anything but the plain
+ * case, and then the general path decides — including every error it reports. A series is plain
+ * only with FREQ=WEEKLY or DAILY, an INTERVAL and a COUNT, no EXDATE (see simpleRule).
+ * `expand-single.test.ts` holds the two paths to the same answers on every fixture and on generated
+ * variations of them.
+ */
+
+/** Value types ical.js decorates (Time, Duration, Period…): their jCal text is never what a reader gets. */
+function decorated(type: string): boolean {
+  const values = ICAL.design.icalendar.value as Record<string, object | undefined>;
+  const value = values[type];
+  return value !== undefined && 'decorate' in value;
+}
+
+/** The general path's verdict is needed (see module comment). */
+class NotPlain extends Error {}
+const notPlain = new NotPlain();
+
+function firstProperty(properties: readonly JcalProperty[], name: string): JcalProperty | undefined {
+  for (const property of properties) if (property[0] === name) return property;
+  return undefined;
+}
+
+/** textValue (parse.ts) of a property: ical.js hands out the raw jCal value for undecorated types. */
+function textOf(property: JcalProperty | undefined): string | null {
+  if (property === undefined || property.length <= 3) return null;
+  // A decorated type would be decoded (and might throw) on the general path.
+  if (decorated(property[2])) throw notPlain;
+  const value = property[3];
+  return typeof value === 'string' ? value : null;
+}
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(Z?)$/;
+
+/** ms of a time with wall-clock fields and a UTC offset, computed as ical.js's Time#toUnixTime does. */
+function unixMs(year: number, month: number, day: number, hour: number, minute: number, second: number, offset: number): number {
+  return (Date.UTC(year, month - 1, day, hour, minute, second - offset) / 1000) * 1000;
+}
+
+/** A DATE or DATE-TIME value as written: wall-clock fields, and how they are read (toInstant, time.ts). */
+interface WallTime {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  /** A DATE (midnight in the calendar's zone), UTC ('Z'), or in `zone` (its TZID's, or the calendar's when floating). */
+  kind: 'date' | 'utc' | 'zoned';
+  zone: RuntimeTimezone;
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const daysInMonth = (year: number, month: number) =>
+  month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
+
+/**
+ * The Time ical.js would decode from a DATE or DATE-TIME property, for values in canonical form only
+ * (valid fields, years from 1000); anything else is not plain.
+ */
+function wallTimeOf(property: JcalProperty, defaultZone: RuntimeTimezone): WallTime {
+  const type = property[2];
+  const value = property[3];
+  if (typeof value !== 'string' || (type !== 'date' && type !== 'date-time')) throw notPlain;
+  const match = (type === 'date' ? DATE : DATE_TIME).exec(value);
+  if (!match) throw notPlain;
+  const year = Number(match[1]);
+  const month = Number(match[2]);
+  const day = Number(match[3]);
+  const hour = Number(match[4] ?? 0);
+  const minute = Number(match[5] ?? 0);
+  const second = Number(match[6] ?? 0);
+  const valid = year >= 1000 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month) && hour <= 23 && minute <= 59 && second <= 59;
+  if (!valid) throw notPlain;
+  const time: WallTime = { year, month, day, hour, minute, second, kind: 'zoned', zone: defaultZone };
+  if (type === 'date') time.kind = 'date';
+  else if (match[7] === 'Z') time.kind = 'utc';
+  else {
+    const tzid = property[1].tzid;
+    if (tzid !== undefined) {
+      // Every TZID of the object names a runtime zone (checked before): read with it, as resolveTimezones has ical.js do.
+      const named = typeof tzid === 'string' && tzid !== '' ? namedZone(tzid) : null;
+      if (!(named instanceof RuntimeTimezone)) throw notPlain;
+      time.zone = named;
+    }
+  }
+  return time;
+}
+
+/**
+ * toInstant (time.ts) of `time` moved by whole days on the calendar (addDays: nominal days, the
+ * wall-clock time kept), as ical.js reads it.
+ */
+function instantAt(time: WallTime, days: number): number {
+  let { year, month, day } = time;
+  if (days !== 0) {
+    const moved = new Date(Date.UTC(year, month - 1, day + days));
+    year = moved.getUTCFullYear();
+    month = moved.getUTCMonth() + 1;
+    day = moved.getUTCDate();
+  }
+  if (time.kind === 'date') return unixMs(year, month, day, 0, 0, 0, time.zone.wallClockOffset(wallClockMs(year, month, day, 0, 0, 0)));
+  const { hour, minute, second } = time;
+  const offset = time.kind === 'utc' ? 0 : time.zone.wallClockOffset(wallClockMs(year, month, day, hour, minute, second));
+  return unixMs(year, month, day, hour, minute, second, offset);
+}
+
+/** dateKey (time.ts) of `time` moved by whole days. */
+function dateKeyAt(time: WallTime, days: number): string {
+  return new Date(Date.UTC(time.year, time.month - 1, time.day + days)).toISOString().slice(0, 10);
+}
+
+/**
+ * The rules simple enough to need no expansion machinery: FREQ=WEEKLY (no BYDAY: ical.js takes
+ * DTSTART's weekday) or FREQ=DAILY, an INTERVAL, and a COUNT — instance k is DTSTART moved by
+ * k·INTERVAL weeks or days on the wall clock. Anything else (UNTIL, BY-parts, no COUNT) is not plain.
+ */
+function simpleRule(property: JcalProperty): { stepDays: number; count: number } {
+  const rule = property[3];
+  if (property.length !== 4 || typeof rule !== 'object' || rule === null) throw notPlain;
+  const { freq, interval = 1, count, ...rest } = rule as Record<string, unknown>;
+  const integer = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= 1_000;
+  if (Object.keys(rest).length > 0 || !integer(interval) || !integer(count)) throw notPlain;
+  if (freq === 'WEEKLY') return { stepDays: 7 * interval, count };
+  if (freq === 'DAILY') return { stepDays: interval, count };
+  throw notPlain;
+}
+
+/** dateValue (expand.ts): a DATE/DATE-TIME property's instant, null when absent or of another type. */
+function dateOf(property: JcalProperty | undefined, defaultZone: RuntimeTimezone): number | null {
+  if (property === undefined || property.length <= 3) return null;
+  const type = property[2];
+  return type === 'date' || type === 'date-time' ? instantAt(wallTimeOf(property, defaultZone), 0) : null;
+}
+
+/** Whether every TZID outside the VTIMEZONEs names a runtime zone (else resolveTimezones' rules apply). */
+function allZonesNamed(component: JcalComponent): boolean {
+  if (component[0] === 'vtimezone') return true;
+  for (const property of component[1]) {
+    const tzid = property[1].tzid;
+    if (typeof tzid === 'string' && tzid !== '' && namedZone(tzid) === null) return false;
+  }
+  return component[2].every(allZonesNamed);
+}
+
+function roomPartstat(properties: readonly JcalProperty[], rooms: ReadonlySet<string>): string | null {
+  for (const property of properties) {
+    if (property[0] !== 'attendee') continue;
+    const address = textOf(property);
+    if (address === null || !rooms.has(normaliseAddress(address))) continue;
+    const partstat = property[1].partstat;
+    return typeof partstat === 'string' && partstat !== '' ? partstat.toUpperCase() : 'NEEDS-ACTION';
+  }
+  return null;
+}
+
+function statusOf(property: JcalProperty | undefined): ExpandedOccurrence['status'] {
+  const status = textOf(property)?.toUpperCase();
+  return status === 'TENTATIVE' || status === 'CONFIRMED' || status === 'CANCELLED' ? status : null;
+}
+
+/**
+ * expandObject's answer for a plain one-off event or simple series (one VEVENT, no RDATE, EXDATE,
+ * RECURRENCE-ID or DURATION, at most a simple RRULE, canonical DATE/DATE-TIME values, every TZID a
+ * runtime zone), or null for anything else.
+ */
+export function expandSingleEvent(root: JcalComponent, options: ExpandOptions, rooms: ReadonlySet<string>): ExpandedOccurrence[] | null {
+  try {
+    return expandPlain(root, options, rooms);
+  } catch (error) {
+    if (error === notPlain) return null;
+    throw error;
+  }
+}
+
+function expandPlain(root: JcalComponent, options: ExpandOptions, rooms: ReadonlySet<string>): ExpandedOccurrence[] {
+  let event: JcalComponent | undefined;
+  for (const component of root[2]) {
+    if (component[0] !== 'vevent') continue;
+    if (event) throw notPlain;
+    event = component;
+  }
+  if (!event) throw notPlain;
+  const properties = event[1];
+  let dtstart: JcalProperty | undefined;
+  let dtend: JcalProperty | undefined;
+  let rrule: JcalProperty | undefined;
+  let exdate = false;
+  for (const property of properties) {
+    switch (property[0]) {
+      case 'rdate':
+      case 'recurrence-id':
+      case 'duration':
+        throw notPlain;
+      case 'rrule':
+        if (rrule) throw notPlain;
+        rrule = property;
+        break;
+      case 'exdate':
+        exdate = true;
+        break;
+      case 'dtstart':
+        dtstart ??= property;
+        break;
+      case 'dtend':
+        dtend ??= property;
+        break;
+    }
+  }
+  // Without a rule EXDATE means nothing (the general path ignores it); with one it needs RecurExpansion.
+  if (rrule && exdate) throw notPlain;
+  const uid = textOf(firstProperty(properties, 'uid'));
+  if (uid === null || uid === '' || dtstart === undefined) throw notPlain;
+  // As openSeries: the calendar's zone first (an unknown one is the caller's error), then the object's.
+  const defaultZone = ianaZone(options.defaultTimeZone);
+  if (!(defaultZone instanceof RuntimeTimezone) || !allZonesNamed(root)) throw notPlain;
+  const rule = rrule ? simpleRule(rrule) : null;
+
+  const start = wallTimeOf(dtstart, defaultZone);
+  const allDay = start.kind === 'date';
+  const firstStart = instantAt(start, 0);
+  const created = dateOf(firstProperty(properties, 'created'), defaultZone) ?? dateOf(firstProperty(properties, 'dtstamp'), defaultZone);
+  const status = statusOf(firstProperty(properties, 'status'));
+  // endReader (series.ts): with DTEND, DATE to DATE is counted in days, anything else as the exact
+  // span from DTSTART; without, a DATE lasts one day and a DATE-TIME no time.
+  if (dtend !== undefined && dtend.length <= 3) throw notPlain;
+  const end = dtend === undefined ? null : wallTimeOf(dtend, defaultZone);
+  const endDays = end?.kind === 'date' && allDay ? Math.round((Date.UTC(end.year, end.month - 1, end.day) - Date.UTC(start.year, start.month - 1, start.day)) / 86_400_000) : null;
+  const exactSpan = end !== null && endDays === null ? instantAt(end, 0) - firstStart : null;
+  const endOf = (startMs: number, days: number) =>
+    exactSpan !== null ? startMs + exactSpan : endDays !== null ? instantAt(start, days + endDays) : allDay ? instantAt(start, days + 1) : startMs;
+
+  const from = options.from.getTime();
+  const to = options.to.getTime();
+  const result: ExpandedOccurrence[] = [];
+  let fields: Omit<ExpandedOccurrence, 'recurrenceId' | 'start' | 'end' | 'dtstamp' | 'markedSpan'> | undefined;
+  let dtstamp: number | null = null;
+  for (let k = 0; k < (rule?.count ?? 1); k++) {
+    const days = k * (rule?.stepDays ?? 0);
+    const startMs = days === 0 ? firstStart : instantAt(start, days);
+    if (startMs >= to) break;
+    const endMs = endOf(startMs, days);
+    if (!overlapsWindow(startMs, endMs, from, to)) continue;
+    if (!fields) {
+      const organizer = textOf(firstProperty(properties, 'organizer'));
+      dtstamp = dateOf(firstProperty(properties, 'dtstamp'), defaultZone);
+      fields = {
+        uid,
+        allDay,
+        isRecurring: rule !== null,
+        isOverride: false,
+        summary: textOf(firstProperty(properties, 'summary')) ?? '',
+        description: textOf(firstProperty(properties, 'description')),
+        organizer: organizer === null ? null : normaliseAddress(organizer),
+        created: created === null ? null : new Date(created),
+        status,
+        masterCancelled: status === 'CANCELLED',
+        transparent: textOf(firstProperty(properties, 'transp'))?.toUpperCase() === 'TRANSPARENT',
+        roomPartstat: roomPartstat(properties, rooms),
+        priorityMark: textOf(firstProperty(properties, 'x-roombook-priority')),
+      };
+    }
+    // A mark is the master's: it was made for the series' own first span (masterSpanOf in expand.ts).
+    const marked = fields.priorityMark !== null ? { start: firstStart, end: endOf(firstStart, 0) } : { start: startMs, end: endMs };
+    // Spelt out in the general path's order (expand.ts), so every occurrence shares one object shape.
+    result.push({
+      uid: fields.uid,
+      recurrenceId: rule === null ? null : allDay ? dateKeyAt(start, days) : new Date(startMs).toISOString(),
+      start: new Date(startMs),
+      end: new Date(endMs),
+      allDay,
+      isRecurring: fields.isRecurring,
+      isOverride: false,
+      summary: fields.summary,
+      description: fields.description,
+      organizer: fields.organizer,
+      created: fields.created,
+      dtstamp: dtstamp === null ? null : new Date(dtstamp),
+      status: fields.status,
+      masterCancelled: fields.masterCancelled,
+      transparent: fields.transparent,
+      roomPartstat: fields.roomPartstat,
+      priorityMark: fields.priorityMark,
+      markedSpan: { start: new Date(marked.start), end: new Date(marked.end) },
+    });
+  }
+  return result;
+}
