@@ -30,7 +30,8 @@ async function main() {
     process.exit(1);
   }
   // Asynchronous, buffered stdout: request lines written one by one were a tenth of the enqueue
-  // path's CPU (issue 9), and one write per line still ~8 % of it. Lines are written once 4 KiB
+  // path's CPU (issue 9), and one write per line still ~8 % of its CPU profile (a profile of a process
+  // on an overloaded machine; the bench's CPU per request did not show it). Lines are written once 4 KiB
   // have gathered or at the latest after a second (the timer); pino flushes the rest synchronously
   // when the process exits.
   const destination = pino.destination({ dest: 1, sync: false, minLength: LOG_BUFFER_BYTES });

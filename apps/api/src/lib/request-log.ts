@@ -3,7 +3,8 @@ import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 /**
  * One log line per request: "request completed" (or "request errored") carries the request's
  * method, URL and address beside the status and time; "incoming request" is logged at debug only.
- * Fastify's two info lines per request were ~5 % of the enqueue path's CPU (issue 9). A request
+ * Fastify's two info lines per request were ~5 % of the enqueue path's CPU profile (issue 9; the
+ * bench's CPU per request did not show the saving beyond its noise). A request
  * that never completes still shows: Fastify answers every request (requestTimeout) or logs its
  * abort.
  */
