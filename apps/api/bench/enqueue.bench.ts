@@ -14,7 +14,7 @@ import autocannon from 'autocannon';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 
-import { freePort, repoRoot, startNode } from './processes.js';
+import { freePort, repoRoot, startNode, type Child } from './processes.js';
 
 const bench = loadConfig(BenchEnv, processEnv());
 
@@ -26,16 +26,37 @@ interface Load {
   p50: number;
   p99: number;
   non2xx: number;
+  /** CPU time of the server process per answered request, in µs (the figure a busy machine distorts least). */
+  cpuUs: number;
+  /** Redis server CPU per answered request, in µs (INFO cpu: includes other clients of this Redis). */
+  redisUs: number;
 }
 
-async function load(url: string, headers: Record<string, string>, body: string): Promise<Load> {
+async function redisCpuMs(redis: Redis): Promise<number> {
+  const info = await redis.info('cpu');
+  const field = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+  return (field('used_cpu_sys') + field('used_cpu_user')) * 1000;
+}
+
+async function load(url: string, headers: Record<string, string>, body: string, server: Child, redis: Redis): Promise<Load> {
   // A short warm-up first: JIT, connection pools and caches, then the measured run.
   await autocannon({ url, method: 'POST', headers, body, connections: CONNECTIONS, duration: 2 });
+  const [cpuBefore, redisBefore] = [await server.cpuMs(), await redisCpuMs(redis)];
   const result = await autocannon({ url, method: 'POST', headers, body, connections: CONNECTIONS, duration: SECONDS });
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx + result.errors };
+  const [cpuAfter, redisAfter] = [await server.cpuMs(), await redisCpuMs(redis)];
+  const answered = Math.max(1, result.requests.total);
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx + result.errors,
+    cpuUs: ((cpuAfter - cpuBefore) * 1000) / answered,
+    redisUs: ((redisAfter - redisBefore) * 1000) / answered,
+  };
 }
 
-const line = (l: Load) => `${Math.round(l.rps).toLocaleString('en')} req/s, p50 ${l.p50} ms, p99 ${l.p99} ms${l.non2xx ? `, ${l.non2xx} non-2xx/errors` : ''}`;
+const line = (l: Load) =>
+  `${Math.round(l.rps).toLocaleString('en')} req/s, p50 ${l.p50} ms, p99 ${l.p99} ms, server CPU ${Math.round(l.cpuUs)} µs/req, Redis CPU ${Math.round(l.redisUs)} µs/req${l.non2xx ? `, ${l.non2xx} non-2xx/errors` : ''}`;
 
 export async function run(): Promise<void> {
   const database = await createTestDatabase();
@@ -61,7 +82,7 @@ export async function run(): Promise<void> {
       nodeArgs: ['--conditions=source', '--import', 'tsx'],
     });
     children.push(bare);
-    const anchor = await load(`http://127.0.0.1:${barePort}/api/room/events`, headers, body);
+    const anchor = await load(`http://127.0.0.1:${barePort}/api/room/events`, headers, body, bare, redis);
     await bare.stop();
 
     const apiPort = await freePort();
@@ -74,14 +95,14 @@ export async function run(): Promise<void> {
       { port: apiPort, quiet: true, nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [] },
     );
     children.push(api);
-    const ours = await load(`http://127.0.0.1:${apiPort}/api/room/events`, headers, body);
+    const ours = await load(`http://127.0.0.1:${apiPort}/api/room/events`, headers, body, api, redis);
     await api.stop();
     const jobs = await queue.count();
 
     console.log(`enqueue, POST /api/{calendar}/events, autocannon ${CONNECTIONS} connections, ${SECONDS} s each, worker stopped:`);
     console.log(`  roombook API      ${line(ours)} (${jobs.toLocaleString('en')} jobs enqueued)`);
     console.log(`  bare Fastify      ${line(anchor)}   <- anchor, same route shape and body schema`);
-    console.log(`  ratio             ${((ours.rps / anchor.rps) * 100).toFixed(1)} % of bare Fastify's req/s (target >= 35 %, p99 < 25 ms)`);
+    console.log(`  ratio             ${((ours.rps / anchor.rps) * 100).toFixed(1)} % of bare Fastify's req/s (target >= 35 %, p99 < 25 ms); server CPU per request ${(ours.cpuUs / anchor.cpuUs).toFixed(1)}x bare Fastify's`);
   } finally {
     for (const child of children) await child.stop();
     await queue.obliterate({ force: true }).catch(() => {});

@@ -24,6 +24,17 @@ export interface Child {
   stop(): Promise<void>;
   /** RSS in MB, read from /proc (Linux). */
   rssMb(): Promise<number>;
+  /** CPU time used so far (user + system), in ms, read from /proc (Linux; 10 ms ticks). */
+  cpuMs(): Promise<number>;
+}
+
+/** utime + stime of a process in ms, from /proc/PID/stat (clock ticks of 10 ms, USER_HZ 100). */
+export async function processCpuMs(pid: number): Promise<number> {
+  const { readFile } = await import('node:fs/promises');
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces) in parentheses; utime, stime are the 14th and 15th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /** Starts `node [nodeArgs] script` with env; resolves once `port` accepts connections (if given). */
@@ -56,6 +67,7 @@ export async function startNode(
       await exited;
       clearTimeout(timer);
     },
+    cpuMs: () => processCpuMs(child.pid!),
     async rssMb() {
       const { readFile } = await import('node:fs/promises');
       const status = await readFile(`/proc/${child.pid}/status`, 'utf8');

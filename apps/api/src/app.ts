@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { DestinationStream } from 'pino';
 
 import type { ApiConfig } from './config.js';
+import { OneLineRequestLog } from './lib/request-log.js';
 import { authPlugin } from './plugins/auth.js';
 import { adminPlugin } from './admin/plugin.js';
 import { bullBoardPlugin } from './plugins/bull-board.js';
@@ -38,6 +39,7 @@ export async function buildApp(
 ): Promise<FastifyInstance> {
   const app = Fastify({
     logger: { level: config.LOG_LEVEL, redact: ['req.headers.authorization', 'req.headers.cookie'], ...(logStream && { stream: logStream }) },
+    logController: new OneLineRequestLog(),
     routerOptions: { ignoreTrailingSlash: true },
     // Unknown body fields are refused (400), not silently dropped: a typo must not book the wrong thing.
     // No type coercion (issue 10): `{"name": ["x"]}` or `"prioritized": "true"` is a 400, not a guess.

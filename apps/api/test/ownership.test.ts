@@ -177,3 +177,69 @@ describe('booking ownership', () => {
     expect(managed).toMatchObject({ event: { organizer: 'head-of-fundraising@example.org' }, overlaps_with: { organizer: 'head-of-finance@example.org' } });
   });
 });
+
+describe('booking ownership before the worker has run', () => {
+  let ctx: Awaited<ReturnType<typeof buildTestApp>>;
+  let maker: Fixture;
+  let other: { token: string };
+  let queue: Queue;
+  let connection: Redis;
+  let workers: RunningWorkers | undefined;
+
+  beforeAll(async () => {
+    ctx = await buildTestApp();
+    // No CalDAV server behind this calendar: nothing can be written, and no worker runs at first.
+    maker = await seedUser(ctx.db, undefined, { manage: false });
+    const users = createUsersRepository(ctx.db.db);
+    const user = await users.create({ name: uniqueName('user') });
+    await createCalendarsRepository(ctx.db.db).grant(maker.calendar.slug, user.name, { manage: false });
+    other = { token: (await users.createKey({ userName: user.name })).token };
+    connection = new Redis(ctx.config.REDIS_URL);
+    queue = new Queue('calendar', { connection, prefix: ctx.config.QUEUE_PREFIX });
+  });
+  afterAll(async () => {
+    await workers?.close();
+    await queue.obliterate({ force: true });
+    await queue.close();
+    connection.disconnect();
+    await ctx.app.close();
+    await ctx.db.close();
+  });
+
+  const book = async (hour: string) => {
+    const response = await ctx.app.inject({
+      method: 'POST',
+      url: `/api/${maker.calendar.slug}/events`,
+      headers: bearer(maker.token),
+      payload: { name: 'Pending', start: `2027-03-01T${hour}:00`, end: `2027-03-01T${hour}:30` },
+    });
+    expect(response.statusCode).toBe(202);
+    return response.json().id as string;
+  };
+  const owner = (uid: string) => createCalendarsRepository(ctx.db.db).bookingOwner(maker.calendar.id, uid);
+
+  it('lets the maker, and nobody else, cancel a booking whose create job has not run', async () => {
+    const uid = await book('09');
+    expect(await owner(uid)).toBeUndefined();
+    const refused = await ctx.app.inject({ method: 'DELETE', url: `/api/${maker.calendar.slug}/events/${uid}`, headers: bearer(other.token) });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().detail).toMatch(/made by another user/);
+    const cancelled = await ctx.app.inject({ method: 'DELETE', url: `/api/${maker.calendar.slug}/events/${uid}`, headers: bearer(maker.token) });
+    expect(cancelled.statusCode).toBe(202);
+    expect((await queue.getJob(cancelled.json().job.id))?.data).toMatchObject({ uid, userId: maker.user.id });
+  });
+
+  it('has the worker record the owner before its PUT: the row is there although the PUT failed', async () => {
+    const uid = await book('10');
+    workers = await startTestWorkers(ctx.config);
+    const deadline = Date.now() + 20_000;
+    let job = await queue.getJob(uid);
+    while ((job?.attemptsMade ?? 0) === 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      job = await queue.getJob(uid);
+    }
+    expect(job?.attemptsMade).toBeGreaterThan(0);
+    expect(job?.failedReason).toMatch(/CALDAV_UNAVAILABLE|unavailable|ECONNREFUSED/i);
+    expect(await owner(uid)).toBe(maker.user.id);
+  });
+});

@@ -37,7 +37,7 @@ describe('rate limits (Redis-backed, shared by API processes)', () => {
     await ctx.db.close();
   });
 
-  const body = { name: 'x', start: '2026-12-01T10:00', end: '2026-12-01T11:00' };
+  const body = { name: 'x', start: '2027-12-01T10:00', end: '2027-12-01T11:00' };
   const book = (app: typeof second, token: string, remoteAddress = '10.0.0.1', headers: Record<string, string> = {}) =>
     app.inject({ method: 'POST', url: `/api/${alice.calendar.slug}/events`, headers: { ...bearer(token), ...headers }, payload: body, remoteAddress });
 

@@ -30,6 +30,8 @@ interface Submission<Extra> {
   payload: object;
   /** Response details fixed at first submission (e.g. the new event id), replayed with the key. */
   extra: Extra;
+  /** The job's id when it must be findable by something else than the job reference (a booking's UID); else a random UUID. */
+  jobId?: string;
 }
 
 interface IdempotencyRecord<Extra> {
@@ -51,18 +53,15 @@ export async function submitJob<Extra>(
   build: () => Submission<Extra>,
   /** distinguishes several jobs made by one request (one clear job per calendar) */
   scope = '',
-  /**
-   * A write that must be done before the answer (the booking's owner): runs at the same time as
-   * the job's add, so the request waits for one round trip instead of two (issue 9); for a replayed
-   * key it runs with the original submission's details.
-   */
-  alongside?: (extra: Extra) => Promise<void>,
 ): Promise<{ job: Job; extra: Extra }> {
   // BullMQ waits for a connection rather than failing; the API must not (design §3).
   app.queues.assertAvailable();
   const header = request.headers['idempotency-key'];
   const key = Array.isArray(header) ? header[0] : header;
-  if (key === undefined) return enqueueWith(app, build(), randomUUID(), alongside);
+  if (key === undefined) {
+    const submission = build();
+    return enqueue(app, submission, submission.jobId ?? randomUUID());
+  }
   if (key.length === 0 || key.length > 255) {
     throw problem.validation('Idempotency-Key must be 1 to 255 characters', [
       { field: 'header.idempotency-key', message: 'must be 1 to 255 characters' },
@@ -72,37 +71,24 @@ export async function submitJob<Extra>(
   const redisKey = `${app.queues.prefix}:idempotency:${userId}:${sha256(key)}${scope && `:${scope}`}`;
   const fingerprint = sha256(JSON.stringify([request.method, request.url, request.body ?? null]));
   const submission = build();
-  const record: IdempotencyRecord<Extra> = { fingerprint, jobId: randomUUID(), extra: submission.extra };
+  const record: IdempotencyRecord<Extra> = { fingerprint, jobId: submission.jobId ?? randomUUID(), extra: submission.extra };
   const claimed = await app.queues.redis.set(redisKey, JSON.stringify(record), 'EX', IDEMPOTENCY_TTL_SECONDS, 'NX');
   if (claimed) {
     // Only a failed add frees the key: once the job is queued, a retry must find it.
-    return enqueueWith(app, submission, record.jobId, alongside, () => app.queues.redis.del(redisKey).then(() => undefined, () => undefined));
+    try {
+      return await enqueue(app, submission, record.jobId);
+    } catch (error) {
+      await app.queues.redis.del(redisKey).catch(() => undefined);
+      throw error;
+    }
   }
   const stored = await app.queues.redis.get(redisKey);
   const previous = stored ? (JSON.parse(stored) as IdempotencyRecord<Extra>) : undefined;
-  if (!previous) return submitJob(app, request, build, scope, alongside); // expired between SET and GET
+  if (!previous) return submitJob(app, request, build, scope); // expired between SET and GET
   if (previous.fingerprint !== fingerprint) throw problem.idempotencyMismatch();
   const job = await app.queues.calendar.getJob(previous.jobId);
   if (!job) throw problem.conflict('a request with this Idempotency-Key is still being processed; retry shortly');
-  await alongside?.(previous.extra);
   return { job, extra: previous.extra };
-}
-
-async function enqueueWith<Extra>(
-  app: FastifyInstance,
-  submission: Submission<Extra>,
-  jobId: string,
-  alongside?: (extra: Extra) => Promise<void>,
-  onAddFailed?: () => Promise<void>,
-) {
-  // allSettled, then rethrow: a failed add must not leave the side write's rejection unobserved.
-  const [queued, written] = await Promise.allSettled([enqueue(app, submission, jobId), alongside?.(submission.extra)]);
-  if (queued.status === 'rejected') {
-    await onAddFailed?.();
-    throw queued.reason;
-  }
-  if (written.status === 'rejected') throw written.reason;
-  return queued.value;
 }
 
 /**

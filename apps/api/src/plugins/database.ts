@@ -11,8 +11,6 @@ import {
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 
-import { createWriteBatcher } from '../lib/write-batcher.js';
-
 declare module 'fastify' {
   interface FastifyInstance {
     db: Database;
@@ -20,8 +18,6 @@ declare module 'fastify' {
     calendars: CalendarsRepository;
     /** The calendar store's read side (issue 12): free/busy and find-a-room read only this. */
     availability: AvailabilityRepository;
-    /** Records who made a booking (issue 10); concurrent requests share one INSERT. */
-    recordBooking: (booking: { calendarId: number; uid: string; userId: number }) => Promise<void>;
   }
 }
 
@@ -34,7 +30,6 @@ export const databasePlugin = fp(
     // The API never needs CalDAV passwords, so it gets no SecretBox (and no SECRET_KEY).
     const calendars = createCalendarsRepository(handle.db);
     app.decorate('calendars', calendars);
-    app.decorate('recordBooking', createWriteBatcher((rows: readonly { calendarId: number; uid: string; userId: number }[]) => calendars.recordBookings(rows)));
     app.decorate('availability', createAvailabilityRepository(handle.db));
     app.addHook('onClose', () => handle.close());
   },

@@ -90,11 +90,10 @@ const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
             ...(body.prioritized === true && { prioritized: true }),
             ...(policy.rrule !== undefined && { rrule: policy.rrule }),
           };
-          return { name: CalendarJob.createEvent, payload, extra: { id: uid } };
-        },
-        '',
-        // Its maker may cancel it without the manage grant (issue 10); a replayed key records the same UID again.
-        ({ id }) => app.recordBooking({ calendarId: calendar.id, uid: id, userId: request.user!.id }));
+          // The job's id is the UID: until the worker has recorded the booking's owner in
+          // PostgreSQL (before its PUT), the pending job is the owner's record (assertMayCancel).
+          return { name: CalendarJob.createEvent, payload, extra: { id: uid }, jobId: uid };
+        });
         return answerJob(app, request, reply, job, {
           accepted: (ref) => ({ id: extra.id, job: ref }),
           completed: (result) => {

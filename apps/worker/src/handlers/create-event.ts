@@ -36,6 +36,10 @@ export async function createEvent(job: Job, ctx: WorkerContext): Promise<CreateE
   // is not got (the job is parked).
   const opening = ctx.openCalendar(payload.calendarId);
   opening.catch(() => {});
+  // The booking's owner (issue 10), written here rather than by the API (issue 9) and awaited before
+  // the PUT, so no event is on the server without its row; until then the pending job stands for it.
+  const owning = ctx.calendars.recordBooking(payload.calendarId, payload.uid, payload.userId);
+  owning.catch(() => {});
   const now = new Date();
   const event: BuildEventInput = {
     uid: payload.uid,
@@ -56,6 +60,7 @@ export async function createEvent(job: Job, ctx: WorkerContext): Promise<CreateE
   const slots = payload.rrule !== undefined ? seriesOccurrences(buildEvent(event), payload.timeZone) : [{ start: event.start, end: event.end }];
   const result = await ctx.withCalendarLock(payload.calendarId, async () => {
     const { calendar, client } = await opening;
+    await owning;
     const skipped = calendar.conflictPolicy === 'reject' ? await clashesToSkip(job, ctx, calendar, client, payload, slots, now) : [];
     const ics = buildEvent({ ...event, ...(skipped.length > 0 && { exdates: skipped.map((s) => s.start) }) });
     const written = await client.createObject(`${payload.uid}.ics`, ics);

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, isNull } from 'drizzle-orm';
+import { and, asc, count, eq, isNull, sql } from 'drizzle-orm';
 
 import type { Database } from '../client.js';
 import { NotFoundError, unique } from '../errors.js';
@@ -201,18 +201,17 @@ export function createCalendarsRepository(db: Database, secrets?: SecretBox) {
       return row;
     },
 
-    /** Records that the user made the booking with this UID through the API (its owner may cancel it). */
-    async recordBooking(calendarId: number, uid: string, userId: number): Promise<void> {
-      await db.insert(bookings).values({ calendarId, uid, userId }).onConflictDoNothing();
-    },
-
     /**
-     * {@link recordBooking} for many bookings in one statement (the API batches concurrent
-     * requests, issue 9); a UID recorded already, or twice in the list, is kept as it was.
+     * Records that the user made the booking with this UID through the API (its owner may cancel
+     * it). The worker calls it before writing the event, on every attempt: a UID recorded already
+     * is kept as it was. A user deleted since they booked is recorded as null, like a user deleted
+     * afterwards (the foreign key would otherwise fail the booking).
      */
-    async recordBookings(rows: readonly { calendarId: number; uid: string; userId: number }[]): Promise<void> {
-      if (rows.length === 0) return;
-      await db.insert(bookings).values([...rows]).onConflictDoNothing();
+    async recordBooking(calendarId: number, uid: string, userId: number): Promise<void> {
+      await db
+        .insert(bookings)
+        .values({ calendarId, uid, userId: sql`(select ${users.id} from ${users} where ${users.id} = ${userId})` })
+        .onConflictDoNothing();
     },
 
     /** Who booked this UID through the API: a user id, null (the user was deleted), undefined (not booked through the API). */
