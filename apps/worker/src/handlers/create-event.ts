@@ -63,9 +63,10 @@ export async function createEvent(job: Job, ctx: WorkerContext): Promise<CreateE
     if (payload.rrule === undefined) return base;
     return { ...base, occurrences: slots.length - skipped.length, skipped_occurrences: skipped.map((s) => slotView(s, calendar.timeZone)) };
   });
-  // Also when it already existed: the attempt that wrote it may have died before saying so.
-  await ctx.mirror.written(payload.calendarId);
-  if ((await opening).calendar.autoClear) await clearSoon(payload.calendarId, ctx);
+  // Also when it already existed: the attempt that wrote it may have died before saying so. The
+  // signal and the follow-up clear go out together: their round trips overlap (issue 9).
+  const { autoClear } = (await opening).calendar;
+  await Promise.all([ctx.mirror.written(payload.calendarId), autoClear && clearSoon(payload.calendarId, ctx)]);
   // No updateProgress(100): the job completes right after, and a Redis round trip per booking
   // for a figure nobody can observe before `completed` was pure overhead (issue 9).
   return result;
