@@ -45,14 +45,21 @@ export async function run(): Promise<void> {
   const redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
   const queue = new Queue('calendar', { connection: redis, prefix });
   const children: Child[] = [];
-  // PUT: 201; REPORT (the conflict check of a `reject` room): an empty room.
+  // PUT: 201; REPORT (the conflict check of a `reject` room): an empty room; PROPFIND (the store
+  // refresh each booking queues): a sync token that never moves, so after a room's first refresh
+  // (an empty listing) each one is that single PROPFIND. It answered 404 before, and every refresh
+  // failed, logged a stack and recorded the failure: work a real server does not cause.
   const emptyMultistatus = '<?xml version="1.0" encoding="utf-8"?>\n<multistatus xmlns="DAV:"/>';
+  const collectionState = (path: string) =>
+    '<?xml version="1.0" encoding="utf-8"?>\n<multistatus xmlns="DAV:" xmlns:cs="http://calendarserver.org/ns/"><response>' +
+    `<href>${path}</href><propstat><prop><sync-token>http://stub/sync/1</sync-token><cs:getctag>1</cs:getctag></prop>` +
+    '<status>HTTP/1.1 200 OK</status></propstat></response></multistatus>';
   const stub = createServer((request, response) => {
     request.resume();
     request.on('end', () => {
-      if (request.method === 'REPORT') {
+      if (request.method === 'REPORT' || request.method === 'PROPFIND') {
         response.writeHead(207, { 'content-type': 'application/xml; charset=utf-8' });
-        response.end(emptyMultistatus);
+        response.end(request.method === 'REPORT' ? emptyMultistatus : collectionState(request.url ?? '/'));
         return;
       }
       response.writeHead(request.method === 'PUT' ? 201 : 404, { etag: `"${randomBytes(6).toString('hex')}"` });
