@@ -24,6 +24,8 @@ export interface Child {
   stop(): Promise<void>;
   /** RSS in MB, read from /proc (Linux). */
   rssMb(): Promise<number>;
+  /** CPU time (user + system) used so far, in ms, read from /proc (Linux; 10 ms ticks). */
+  cpuMs(): Promise<number>;
 }
 
 /** Starts `node [nodeArgs] script` with env; resolves once `port` accepts connections (if given). */
@@ -61,6 +63,13 @@ export async function startNode(
       const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
       const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
       return kb / 1024;
+    },
+    async cpuMs() {
+      const { readFile } = await import('node:fs/promises');
+      const stat = await readFile(`/proc/${child.pid}/stat`, 'utf8');
+      // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return (Number(fields[11]) + Number(fields[12])) * 10;
     },
   };
 }
