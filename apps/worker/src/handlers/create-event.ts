@@ -90,6 +90,10 @@ async function clashesToSkip(
   const to = new Date(Math.max(...slots.map((s) => s.end.getTime())) + 86_400_000);
   const isPriorityMarkValid = (booking: { uid: string; start: Date; end: Date }, mark: string | null) =>
     ctx.priorityMarker.verify({ calendarId: calendar.id, ...booking }, mark);
+  // Read while the room is (the store refreshed, or the server read): one round trip fewer on the
+  // way to the PUT (issue 9). Caught here so a failure is not unhandled when that read fails first.
+  const tokens = ctx.priorityTokens.activeFor(calendar.id);
+  tokens.catch(() => {});
   const stored = storeWindow(now, calendar);
   let occurrences: Occurrence[];
   if (from.getTime() >= stored.from.getTime() && to.getTime() <= stored.to.getTime()) {
@@ -112,7 +116,7 @@ async function clashesToSkip(
     // A retry after a lost answer finds the booking itself on the server: it is no conflict.
     existing: occurrences.filter((o) => o.uid !== payload.uid),
     prioritized: payload.prioritized === true,
-    priorityTokens: await ctx.priorityTokens.activeFor(calendar.id),
+    priorityTokens: await tokens,
     seriesMaxConflicts: calendar.seriesMaxConflicts,
     isSeries: payload.rrule !== undefined,
     now,
