@@ -1,7 +1,7 @@
 /**
  * How the worker process is started (issue 9): Node flags and environment that bound its memory.
  * Every launcher applies them: `npm start` (scripts/start.js), docker-compose.yaml's worker service
- * (which spells them out; keep the two equal) and the e2e benchmark. Integration tests run the
+ * (which spells them out; scripts/test/worker-settings.test.ts keeps the two equal) and the e2e benchmark. Integration tests run the
  * worker in-process without them; nothing in them changes behaviour, only memory and GC pacing.
  *
  * Why: V8 sizes its heap for the machine, not for this process. On a host with more than 16 GB it
