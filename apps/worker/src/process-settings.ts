@@ -1,8 +1,9 @@
 /**
  * How the worker process is started (issue 9): Node flags and environment that bound its memory.
  * Every launcher applies them: `npm start` (scripts/start.js), docker-compose.yaml's worker service
- * (which spells them out; scripts/test/worker-settings.test.ts keeps the two equal) and the e2e benchmark. Integration tests run the
- * worker in-process without them; nothing in them changes behaviour, only memory and GC pacing.
+ * (which spells them out; scripts/test/worker-settings.test.ts keeps the two equal) and the e2e
+ * benchmark. Integration tests run the worker in-process without them; nothing in them changes
+ * behaviour, only memory and GC pacing.
  *
  * Why: V8 sizes its heap for the machine, not for this process. On a host with more than 16 GB it
  * allows 4 GB of old generation and lets the heap grow to up to 4x what survived the last full GC
