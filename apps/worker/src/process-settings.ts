@@ -8,8 +8,8 @@
  * Why: V8 sizes its heap for the machine, not for this process. On a host with more than 16 GB it
  * allows 4 GB of old generation and lets the heap grow to up to 4x what survived the last full GC
  * before the next; a soak of create jobs then sits at ~340-390 MB RSS for 45-90 MB of live objects
- * (heapTotal ~250 MB; the rest is the node binary, code and malloc). With these it stays near
- * 200 MB and does not grow:
+ * (heapTotal ~250 MB; the rest is the node binary, code and malloc). With these it stays at
+ * 155-195 MB in soaks and does not grow:
  * - `--max-old-space-size=1024`: 1 GB is far above what a worker holds (a year of a busy room in
  *   a clear stays well under it) and what V8 would pick on a 4 GB host anyway; below 2 GB V8 also
  *   scales its heap growing factor down (to ~1.6 at 1 GB), so full GCs come at ~1.6x the live heap.
