@@ -7,6 +7,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { ensureSecretKey, findEnvFile, loadEnvFile } from '@roombook/config';
+import { workerEnv, workerNodeFlags } from '@roombook/worker/process-settings';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 // A worker busy with a CalDAV call may need its whole CALDAV_TIMEOUT_MS (30 s by default) to
@@ -42,10 +43,10 @@ let stopping = false;
 /** The signal we forwarded on request; a child without a handler yet dies of it, which is fine. */
 let requestedSignal = null;
 
-function run(name, args) {
+function run(name, args, env = {}) {
   // detached: the children get their own process group, so a Ctrl-C in the terminal reaches them
   // once (forwarded by us) instead of twice; the API's close-with-grace exits 1 on a second signal.
-  const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit', detached: true });
+  const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit', detached: true, env: { ...process.env, ...env } });
   running.set(name, child);
   const exited = new Promise((resolve) => {
     child.once('exit', (code, signal) => {
@@ -114,7 +115,8 @@ if (stopping) process.exit(0);
 
 const children = [
   run('api', ['apps/api/dist/server.js']),
-  run('worker', ['apps/worker/dist/main.js']),
+  // Its memory settings (Node flags, MALLOC_ARENA_MAX): apps/worker/src/process-settings.ts.
+  run('worker', [...workerNodeFlags, 'apps/worker/dist/main.js'], workerEnv),
 ];
 
 let failed = false;

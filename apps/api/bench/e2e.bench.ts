@@ -10,6 +10,7 @@ import { BenchEnv, loadConfig, processEnv } from '@roombook/config';
  *   Each booking's time is split by its job's own timestamps: request -> job added -> taken by the
  *   worker -> finished -> answer received;
  * `ROOMBOOK_BENCH_CPU_PROF=DIR` writes a V8 CPU profile of the worker process into DIR.
+ * The worker runs with its process settings (Node flags, MALLOC_ARENA_MAX), as `npm start` and compose run it.
  * - soak: the worker's RSS after a warm-up and after ROOMBOOK_BENCH_SOAK_JOBS (50,000; 0 skips it) create jobs.
  *   They write to a loopback stub that answers every PUT with 201 at once, so the soak measures
  *   the worker and not Radicale's storage (which would take tens of minutes for 50,000 objects).
@@ -22,6 +23,7 @@ import { createCalendarsRepository, createDatabase, createSecretBox, createUsers
 import { buildEvent } from '@roombook/ical';
 import type { CreateEventPayload } from '@roombook/queue';
 import { createTestDatabase, makeCalendar, startRadicale } from '@roombook/testing';
+import { workerEnv, workerNodeFlags } from '@roombook/worker/process-settings';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 
@@ -45,14 +47,21 @@ export async function run(): Promise<void> {
   const redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
   const queue = new Queue('calendar', { connection: redis, prefix });
   const children: Child[] = [];
-  // PUT: 201; REPORT (the conflict check of a `reject` room): an empty room.
+  // PUT: 201; REPORT (the conflict check of a `reject` room): an empty room; PROPFIND (the store
+  // refresh each booking queues): a sync token that never moves, so after a room's first refresh
+  // (an empty listing) each one is that single PROPFIND. It answered 404 before, and every refresh
+  // failed, logged a stack and recorded the failure: work a real server does not cause.
   const emptyMultistatus = '<?xml version="1.0" encoding="utf-8"?>\n<multistatus xmlns="DAV:"/>';
+  const collectionState = (path: string) =>
+    '<?xml version="1.0" encoding="utf-8"?>\n<multistatus xmlns="DAV:" xmlns:cs="http://calendarserver.org/ns/"><response>' +
+    `<href>${path}</href><propstat><prop><sync-token>http://stub/sync/1</sync-token><cs:getctag>1</cs:getctag></prop>` +
+    '<status>HTTP/1.1 200 OK</status></propstat></response></multistatus>';
   const stub = createServer((request, response) => {
     request.resume();
     request.on('end', () => {
-      if (request.method === 'REPORT') {
+      if (request.method === 'REPORT' || request.method === 'PROPFIND') {
         response.writeHead(207, { 'content-type': 'application/xml; charset=utf-8' });
-        response.end(emptyMultistatus);
+        response.end(request.method === 'REPORT' ? emptyMultistatus : collectionState(request.url ?? '/'));
         return;
       }
       response.writeHead(request.method === 'PUT' ? 201 : 404, { etag: `"${randomBytes(6).toString('hex')}"` });
@@ -75,10 +84,14 @@ export async function run(): Promise<void> {
 
     const env = { DATABASE_URL: database.url, QUEUE_PREFIX: prefix, SECRET_KEY: SECRET, LOG_LEVEL: 'warn', ADMIN_TOKEN: '' };
     const apiPort = await freePort();
-    children.push(await startNode(join(repoRoot, 'apps/api/dist/server.js'), { ...env, HOST: '127.0.0.1', PORT: String(apiPort) }, { port: apiPort }));
+    const api = await startNode(join(repoRoot, 'apps/api/dist/server.js'), { ...env, HOST: '127.0.0.1', PORT: String(apiPort) }, { port: apiPort });
+    children.push(api);
     const profileDir = bench.ROOMBOOK_BENCH_CPU_PROF;
-    const worker = await startNode(join(repoRoot, 'apps/worker/dist/main.js'), env, {
-      nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+    // Started as every launcher starts it: with its memory settings (apps/worker/src/process-settings.ts),
+    // unless ROOMBOOK_BENCH_WORKER_SETTINGS=false asks for Node's defaults to compare.
+    const settings = bench.ROOMBOOK_BENCH_WORKER_SETTINGS;
+    const worker = await startNode(join(repoRoot, 'apps/worker/dist/main.js'), { ...env, ...(settings ? workerEnv : {}) }, {
+      nodeArgs: [...(settings ? workerNodeFlags : []), ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
     });
     children.push(worker);
     // Ready once it has started its workers (BullMQ's scripts loaded); idle, nothing processed yet.
@@ -91,9 +104,24 @@ export async function run(): Promise<void> {
     const booking = { allow: [] as number[], reject: [] as number[] };
     const phases = { allow: [] as number[][], reject: [] as number[][] };
     const put: number[] = [];
+    // CPU of the worker and the API per booking, from /proc: less noisy than wall time on a shared
+    // machine. Each room's share runs from its request to the next request of the other room, so
+    // it includes the store refresh the booking queues (and, for `reject`, the anchor's PUT, which
+    // costs these processes nothing).
+    const cpu = { allow: { worker: 0, api: 0 }, reject: { worker: 0, api: 0 } };
+    let mark: { policy: 'allow' | 'reject'; worker: number; api: number } | undefined;
+    const cpuMark = async (next?: 'allow' | 'reject') => {
+      const [workerMs, apiMs] = await Promise.all([worker.cpuMs(), api.cpuMs()]);
+      if (mark) {
+        cpu[mark.policy].worker += workerMs - mark.worker;
+        cpu[mark.policy].api += apiMs - mark.api;
+      }
+      mark = next && { policy: next, worker: workerMs, api: apiMs };
+    };
     for (let i = 0; i < 2 * (ROUNDS + 5); i++) {
       const policy = i % 2 === 0 ? 'allow' : 'reject';
       const n = Math.floor(i / 2);
+      await cpuMark(n >= 5 ? policy : undefined);
       const day = `2027-03-${String(1 + (n % 28)).padStart(2, '0')}`;
       const hour = String(8 + Math.floor(n / 28)).padStart(2, '0');
       const sent = Date.now();
@@ -132,14 +160,19 @@ export async function run(): Promise<void> {
       const putMs = performance.now() - started;
       if (n >= 5) put.push(putMs);
     }
+    await cpuMark();
     const split = (rows: number[][]) =>
       ['API to add', 'queued', 'worker', 'finished to answer'].map((label, k) => `${label} ${median(rows.map((r) => r[k]!)).toFixed(0)}`).join(', ');
-    console.log(`booking end to end, Prefer: wait=30, ${ROUNDS} sequential per room, API and worker in their own processes, Radicale:`);
+    console.log(
+      `booking end to end, Prefer: wait=30, ${ROUNDS} sequential per room, API and worker in their own processes, Radicale; ` +
+        `worker ${settings ? `with ${[...workerNodeFlags, ...Object.entries(workerEnv).map(([k, v]) => `${k}=${v}`)].join(' ')}` : "with Node's defaults"}:`,
+    );
     console.log(`  plain PUT         median ${ms(median(put))}   <- anchor, If-None-Match: * to the same Radicale`);
     for (const policy of ['allow', 'reject'] as const) {
       console.log(
         `  conflicts=${policy.padEnd(6)} median ${ms(median(booking[policy]))}, +${ms(median(booking[policy]) - median(put))} over the anchor` +
-          `${policy === 'allow' ? ' (target <= +8 ms)' : ' (adds the conflict check: a REPORT of the room)'}; median ms: ${split(phases[policy])}`,
+          `${policy === 'allow' ? ' (target <= +8 ms)' : ' (adds the conflict check: a REPORT of the room)'}; median ms: ${split(phases[policy])}; ` +
+          `CPU per booking: worker ${ms(cpu[policy].worker / ROUNDS)}, API ${ms(cpu[policy].api / ROUNDS)}`,
       );
     }
 
@@ -153,7 +186,8 @@ export async function run(): Promise<void> {
       const row = await calendars.create({ slug: `soak-${r}`, url: `${stubUrl}/soak-${r}/`, username: 'u', password: 'p', timeZone: 'Europe/Berlin' });
       soakRooms.push(row.id);
     }
-    const events = new QueueEvents('calendar', { connection: new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: null }), prefix });
+    const eventsConnection = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
+    const events = new QueueEvents('calendar', { connection: eventsConnection, prefix });
     await events.waitUntilReady();
     const soak = async (from: number, count: number) => {
       let done = 0;
@@ -198,6 +232,8 @@ export async function run(): Promise<void> {
     const seconds = (performance.now() - started) / 1000;
     const after = series.at(-1)!;
     await events.close();
+    // BullMQ does not close a connection it was handed; left open, it kept the bench from exiting.
+    eventsConnection.disconnect();
     console.log(`worker memory soak, ${SOAK_JOBS.toLocaleString('en')} create jobs over ${SOAK_ROOMS} rooms (loopback PUT stub), ${seconds.toFixed(0)} s, ${Math.round(SOAK_JOBS / seconds)} jobs/s${failed ? `, ${failed} FAILED` : ''}:`);
     console.log(`  worker RSS        ${idleRss.toFixed(0)} MB idle at start, ${before.toFixed(0)} MB after 2,000 warm-up jobs -> ${after.toFixed(0)} MB after ${SOAK_JOBS.toLocaleString('en')} more (target: no growth, < 200 MB)`);
     console.log(`  RSS every ${step.toLocaleString('en')} jobs  ${series.map((v) => v.toFixed(0)).join(' ')} MB`);

@@ -133,4 +133,8 @@ export const BenchEnv = Type.Object({
   ROOMBOOK_BENCH_SECONDS: Type.Integer({ default: 10, minimum: 1, description: 'length of each autocannon load run' }),
   ROOMBOOK_BENCH_SOAK_JOBS: Type.Integer({ default: 50_000, minimum: 0, description: "create jobs in the worker's memory soak; 0 skips it" }),
   ROOMBOOK_BENCH_CPU_PROF: Type.Optional(Type.String({ minLength: 1, description: 'folder for V8 CPU profiles of the measured process' })),
+  ROOMBOOK_BENCH_WORKER_SETTINGS: Type.Boolean({
+    default: true,
+    description: "start the e2e bench's worker with its process settings (Node flags, MALLOC_ARENA_MAX); false: Node's defaults, to compare",
+  }),
 });

@@ -68,9 +68,10 @@ export async function createEvent(job: Job, ctx: WorkerContext): Promise<CreateE
     if (payload.rrule === undefined) return base;
     return { ...base, occurrences: slots.length - skipped.length, skipped_occurrences: skipped.map((s) => slotView(s, calendar.timeZone)) };
   });
-  // Also when it already existed: the attempt that wrote it may have died before saying so.
-  await ctx.mirror.written(payload.calendarId);
-  if ((await opening).calendar.autoClear) await clearSoon(payload.calendarId, ctx);
+  // Also when it already existed: the attempt that wrote it may have died before saying so. The
+  // signal and the follow-up clear go out together: their round trips overlap (issue 9).
+  const { autoClear } = (await opening).calendar;
+  await Promise.all([ctx.mirror.written(payload.calendarId), autoClear && clearSoon(payload.calendarId, ctx)]);
   // No updateProgress(100): the job completes right after, and a Redis round trip per booking
   // for a figure nobody can observe before `completed` was pure overhead (issue 9).
   return result;
@@ -94,6 +95,10 @@ async function clashesToSkip(
   const to = new Date(Math.max(...slots.map((s) => s.end.getTime())) + 86_400_000);
   const isPriorityMarkValid = (booking: { uid: string; start: Date; end: Date }, mark: string | null) =>
     ctx.priorityMarker.verify({ calendarId: calendar.id, ...booking }, mark);
+  // Read while the room is (the store refreshed, or the server read): one round trip fewer on the
+  // way to the PUT (issue 9). Caught here so a failure is not unhandled when that read fails first.
+  const tokens = ctx.priorityTokens.activeFor(calendar.id);
+  tokens.catch(() => {});
   const stored = storeWindow(now, calendar);
   let occurrences: Occurrence[];
   if (from.getTime() >= stored.from.getTime() && to.getTime() <= stored.to.getTime()) {
@@ -116,7 +121,7 @@ async function clashesToSkip(
     // A retry after a lost answer finds the booking itself on the server: it is no conflict.
     existing: occurrences.filter((o) => o.uid !== payload.uid),
     prioritized: payload.prioritized === true,
-    priorityTokens: await ctx.priorityTokens.activeFor(calendar.id),
+    priorityTokens: await tokens,
     seriesMaxConflicts: calendar.seriesMaxConflicts,
     isSeries: payload.rrule !== undefined,
     now,

@@ -15,13 +15,15 @@ export function createMirrorSignals(redis: Redis, prefix: string, queue: Queue) 
     dirtyMark: (calendarId: number): Promise<string | null> => redis.get(key(calendarId)),
     /** After a write of ours to the calendar. Never throws: the scheduled refresh catches up anyway. */
     async written(calendarId: number): Promise<void> {
-      try {
-        await redis.multi().incr(key(calendarId)).expire(key(calendarId), MARK_TTL_SECONDS).exec();
-        const data: RefreshCalendarPayload = { calendarId, reason: 'write' };
-        await queue.add(MirrorJob.refresh, data, { deduplication: { id: `mirror-write-${calendarId}` } });
-      } catch {
-        // The booking stands; the store catches up within MIRROR_REFRESH_SECONDS.
-      }
+      const data: RefreshCalendarPayload = { calendarId, reason: 'write' };
+      // Sent back to back, awaited together: one round trip on a booking's path instead of two
+      // (issue 9). The order still holds: `queue` shares this connection (worker.ts), the mark's
+      // MULTI is written synchronously here and the add only after BullMQ's own awaits, and Redis
+      // runs one connection's commands in order, so the mark moves before the refresh is queued.
+      const marked = redis.multi().incr(key(calendarId)).expire(key(calendarId), MARK_TTL_SECONDS).exec();
+      const queued = queue.add(MirrorJob.refresh, data, { deduplication: { id: `mirror-write-${calendarId}` } });
+      // The booking stands either way; the store catches up within MIRROR_REFRESH_SECONDS.
+      await Promise.allSettled([marked, queued]);
     },
   };
 }

@@ -14,6 +14,8 @@ export function withWebhookEvents<T>(emitter: WebhookEmitter, log: Logger, handl
   const safely = (job: Job, work: Promise<void>) =>
     work.catch((error: unknown) => log.warn({ jobId: job.id, job: job.name, err: error }, 'could not queue webhook events'));
   return async (job: Job): Promise<T> => {
+    // Started now, used at the end: the subscriber lookup overlaps the job instead of following it.
+    const audience = emitter.prepare(job);
     let result: T;
     try {
       result = await handle(job);
@@ -26,7 +28,7 @@ export function withWebhookEvents<T>(emitter: WebhookEmitter, log: Logger, handl
       }
       throw error;
     }
-    await safely(job, emitter.completed(job, result));
+    await safely(job, emitter.completed(job, result, audience));
     return result;
   };
 }

@@ -21,9 +21,23 @@ import {
 import type { Job, Queue } from 'bullmq';
 
 
+/** The subscribers of a job's success event, looked up while the job runs (see {@link WebhookEmitter.prepare}). */
+export interface PreparedAudience {
+  type: WebhookEvent['type'];
+  /** Undefined when the lookup failed: completed() then looks them up again. */
+  hooks: Promise<{ id: number }[] | undefined>;
+}
+
 export interface WebhookEmitter {
+  /**
+   * Starts the subscriber lookup of a booking's success event (booking.created / booking.deleted)
+   * when the job starts, so that the database round trip overlaps the job's own work instead of
+   * following it (issue 9). A webhook subscribed while the job runs may miss that job's event, as
+   * it may today when it is subscribed just after the lookup. Undefined for other jobs.
+   */
+  prepare(job: Job): PreparedAudience | undefined;
   /** A calendar job finished: booking.created / booking.deleted / clear.completed (+ booking.removed). */
-  completed(job: Job, result: unknown): Promise<void>;
+  completed(job: Job, result: unknown, prepared?: PreparedAudience): Promise<void>;
   /** A calendar job failed for good: booking.failed for a create or delete. `reason` is its `[CODE] text`. */
   failed(job: Job, reason: string): Promise<void>;
 }
@@ -54,8 +68,15 @@ export function createWebhookEmitter(deps: { webhooks: WebhooksRepository; calen
    * Queues `type` for the users' subscribed webhooks. `build` makes the event's data, and runs
    * only when some webhook wants it: a job with no subscriber costs one indexed query.
    */
-  async function emit<T extends WebhookEvent['type']>(type: T, userIds: readonly number[], messageId: string, build: () => Promise<EventOf<T>['data']>): Promise<void> {
-    const hooks = await deps.webhooks.subscribed([...new Set(userIds)], type);
+  async function emit<T extends WebhookEvent['type']>(
+    type: T,
+    userIds: readonly number[],
+    messageId: string,
+    build: () => Promise<EventOf<T>['data']>,
+    prepared?: PreparedAudience,
+  ): Promise<void> {
+    const early = prepared?.type === type ? await prepared.hooks : undefined;
+    const hooks = early ?? (await deps.webhooks.subscribed([...new Set(userIds)], type));
     if (hooks.length === 0) return;
     const data = await build();
     const timestamp = now().toISOString();
@@ -70,8 +91,27 @@ export function createWebhookEmitter(deps: { webhooks: WebhooksRepository; calen
 
   const jobRef = (job: Job) => ({ id: String(job.id), name: job.name });
 
+  /** The event a successful create or delete emits, to its user; undefined for other jobs. */
+  function successOf(job: Job): { type: WebhookEvent['type']; userId: number } | undefined {
+    try {
+      if (job.name === CalendarJob.createEvent) return { type: WebhookEventType.bookingCreated, userId: parsePayload(CreateEventPayload, job.data).userId };
+      if (job.name === CalendarJob.deleteEvent) return { type: WebhookEventType.bookingDeleted, userId: parsePayload(DeleteEventPayload, job.data).userId };
+    } catch {
+      // An invalid payload fails the job itself, with its own message.
+    }
+    return undefined;
+  }
+
   return {
-    async completed(job, result) {
+    prepare(job) {
+      const success = successOf(job);
+      if (!success) return undefined;
+      // A failed lookup is not an unhandled rejection here (the job may fail before completed()).
+      const hooks = deps.webhooks.subscribed([success.userId], success.type).catch(() => undefined);
+      return { type: success.type, hooks };
+    },
+
+    async completed(job, result, prepared) {
       const jobId = String(job.id);
       switch (job.name) {
         case CalendarJob.createEvent: {
@@ -92,7 +132,7 @@ export function createWebhookEmitter(deps: { webhooks: WebhooksRepository; calen
                 href: written.href,
               },
             };
-          });
+          }, prepared);
           return;
         }
         case CalendarJob.deleteEvent: {
@@ -102,7 +142,7 @@ export function createWebhookEmitter(deps: { webhooks: WebhooksRepository; calen
             job: jobRef(job),
             calendar: (await deps.calendars.requireById(payload.calendarId)).slug,
             event: { id: payload.uid, ...(deleted.excluded_occurrence !== undefined && { occurrence: deleted.excluded_occurrence }) },
-          }));
+          }), prepared);
           return;
         }
         case CalendarJob.clearCalendar: {
