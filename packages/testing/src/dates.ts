@@ -56,6 +56,21 @@ export function compactDay(day: string): string {
   return day.replaceAll('-', '');
 }
 
+/** The UTC instant (ISO-8601, as Date#toISOString) of wall-clock `time` (HH:MM) on `day` in `timeZone`, on a day without an offset change. */
+export function wallClockIso(day: string, time: string, timeZone: string = TEST_ZONE): string {
+  if (!/^\d{2}:\d{2}$/.test(time)) throw new RangeError(`not an HH:MM time: ${time}`);
+  const [hours, minutes] = time.split(':').map(Number) as [number, number];
+  return new Date(utcMidnight(day) + (hours * 60 + minutes - offsetAtNoon(timeZone, day)) * 60_000).toISOString();
+}
+
+/** Wall-clock `time` (HH:MM) on `day` with the zone's UTC offset that day, as the API writes times: YYYY-MM-DDTHH:MM:00+01:00. */
+export function wallClockLocalIso(day: string, time: string, timeZone: string = TEST_ZONE): string {
+  const offset = offsetAtNoon(timeZone, day);
+  const abs = Math.abs(offset);
+  const suffix = offset === 0 ? '+00:00' : `${offset < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+  return `${day}T${time}:00${suffix}`;
+}
+
 /** A zone's next change of UTC offset: `day` is the local day it happens on, offsets in minutes east of UTC. */
 export interface OffsetChange {
   day: string;
@@ -81,8 +96,8 @@ export function nextOffsetChange(timeZone: string, direction: 'forward' | 'back'
   throw new Error(`${timeZone} has no ${direction} offset change within two years of ${first}`);
 }
 
-/** Minutes east of UTC in `timeZone` at about noon local time of `day`. */
-function offsetAtNoon(timeZone: string, day: string): number {
+/** Minutes east of UTC in `timeZone` at about noon local time of `day` (a day without an offset change, for exact answers). */
+export function offsetAtNoon(timeZone: string, day: string): number {
   // 12:00 UTC is within a day of local noon everywhere, and on the right local day for |offset| < 12h.
   const instant = new Date(utcMidnight(day) + DAY_MS / 2);
   const name = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' }).formatToParts(instant).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';

@@ -31,5 +31,8 @@ export {
   futureWorkday,
   isoWeekday,
   nextOffsetChange,
+  offsetAtNoon,
+  wallClockIso,
+  wallClockLocalIso,
   type OffsetChange,
 } from './dates.js';

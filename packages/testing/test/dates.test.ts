@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { addDays, compactDay, futureDay, futureWeekday, futureWorkday, isoWeekday, nextOffsetChange } from '../src/dates.js';
+import { addDays, compactDay, futureDay, futureWeekday, futureWorkday, isoWeekday, nextOffsetChange, offsetAtNoon, wallClockIso, wallClockLocalIso } from '../src/dates.js';
 
 // A fixed "now" so the helper's own answers are checkable: Monday 2026-12-07, 23:30 in Berlin.
 const now = new Date('2026-12-07T22:30:00Z');
@@ -35,5 +35,17 @@ describe('dates relative to today', () => {
     expect(nextOffsetChange('Europe/Berlin', 'back', 30, now)).toEqual({ day: '2027-10-31', before: 120, after: 60 });
     expect(nextOffsetChange('America/New_York', 'forward', 30, now)).toEqual({ day: '2027-03-14', before: -300, after: -240 });
     expect(() => nextOffsetChange('Asia/Kathmandu', 'forward', 30, now)).toThrow(/no forward offset change/);
+  });
+
+  it('reads wall-clock times in a zone with the offset of that day', () => {
+    expect(offsetAtNoon('Europe/Berlin', '2027-01-04')).toBe(60);
+    expect(offsetAtNoon('Asia/Kathmandu', '2027-01-04')).toBe(345);
+    expect(wallClockIso('2027-01-04', '10:00')).toBe('2027-01-04T09:00:00.000Z');
+    expect(wallClockIso('2027-07-05', '10:00', 'Europe/Berlin')).toBe('2027-07-05T08:00:00.000Z');
+    expect(wallClockIso('2027-07-05', '10:00', 'America/New_York')).toBe('2027-07-05T14:00:00.000Z');
+    expect(wallClockLocalIso('2027-01-04', '10:00')).toBe('2027-01-04T10:00:00+01:00');
+    expect(wallClockLocalIso('2027-07-05', '10:00', 'America/New_York')).toBe('2027-07-05T10:00:00-04:00');
+    expect(wallClockLocalIso('2027-07-05', '10:00', 'Asia/Kathmandu')).toBe('2027-07-05T10:00:00+05:45');
+    expect(wallClockLocalIso('2027-07-05', '10:00', 'UTC')).toBe('2027-07-05T10:00:00+00:00');
   });
 });
