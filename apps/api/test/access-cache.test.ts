@@ -1,5 +1,6 @@
 import { createCalendarsRepository, createSecretBox, createUsersRepository } from '@roombook/db';
 import { calendarService, redisAccessChanges, userService } from '@roombook/service';
+import { addDays, futureDay, wallClockIso } from '@roombook/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { TEST_SECRET_KEY, bearer, buildTestApp, seedUser, testConfig } from './helper.js';
@@ -29,12 +30,14 @@ describe('access cache and enqueue path', () => {
     await Promise.all([one.db.close(), two.db.close()]);
   });
 
-  const book = (app: typeof one.app, slug: string, token: string, day = 10) =>
+  // Bookings `offset` days after a day ahead of today (a booking may not start in the past).
+  const first = futureDay();
+  const book = (app: typeof one.app, slug: string, token: string, offset = 0) =>
     app.inject({
       method: 'POST',
       url: `/api/${slug}/events`,
       headers: bearer(token),
-      payload: { name: 'Cached', start: `2026-12-${day}T10:00`, end: `2026-12-${day}T11:00` },
+      payload: { name: 'Cached', start: `${addDays(first, offset)}T10:00`, end: `${addDays(first, offset)}T11:00` },
     });
 
   it('enqueues with one Redis command and no database query once key and grant are cached', async () => {
@@ -44,7 +47,7 @@ describe('access cache and enqueue path', () => {
     const findForUser = vi.spyOn(one.app.calendars, 'findForUser');
     const commands = vi.spyOn(one.app.queues.redis, 'sendCommand');
     try {
-      const response = await book(one.app, alice.calendar.slug, alice.token, 11);
+      const response = await book(one.app, alice.calendar.slug, alice.token, 1);
       expect(response.statusCode).toBe(202);
       expect(response.json().job.state).toBe('waiting');
       expect(authenticate).not.toHaveBeenCalled();
@@ -54,7 +57,7 @@ describe('access cache and enqueue path', () => {
       // first booking took (1 % of the default 300, leased-rate-store.ts)
       expect(commands.mock.calls.map(([command]) => command.name)).toEqual(['pttl', 'evalsha']);
       const job = await one.app.queues.calendar.getJob(response.json().job.id);
-      expect(job?.data).toMatchObject({ calendarId: alice.calendar.id, userId: alice.user.id, start: '2026-12-11T09:00:00.000Z' });
+      expect(job?.data).toMatchObject({ calendarId: alice.calendar.id, userId: alice.user.id, start: wallClockIso(addDays(first, 1), '10:00', 'Europe/Berlin') });
     } finally {
       vi.restoreAllMocks();
     }
@@ -88,9 +91,9 @@ describe('access cache and enqueue path', () => {
     const service = calendarService({ db: one.db.db, secrets: () => createSecretBox(TEST_SECRET_KEY), accessChanges: changes });
     await service.update(alice.calendar.slug, { timeZone: 'UTC' }, { verify: false });
     await vi.waitFor(async () => {
-      const response = await book(one.app, alice.calendar.slug, alice.token, 12);
+      const response = await book(one.app, alice.calendar.slug, alice.token, 2);
       const job = await one.app.queues.calendar.getJob(response.json().job.id);
-      expect(job?.data).toMatchObject({ start: '2026-12-12T10:00:00.000Z', timeZone: 'UTC' });
+      expect(job?.data).toMatchObject({ start: `${addDays(first, 2)}T10:00:00.000Z`, timeZone: 'UTC' });
     });
   });
 });

@@ -1,4 +1,5 @@
 import { createWorkerConnection } from '@roombook/queue';
+import { futureDay, futureWeekday } from '@roombook/testing';
 import { Queue, Worker, type Job } from 'bullmq';
 import fc from 'fast-check';
 import { fromZonedTime } from 'date-fns-tz';
@@ -11,7 +12,7 @@ type Ctx = Awaited<ReturnType<typeof buildTestApp>>;
 
 /** The Berlin calendar day `offset` days from today, as YYYY-MM-DD. */
 function berlinDay(offset: number): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(new Date(Date.now() + offset * 86_400_000));
+  return futureDay(offset, 'Europe/Berlin');
 }
 /** Wall-clock time in Berlin as an instant. */
 const berlin = (day: string, time: string) => fromZonedTime(`${day}T${time}:00`, 'Europe/Berlin');
@@ -19,11 +20,7 @@ const berlin = (day: string, time: string) => fromZonedTime(`${day}T${time}:00`,
 const berlinIso = (day: string, time: string) => expect.stringMatching(new RegExp(`^${day}T${time}:00\\+0[12]:00$`));
 /** Next Berlin day (from 2 days ahead) with the given ISO weekday (1 = Monday … 7 = Sunday). */
 function nextWeekday(weekday: number): string {
-  for (let i = 2; i < 10; i++) {
-    const day = berlinDay(i);
-    if (((new Date(`${day}T12:00:00Z`).getUTCDay() + 6) % 7) + 1 === weekday) return day;
-  }
-  throw new Error('unreachable');
+  return futureWeekday(weekday, 2, 'Europe/Berlin');
 }
 
 describe('availability from the calendar store (issue 12)', () => {

@@ -1,6 +1,6 @@
 import { runCli } from '@roombook/cli';
 import { createAuditLogRepository, createUsersRepository } from '@roombook/db';
-import { getObject, makeCalendar, putObject, uniqueName } from '@roombook/testing';
+import { addDays, compactDay, futureDay, futureWeekday, getObject, makeCalendar, nextOffsetChange, putObject, uniqueName, wallClockIso, wallClockLocalIso } from '@roombook/testing';
 import type { RunningWorkers } from '@roombook/worker';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -12,9 +12,11 @@ type Ctx = Awaited<ReturnType<typeof buildTestApp>>;
 
 /** Local Berlin day `offset` days from today as YYYY-MM-DD and YYYYMMDD. */
 function berlinDay(offset: number): { iso: string; ics: string } {
-  const iso = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(new Date(Date.now() + offset * 86_400_000));
-  return { iso, ics: iso.replaceAll('-', '') };
+  const iso = futureDay(offset, 'Europe/Berlin');
+  return { iso, ics: compactDay(iso) };
 }
+/** Berlin wall-clock time on `day` as the API answers it, with that day's offset. */
+const local = (day: string, time: string) => wallClockLocalIso(day, time, 'Europe/Berlin');
 
 describe('booking policy against Radicale (issue 11)', () => {
   let ctx: Ctx;
@@ -147,39 +149,46 @@ describe('booking policy against Radicale (issue 11)', () => {
 
   it('books a weekly series across the spring DST switch on the room\'s wall clock, skipping a clashing occurrence', async () => {
     const { collection, book } = await room({ seriesMaxConflicts: 1, openingHours: 'Mon-Fri 07:00-19:00' });
-    // Europe/Berlin goes to summer time on Sunday 2027-03-28: Mondays 22 Mar (CET), 29 Mar and 5 Apr (CEST)
-    await putObject(collection, rooms!, 'direct.ics', event({ uid: 'direct', summary: 'Direct booking', date: '20270329', from: '1830', to: '1930', created: '20260101T000000Z' }));
-    const response = await book({ name: 'Weekly', start: '2027-03-22T18:00', end: '2027-03-22T19:00', rrule: 'FREQ=WEEKLY;BYDAY=MO;COUNT=3' });
+    // Europe/Berlin's next switch to summer time (a Sunday, at least a week ahead): the Monday before
+    // it is CET, the two Mondays after it CEST.
+    const { day: sunday, before, after } = nextOffsetChange('Europe/Berlin', 'forward', 7);
+    expect([before, after]).toEqual([60, 120]);
+    const [cet, cest, cest2] = [addDays(sunday, -6), addDays(sunday, 1), addDays(sunday, 8)];
+    await putObject(collection, rooms!, 'direct.ics', event({ uid: 'direct', summary: 'Direct booking', date: compactDay(cest), from: '1830', to: '1930', created: '20260101T000000Z' }));
+    const response = await book({ name: 'Weekly', start: `${cet}T18:00`, end: `${cet}T19:00`, rrule: 'FREQ=WEEKLY;BYDAY=MO;COUNT=3' });
     expect(response.statusCode).toBe(201);
     const body = response.json();
     expect(body.occurrences).toBe(2);
     expect(body.skipped_occurrences).toEqual([
       {
-        start: '2027-03-29T18:00:00+02:00',
-        end: '2027-03-29T19:00:00+02:00',
-        conflicts: [{ name: 'Direct booking', start: '2027-03-29T18:30:00+02:00', end: '2027-03-29T19:30:00+02:00' }],
+        start: `${cest}T18:00:00+02:00`,
+        end: `${cest}T19:00:00+02:00`,
+        conflicts: [{ name: 'Direct booking', start: `${cest}T18:30:00+02:00`, end: `${cest}T19:30:00+02:00` }],
       },
     ]);
     const ics = (await getObject(new URL(`${body.id}.ics`, collection).toString(), rooms!))!;
     expect(ics).toContain('RRULE:FREQ=WEEKLY;BYDAY=MO;COUNT=3');
-    expect(ics).toContain('EXDATE;TZID=Europe/Berlin:20270329T180000');
+    expect(ics).toContain(`EXDATE;TZID=Europe/Berlin:${compactDay(cest)}T180000`);
     // what the file says, read by a third party: 18:00 Berlin each time, 17:00Z then 16:00Z
     const vevent = new ICAL.Component(ICAL.parse(ics)).getFirstSubcomponent('vevent')!;
     const expand = new ICAL.Event(vevent).iterator();
     const starts: string[] = [];
     for (let next = expand.next(); next && starts.length < 5; next = expand.next()) starts.push(next.toJSDate().toISOString());
-    expect(starts.filter((s) => s !== '2027-03-29T16:00:00.000Z')).toEqual(['2027-03-22T17:00:00.000Z', '2027-04-05T16:00:00.000Z']);
+    expect(starts.filter((s) => s !== `${cest}T16:00:00.000Z`)).toEqual([`${cet}T17:00:00.000Z`, `${cest2}T16:00:00.000Z`]);
   });
 
   it('refuses a whole series with more clashes than allowed, listing every clashing occurrence', async () => {
     const { collection, book, objects } = await room({ seriesMaxConflicts: 1 });
-    await putObject(collection, rooms!, 'a.ics', event({ uid: 'a', summary: 'A', date: '20270301', from: '1000', to: '1100', created: '20260101T000000Z' }));
-    await putObject(collection, rooms!, 'b.ics', event({ uid: 'b', summary: 'B', date: '20270315', from: '1030', to: '1130', created: '20260101T000000Z' }));
-    const response = await book({ name: 'Weekly', start: '2027-03-01T10:00', end: '2027-03-01T11:00', rrule: 'FREQ=WEEKLY;UNTIL=20270322' });
+    // four weekly Mondays ahead of today; the first and the third clash
+    const monday = futureWeekday(1);
+    const third = addDays(monday, 14);
+    await putObject(collection, rooms!, 'a.ics', event({ uid: 'a', summary: 'A', date: compactDay(monday), from: '1000', to: '1100', created: '20260101T000000Z' }));
+    await putObject(collection, rooms!, 'b.ics', event({ uid: 'b', summary: 'B', date: compactDay(third), from: '1030', to: '1130', created: '20260101T000000Z' }));
+    const response = await book({ name: 'Weekly', start: `${monday}T10:00`, end: `${monday}T11:00`, rrule: `FREQ=WEEKLY;UNTIL=${compactDay(addDays(monday, 21))}` });
     expect(response.statusCode).toBe(409);
     expect(response.json().clashing_occurrences).toEqual([
-      { start: '2027-03-01T10:00:00+01:00', end: '2027-03-01T11:00:00+01:00', conflicts: [{ name: 'A', start: '2027-03-01T10:00:00+01:00', end: '2027-03-01T11:00:00+01:00' }] },
-      { start: '2027-03-15T10:00:00+01:00', end: '2027-03-15T11:00:00+01:00', conflicts: [{ name: 'B', start: '2027-03-15T10:30:00+01:00', end: '2027-03-15T11:30:00+01:00' }] },
+      { start: local(monday, '10:00'), end: local(monday, '11:00'), conflicts: [{ name: 'A', start: local(monday, '10:00'), end: local(monday, '11:00') }] },
+      { start: local(third, '10:00'), end: local(third, '11:00'), conflicts: [{ name: 'B', start: local(third, '10:30'), end: local(third, '11:30') }] },
     ]);
     expect(response.json().conflicts.map((c: { name: string }) => c.name)).toEqual(['A', 'B']);
     expect(await objects()).toHaveLength(2);
@@ -187,23 +196,26 @@ describe('booking policy against Radicale (issue 11)', () => {
 
   it('cancels one occurrence of a series with DELETE ?occurrence= (EXDATE, audited), after which the slot is free', async () => {
     const { collection, fixture, book } = await room();
-    const created = await book({ name: 'Standup', start: '2027-02-01T09:00', end: '2027-02-01T09:30', rrule: 'FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR;COUNT=10' });
+    // Mondays to Fridays for two weeks from a Monday ahead; Wednesday's occurrence is cancelled, Saturday has none.
+    const monday = futureWeekday(1);
+    const [wednesday, saturday] = [addDays(monday, 2), addDays(monday, 5)];
+    const created = await book({ name: 'Standup', start: `${monday}T09:00`, end: `${monday}T09:30`, rrule: 'FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR;COUNT=10' });
     expect(created.statusCode).toBe(201);
     expect(created.json()).toMatchObject({ occurrences: 10, skipped_occurrences: [] });
     const id = created.json().id as string;
-    expect((await book({ name: 'Blocked', start: '2027-02-03T09:00', end: '2027-02-03T09:30' })).statusCode).toBe(409);
+    expect((await book({ name: 'Blocked', start: `${wednesday}T09:00`, end: `${wednesday}T09:30` })).statusCode).toBe(409);
 
     const deleted = await ctx.app.inject({
       method: 'DELETE',
-      url: `/api/${fixture.calendar.slug}/events/${id}?occurrence=${encodeURIComponent('2027-02-03T09:00:00+01:00')}`,
+      url: `/api/${fixture.calendar.slug}/events/${id}?occurrence=${encodeURIComponent(local(wednesday, '09:00'))}`,
       headers: { ...bearer(fixture.token), prefer: 'wait=30' },
     });
     expect(deleted.statusCode).toBe(204);
     const ics = (await getObject(new URL(`${id}.ics`, collection).toString(), rooms!))!;
-    expect(ics).toContain('EXDATE;TZID=Europe/Berlin:20270203T090000');
+    expect(ics).toContain(`EXDATE;TZID=Europe/Berlin:${compactDay(wednesday)}T090000`);
     expect(ics).toContain('RRULE:');
     const audit = await createAuditLogRepository(ctx.db.db).list({ calendarId: fixture.calendar.id, limit: 5 });
-    expect(audit[0]).toMatchObject({ uid: id, action: 'occurrence-cancelled', recurrenceId: '2027-02-03T08:00:00.000Z', state: 'applied' });
+    expect(audit[0]).toMatchObject({ uid: id, action: 'occurrence-cancelled', recurrenceId: wallClockIso(wednesday, '09:00', 'Europe/Berlin'), state: 'applied' });
     // the audit entry puts the series back as it was
     const err: string[] = [];
     const code = await runCli(['audit', 'restore', String(audit[0]!.id)], {
@@ -216,15 +228,15 @@ describe('booking policy against Radicale (issue 11)', () => {
     expect(await getObject(new URL(`${id}.ics`, collection).toString(), rooms!)).not.toContain('EXDATE');
     const again = await ctx.app.inject({
       method: 'DELETE',
-      url: `/api/${fixture.calendar.slug}/events/${id}?occurrence=2027-02-03T09:00`,
+      url: `/api/${fixture.calendar.slug}/events/${id}?occurrence=${wednesday}T09:00`,
       headers: { ...bearer(fixture.token), prefer: 'wait=30' },
     });
     expect(again.statusCode).toBe(204);
-    expect((await book({ name: 'Now free', start: '2027-02-03T09:00', end: '2027-02-03T09:30' })).statusCode).toBe(201);
+    expect((await book({ name: 'Now free', start: `${wednesday}T09:00`, end: `${wednesday}T09:30` })).statusCode).toBe(201);
 
     const missing = await ctx.app.inject({
       method: 'DELETE',
-      url: `/api/${fixture.calendar.slug}/events/${id}?occurrence=2027-02-06T09:00`,
+      url: `/api/${fixture.calendar.slug}/events/${id}?occurrence=${saturday}T09:00`,
       headers: { ...bearer(fixture.token), prefer: 'wait=30' },
     });
     expect(missing.statusCode).toBe(404);

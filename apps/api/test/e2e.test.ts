@@ -1,8 +1,12 @@
-import { getObject, makeCalendar, putObject, uniqueName } from '@roombook/testing';
+import { addDays, compactDay, futureDay, getObject, makeCalendar, putObject, uniqueName } from '@roombook/testing';
 import type { RunningWorkers } from '@roombook/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 import { bearer, buildTestApp, seedUser, startTestWorkers, type Fixture } from './helper.js';
+
+/** Days ahead of today, one per test (a booking may not start in the past, and two must not clash). */
+const first = futureDay();
+const on = (n: number) => addDays(first, n);
 
 /** Polls the job URL until it leaves waiting/active/delayed. */
 async function settle(ctx: Awaited<ReturnType<typeof buildTestApp>>, token: string, url: string) {
@@ -43,7 +47,7 @@ describe('booking end to end: REST -> queue -> worker -> Radicale', () => {
     });
 
   it('creates the event on the CalDAV server, then deletes it', async () => {
-    const accepted = await create({ name: 'Board meeting', start: '2026-12-07T14:00', end: '2026-12-07T15:30', description: 'Quarterly' });
+    const accepted = await create({ name: 'Board meeting', start: `${on(0)}T14:00`, end: `${on(0)}T15:30`, description: 'Quarterly' });
     expect(accepted.statusCode).toBe(202);
     const { id, job } = accepted.json();
     const done = await settle(ctx, fixture.token, job.url);
@@ -56,8 +60,8 @@ describe('booking end to end: REST -> queue -> worker -> Radicale', () => {
     expect(ics).toContain('SUMMARY:Board meeting');
     expect(ics).toContain('DESCRIPTION:Quarterly');
     // naive times are Europe/Berlin (TIME_ZONE); the calendar's zone is Europe/Berlin too
-    expect(ics).toMatch(/DTSTART;TZID=Europe\/Berlin:20261207T140000/);
-    expect(ics).toMatch(/DTEND;TZID=Europe\/Berlin:20261207T153000/);
+    expect(ics).toContain(`DTSTART;TZID=Europe/Berlin:${compactDay(on(0))}T140000`);
+    expect(ics).toContain(`DTEND;TZID=Europe/Berlin:${compactDay(on(0))}T153000`);
     expect(ics).toContain('BEGIN:VTIMEZONE');
 
     const deleted = await ctx.app.inject({ method: 'DELETE', url: `/api/${fixture.calendar.slug}/events/${id}`, headers: bearer(fixture.token) });
@@ -69,17 +73,17 @@ describe('booking end to end: REST -> queue -> worker -> Radicale', () => {
 
   it('writes offset datetimes at the exact instant, in the requested zone', async () => {
     const response = await create(
-      { name: 'NY call', start: '2026-12-08T09:00:00-05:00', end: '2026-12-08T10:00:00-05:00', timezone: 'America/New_York' },
+      { name: 'NY call', start: `${on(1)}T09:00:00-05:00`, end: `${on(1)}T10:00:00-05:00`, timezone: 'America/New_York' },
       { prefer: 'wait=20' },
     );
     expect(response.statusCode).toBe(201);
     const { id } = response.json();
     const ics = await getObject(new URL(`${id}.ics`, collection).toString(), rooms!);
-    expect(ics).toMatch(/DTSTART;TZID=America\/New_York:20261208T090000/);
+    expect(ics).toContain(`DTSTART;TZID=America/New_York:${compactDay(on(1))}T090000`);
   });
 
   it('answers like the seed with Prefer: wait — 201 on create, 204 on delete, 404 for an unknown event', async () => {
-    const created = await create({ name: 'Sync', start: '2026-12-09T10:00', end: '2026-12-09T11:00' }, { prefer: 'wait=20' });
+    const created = await create({ name: 'Sync', start: `${on(2)}T10:00`, end: `${on(2)}T11:00` }, { prefer: 'wait=20' });
     expect(created.statusCode).toBe(201);
     expect(Object.keys(created.json())).toEqual(['id']);
     const url = `/api/${fixture.calendar.slug}/event/${created.json().id}`;
@@ -98,7 +102,7 @@ describe('booking end to end: REST -> queue -> worker -> Radicale', () => {
       rooms!,
       'thunderbird-3f1c9a.ics',
       ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Mozilla.org/NONSGML Mozilla Calendar V1.1//EN', 'BEGIN:VEVENT', `UID:${uid}`,
-        'DTSTAMP:20261101T100000Z', 'DTSTART:20261210T090000Z', 'DTEND:20261210T100000Z', 'SUMMARY:Written by Thunderbird',
+        'DTSTAMP:20261101T100000Z', `DTSTART:${compactDay(on(3))}T090000Z`, `DTEND:${compactDay(on(3))}T100000Z`, 'SUMMARY:Written by Thunderbird',
         'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n'),
     );
     const response = await ctx.app.inject({
@@ -111,7 +115,7 @@ describe('booking end to end: REST -> queue -> worker -> Radicale', () => {
   });
 
   it('replays an Idempotency-Key to the same event, created once', async () => {
-    const body = { name: 'Retry-safe', start: '2026-12-11T10:00', end: '2026-12-11T11:00' };
+    const body = { name: 'Retry-safe', start: `${on(4)}T10:00`, end: `${on(4)}T11:00` };
     const first = await create(body, { 'idempotency-key': 'e2e-1', prefer: 'wait=20' });
     const second = await create(body, { 'idempotency-key': 'e2e-1', prefer: 'wait=20' });
     expect(first.statusCode).toBe(201);
@@ -121,7 +125,7 @@ describe('booking end to end: REST -> queue -> worker -> Radicale', () => {
 
   it("refuses a job of another user's (404) and a job that does not exist", async () => {
     const other = await seedUser(ctx.db, collection);
-    const created = (await create({ name: 'Private', start: '2026-12-12T10:00', end: '2026-12-12T11:00' })).json();
+    const created = (await create({ name: 'Private', start: `${on(5)}T10:00`, end: `${on(5)}T11:00` })).json();
     expect((await ctx.app.inject({ url: created.job.url, headers: bearer(other.token) })).statusCode).toBe(404);
     expect((await ctx.app.inject({ url: '/api/jobs/does-not-exist', headers: bearer(fixture.token) })).statusCode).toBe(404);
   });

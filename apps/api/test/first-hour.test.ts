@@ -1,4 +1,4 @@
-import { getObject, makeCalendar, putObject, uniqueName } from '@roombook/testing';
+import { futureDay, getObject, makeCalendar, putObject, uniqueName } from '@roombook/testing';
 import type { RunningWorkers } from '@roombook/worker';
 import type { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -57,7 +57,7 @@ describe('readable refusals', () => {
     ctx.app.inject({ method: 'POST', url: `/api/${alice.calendar.slug}/events`, headers: { ...bearer(alice.token), ...headers }, payload: payload as string });
 
   it('says what a date should look like instead of quoting a regular expression', async () => {
-    const response = await post({ name: 'x', start: 'tomorrow 10:00', end: '2026-12-01T11:00' });
+    const response = await post({ name: 'x', start: 'tomorrow 10:00', end: `${futureDay()}T11:00` });
     expect(response.statusCode).toBe(400);
     const problem = response.json();
     expect(problem.errors).toEqual([
@@ -67,14 +67,14 @@ describe('readable refusals', () => {
   });
 
   it('names an unknown field', async () => {
-    const response = await post({ name: 'x', start: '2026-12-01T10:00', end: '2026-12-01T11:00', colour: 'red' });
+    const response = await post({ name: 'x', start: `${futureDay()}T10:00`, end: `${futureDay()}T11:00`, colour: 'red' });
     expect(response.statusCode).toBe(400);
     expect(response.json().errors).toEqual([{ field: 'body.colour', message: 'is not a known field' }]);
   });
 
   it('tells a client without a JSON content type which header to send (curl -d without -H)', async () => {
     const before = await queue.getJobCounts();
-    const json = '{"name":"x","start":"2026-12-01T10:00","end":"2026-12-01T11:00"}';
+    const json = JSON.stringify({ name: 'x', start: `${futureDay()}T10:00`, end: `${futureDay()}T11:00` });
     const form = await post(json, { 'content-type': 'application/x-www-form-urlencoded' });
     expect(form.statusCode).toBe(415);
     expect(form.headers['content-type']).toContain('application/problem+json');

@@ -1,4 +1,4 @@
-import { formatInTimeZone } from 'date-fns-tz';
+import { compactDay, futureDay } from '@roombook/testing';
 
 /** iCalendar fixtures written the way Thunderbird writes them (VTIMEZONE + local times). */
 export const ZONE = 'Europe/Berlin';
@@ -14,10 +14,7 @@ const BERLIN = [
  * from 23:00 Berlin time, `now + n × 24 h` skips the day of a spring DST switch.
  */
 export function day(offset: number): string {
-  const today = formatInTimeZone(new Date(), ZONE, 'yyyy-MM-dd');
-  const date = new Date(`${today}T12:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + offset);
-  return date.toISOString().slice(0, 10).replace(/-/g, '');
+  return compactDay(futureDay(offset, ZONE));
 }
 
 /** A Thunderbird-style object: VTIMEZONE + one VEVENT with local Berlin times. */

@@ -1,5 +1,5 @@
 import { createCalendarsRepository, createUsersRepository } from '@roombook/db';
-import { getObject, makeCalendar, putObject, uniqueName } from '@roombook/testing';
+import { futureDay, getObject, makeCalendar, putObject, uniqueName } from '@roombook/testing';
 import type { RunningWorkers } from '@roombook/worker';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -28,14 +28,16 @@ describe('strict request bodies (no type coercion)', () => {
     await ctx.db.close();
   });
 
-  const good = { name: 'Standup', start: '2026-12-01T10:00', end: '2026-12-01T10:30' };
+  // Valid in every field but the one under test, including a start that is not in the past.
+  const day = futureDay();
+  const good = { name: 'Standup', start: `${day}T10:00`, end: `${day}T10:30` };
   it.each([
     [{ ...good, name: ['x'] }, 'body.name'],
     [{ ...good, name: 42 }, 'body.name'],
     [{ ...good, prioritized: 'true' }, 'body.prioritized'],
     [{ ...good, prioritized: 1 }, 'body.prioritized'],
     [{ ...good, description: ['a', 'b'] }, 'body.description'],
-    [{ ...good, start: ['2026-12-01T10:00'] }, 'body.start'],
+    [{ ...good, start: [`${day}T10:00`] }, 'body.start'],
   ])('refuses %j with a 400 naming %s, and queues nothing', async (payload, field) => {
     const before = await queue.getJobCounts();
     const response = await ctx.app.inject({ method: 'POST', url: `/api/${alice.calendar.slug}/events`, headers: bearer(alice.token), payload });

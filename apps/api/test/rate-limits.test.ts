@@ -1,6 +1,7 @@
 import { createUsersRepository } from '@roombook/db';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { futureDay } from '@roombook/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { buildApp } from '../src/app.js';
@@ -37,7 +38,9 @@ describe('rate limits (Redis-backed, shared by API processes)', () => {
     await ctx.db.close();
   });
 
-  const body = { name: 'x', start: '2027-12-01T10:00', end: '2027-12-01T11:00' };
+  // A day ahead: a booking in the past is refused (422) before the rate limit counts it.
+  const day = futureDay();
+  const body = { name: 'x', start: `${day}T10:00`, end: `${day}T11:00` };
   const book = (app: typeof second, token: string, remoteAddress = '10.0.0.1', headers: Record<string, string> = {}) =>
     app.inject({ method: 'POST', url: `/api/${alice.calendar.slug}/events`, headers: { ...bearer(token), ...headers }, payload: body, remoteAddress });
 

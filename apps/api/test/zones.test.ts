@@ -1,5 +1,5 @@
 import { createCalendarsRepository, createSecretBox, createUsersRepository } from '@roombook/db';
-import { getObject, makeCalendar, putObject, uniqueName } from '@roombook/testing';
+import { compactDay, futureDay, getObject, makeCalendar, putObject, uniqueName } from '@roombook/testing';
 import type { RunningWorkers } from '@roombook/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
@@ -82,11 +82,13 @@ describe('clearing rooms in every kind of time zone', () => {
 
   it('an explicit request timezone beats the room\'s zone', async () => {
     const kathmandu = rooms_.find((r) => r.scenario.zone === 'Asia/Kathmandu')!;
-    const id = await book(kathmandu.slug, { name: 'From Berlin', start: '2026-12-24T10:00', end: '2026-12-24T10:05', timezone: 'Europe/Berlin' });
+    // Any day ahead; 15:00 Kathmandu (and 10:00 Berlin, 13:45 or 14:45 there) clashes with none of the room's objects on any day.
+    const day = futureDay();
+    const id = await book(kathmandu.slug, { name: 'From Berlin', start: `${day}T10:00`, end: `${day}T10:05`, timezone: 'Europe/Berlin' });
     const written = await getObject(new URL(`${id}.ics`, kathmandu.collection).href, rooms!);
-    expect(written).toContain('DTSTART;TZID=Europe/Berlin:20261224T100000');
-    const naive = await book(kathmandu.slug, { name: 'Local', start: '2026-12-24T10:00', end: '2026-12-24T10:05' });
-    expect(await getObject(new URL(`${naive}.ics`, kathmandu.collection).href, rooms!)).toContain('DTSTART;TZID=Asia/Kathmandu:20261224T100000');
+    expect(written).toContain(`DTSTART;TZID=Europe/Berlin:${compactDay(day)}T100000`);
+    const naive = await book(kathmandu.slug, { name: 'Local', start: `${day}T15:00`, end: `${day}T15:05` });
+    expect(await getObject(new URL(`${naive}.ics`, kathmandu.collection).href, rooms!)).toContain(`DTSTART;TZID=Asia/Kathmandu:${compactDay(day)}T150000`);
   });
 
   it('clears each room by the current rules: exactly the losers go, unreadable objects and runaway series are reported and kept', async () => {

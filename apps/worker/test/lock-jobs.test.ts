@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 
 import { createAuditLogRepository, createDatabase } from '@roombook/db';
 import { CalendarJob, QueueName, type ClearCalendarPayload, type CreateEventPayload } from '@roombook/queue';
-import { getObject, icsEvent, makeCalendar, putObject, uniqueName } from '@roombook/testing';
+import { futureDay, getObject, icsEvent, makeCalendar, putObject, uniqueName } from '@roombook/testing';
 import { Queue, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
@@ -40,8 +40,10 @@ describe('calendar lock in jobs', () => {
     return { prefix, queue };
   }
 
+  // A day ahead of today: a booking is never in the past.
+  const day = futureDay(undefined, 'UTC');
   const booking = (calendarId: number, userId: number, uid: string): CreateEventPayload => ({
-    calendarId, userId, uid, name: uid, start: '2027-02-01T09:00:00.000Z', end: '2027-02-01T10:00:00.000Z', timeZone: 'UTC',
+    calendarId, userId, uid, name: uid, start: `${day}T09:00:00.000Z`, end: `${day}T10:00:00.000Z`, timeZone: 'UTC',
   });
 
   it('parks a job whose calendar is busy instead of holding the worker slot, and runs it once the calendar is free', async () => {

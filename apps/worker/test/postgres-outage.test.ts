@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 
 import { createAuditLogRepository, createDatabase, migrateDatabase } from '@roombook/db';
 import { CalendarJob, QueueName, type CreateEventPayload, type DeleteEventPayload } from '@roombook/queue';
-import { getObject, icsEvent, makeCalendar, putObject, startPrivateCluster, uniqueName, type PrivateCluster } from '@roombook/testing';
+import { addDays, futureDay, getObject, icsEvent, makeCalendar, putObject, startPrivateCluster, uniqueName, type PrivateCluster } from '@roombook/testing';
 import { Queue, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -41,7 +41,9 @@ describe('a PostgreSQL outage shorter than the retry budget', () => {
   it('retries the jobs that met the outage, and they complete once PostgreSQL is back', async () => {
     const collection = await makeCalendar(inject('radicaleUrl'), rooms!, uniqueName('pgdown'));
     const { calendar, user } = await seedCalendar(databaseUrl, collection, rooms!);
-    const start = new Date('2027-05-03T09:00:00Z');
+    // Days ahead of today (bookings are never in the past): the existing event on the third, one booking on each.
+    const first = futureDay(undefined, 'UTC');
+    const start = new Date(`${addDays(first, 2)}T09:00:00Z`);
     const existing = await putObject(collection, rooms!, 'existing.ics', icsEvent({ uid: 'existing-1', start, end: new Date(start.getTime() + 3_600_000) }));
 
     await cluster.kill();
@@ -50,7 +52,7 @@ describe('a PostgreSQL outage shorter than the retry budget', () => {
     for (const n of [1, 2, 3]) {
       const payload: CreateEventPayload = {
         calendarId: calendar.id, userId: user.id, uid: `during-outage-${n}`, name: `During outage ${n}`,
-        start: `2027-05-0${n}T12:00:00.000Z`, end: `2027-05-0${n}T13:00:00.000Z`, timeZone: 'UTC',
+        start: `${addDays(first, n - 1)}T12:00:00.000Z`, end: `${addDays(first, n - 1)}T13:00:00.000Z`, timeZone: 'UTC',
       };
       jobs.push(await queue.add(CalendarJob.createEvent, payload, retries));
     }

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 
 import { createCalendarsRepository, createSecretBox, createUsersRepository } from '@roombook/db';
 import { CalendarJob, type CreateEventPayload } from '@roombook/queue';
-import { uniqueName } from '@roombook/testing';
+import { futureDay, uniqueName } from '@roombook/testing';
 import { describe, expect, inject, it } from 'vitest';
 import { useCalendarQueue } from './support/worker-fixture.js';
 
@@ -92,7 +92,7 @@ describe('worker process shutdown', () => {
 
       const payload: CreateEventPayload = {
         calendarId: calendar.id, userId: user.id, uid: uniqueName('evt'), name: 'During shutdown',
-        start: '2027-03-01T09:00:00.000Z', end: '2027-03-01T10:00:00.000Z', timeZone: 'UTC',
+        start: `${futureDay(undefined, 'UTC')}T09:00:00.000Z`, end: `${futureDay(undefined, 'UTC')}T10:00:00.000Z`, timeZone: 'UTC',
       };
       const job = await queue.add(CalendarJob.createEvent, payload);
       await caldav.putStarted;
@@ -121,7 +121,7 @@ describe('worker process shutdown', () => {
       await worker.waitFor('worker started');
       const payload: CreateEventPayload = {
         calendarId: calendar.id, userId: user.id, uid: uniqueName('evt'), name: 'Stuck',
-        start: '2027-03-01T09:00:00.000Z', end: '2027-03-01T10:00:00.000Z', timeZone: 'UTC',
+        start: `${futureDay(undefined, 'UTC')}T09:00:00.000Z`, end: `${futureDay(undefined, 'UTC')}T10:00:00.000Z`, timeZone: 'UTC',
       };
       const job = await queue.add(CalendarJob.createEvent, payload);
       await caldav.putStarted;

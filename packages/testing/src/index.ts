@@ -21,3 +21,18 @@ export {
   type ProxiedRequest,
 } from './caldav-fault-proxy.js';
 export { launchChromium, CHROMIUM_PATH } from './browser.js';
+export {
+  DAYS_AHEAD,
+  TEST_ZONE,
+  addDays,
+  compactDay,
+  futureDay,
+  futureWeekday,
+  futureWorkday,
+  isoWeekday,
+  nextOffsetChange,
+  offsetAtNoon,
+  wallClockIso,
+  wallClockLocalIso,
+  type OffsetChange,
+} from './dates.js';
