@@ -213,7 +213,7 @@ describe('booking ownership before the worker has run', () => {
       method: 'POST',
       url: `/api/${maker.calendar.slug}/events`,
       headers: bearer(maker.token),
-      payload: { name: 'Pending', start: `2027-03-01T${hour}:00`, end: `2027-03-01T${hour}:30` },
+      payload: { name: 'Pending', start: `${futureDay()}T${hour}:00`, end: `${futureDay()}T${hour}:30` },
     });
     expect(response.statusCode).toBe(202);
     return response.json().id as string;
