@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
+// inject()'s keys (redisUrl, runId) are declared by the test harness.
+import type {} from '@roombook/testing';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 
