@@ -1,4 +1,5 @@
 import { createCalendarsRepository } from '@roombook/db';
+import { resolveClearResult } from '@roombook/queue';
 import { getObject, makeCalendar, putObject, uniqueName } from '@roombook/testing';
 import type { RunningWorkers } from '@roombook/worker';
 import { Queue } from 'bullmq';
@@ -61,7 +62,8 @@ describe('auto_clear calendars are cleared shortly after a booking', () => {
       }
       // two bookings within the delay share one clear
       expect(clears).toHaveLength(1);
-      expect(clears[0]!.returnvalue.deleted_overlapping_events.map((i: { event: { uid: string } }) => i.event.uid)).toEqual([clash.json().id]);
+      const report = await resolveClearResult(connection, clears[0]!.returnvalue);
+      expect('deleted_overlapping_events' in report && report.deleted_overlapping_events.map((i) => i.event.uid)).toEqual([clash.json().id]);
     } finally {
       await queue.close();
       connection.disconnect();

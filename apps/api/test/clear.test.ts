@@ -1,8 +1,11 @@
 import { runCli } from '@roombook/cli';
 import { createAuditLogRepository, createCalendarsRepository, createPriorityTokensRepository, createUsersRepository } from '@roombook/db';
 import { basicAuth, getObject, makeCalendar, putObject, uniqueName } from '@roombook/testing';
+import { completedJobRetentionSeconds, isStoredClearResult, type StoredClearResult } from '@roombook/queue';
 import type { RunningWorkers } from '@roombook/worker';
+import { Queue } from 'bullmq';
 import ICAL from 'ical.js';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 import { TEST_SECRET_KEY, bearer, buildTestApp, seedUser, startTestWorkers, type Fixture } from './helper.js';
@@ -95,6 +98,68 @@ describe('clearing a room calendar over the API', () => {
     expect(gone.ok).toBe(true);
     expect(uids(await clear('&test=on'))).toEqual(['early-1', 'fundraising-1']);
     expect(await snapshot()).toEqual(before);
+  });
+
+  it("keeps a clear's report once in Redis: the job holds its summary and key, readers get the whole report, an expired one answers the summary", async () => {
+    const seedKeys = [
+      'deleted_cancelled_events', 'deleted_overlapping_events', 'cancelled_overlapping_recurring_events', 'ignored_overlapping_events',
+      'test_mode', 'unreadable_objects', 'truncated_series', 'mails_queued', 'windows',
+    ].sort();
+    const waited = await clear('&test=on');
+    expect(Object.keys(waited).sort()).toEqual(seedKeys);
+    const viewOf = async (id: string) => {
+      const response = await ctx.app.inject({ method: 'GET', url: `/api/jobs/${encodeURIComponent(id)}`, headers: bearer(fixture.token) });
+      expect(response.statusCode).toBe(200);
+      return response.json() as { state: string; result: Record<string, unknown> | null };
+    };
+    const dryRun = async () => {
+      const response = await ctx.app.inject({ method: 'DELETE', url: `/api/clear-bookings?calendar=${fixture.calendar.slug}&test=on`, headers: bearer(fixture.token) });
+      expect(response.statusCode).toBe(202);
+      const id = response.json().job.id as string;
+      let view = await viewOf(id);
+      for (let i = 0; i < 600 && view.state !== 'completed' && view.state !== 'failed'; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        view = await viewOf(id);
+      }
+      expect(view.state).toBe('completed');
+      return { id, view };
+    };
+    const connection = new Redis(ctx.config.REDIS_URL);
+    const queue = new Queue('calendar', { connection, prefix: ctx.config.QUEUE_PREFIX });
+    try {
+      const one = await dryRun();
+      const two = await dryRun();
+      // GET /api/jobs/{id} answers the report exactly as the seed's shape and the Prefer: wait answer have it.
+      expect(one.view.result).toEqual(waited);
+      expect(two.view.result).toEqual(waited);
+      const stored = [(await queue.getJob(one.id))!.returnvalue, (await queue.getJob(two.id))!.returnvalue];
+      for (const value of stored) {
+        expect(isStoredClearResult(value)).toBe(true);
+        expect(JSON.stringify(value).length).toBeLessThan(1024);
+        expect(value).toMatchObject({
+          test_mode: true,
+          mails_queued: 0,
+          windows: waited.windows,
+          counts: { deleted_cancelled_events: 1, deleted_overlapping_events: 2, cancelled_overlapping_recurring_events: 1, ignored_overlapping_events: 0, failed_items: 0 },
+        });
+      }
+      // Two dry runs of the unchanged calendar share one stored report, kept as long as completed jobs.
+      const ref = (stored[0] as StoredClearResult).report_ref;
+      expect((stored[1] as StoredClearResult).report_ref).toBe(ref);
+      expect(ref.startsWith(`${ctx.config.QUEUE_PREFIX}:clear-report:`)).toBe(true);
+      expect(await connection.ttl(ref)).toBeGreaterThan(completedJobRetentionSeconds - 120);
+      expect(JSON.parse((await connection.get(ref))!)).toEqual(waited);
+
+      await connection.del(ref);
+      const { report_ref: _ref, ...summary } = stored[0] as StoredClearResult;
+      expect((await viewOf(one.id)).result).toEqual({ ...summary, report_expired: true });
+      // The next dry run stores the report again rather than pointing at the expired key.
+      const three = await dryRun();
+      expect(three.view.result).toEqual(waited);
+    } finally {
+      await queue.close();
+      connection.disconnect();
+    }
   });
 
   it('clears live: exactly the losers go, other occurrences stay, the override carries CANCELLED', async () => {

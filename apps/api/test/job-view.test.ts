@@ -32,7 +32,7 @@ describe('job view of a job that finished between reading it and reading its sta
       eventsConnection.disconnect();
       workerConnection.disconnect();
     }
-    const view = await toJobView(stale, () => queue.getJob(added.id!));
+    const view = await toJobView(stale, connection, () => queue.getJob(added.id!));
     expect(view).toMatchObject({ state: 'completed', attempts: 1, result: { done: true } });
     expect(view.finished_at).not.toBeNull();
   });

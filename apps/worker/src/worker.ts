@@ -14,9 +14,11 @@ import {
   MirrorJob,
   QueueName,
   createCalendarLock,
+  createClearReportStore,
   createWorkerConnection,
   defaultJobOptions,
   leaseMsFor,
+  type ClearReport,
 } from '@roombook/queue';
 import { Queue, Worker, type Job } from 'bullmq';
 import { pino, type Logger } from 'pino';
@@ -118,23 +120,30 @@ export async function startWorkers(config: WorkerConfig, options: { logger?: Log
   // The whole error (a CalDAV server's answer, SQL, a stack) for operators; job results get a sentence.
   const logAttemptFailure = (job: Job, error: unknown) => log.warn({ jobId: job.id, job: job.name, err: error }, 'job attempt failed');
   const webhooks = await startWebhookDelivery({ config, redis, db: database.db, calendars, metrics, log });
+  const clearReports = createClearReportStore(redis, config.QUEUE_PREFIX);
+  const handleCalendarJob = withWebhookEvents(webhooks.emitter, log, async (job: Job) => {
+    switch (job.name) {
+      case CalendarJob.createEvent:
+        return createEvent(job, ctx);
+      case CalendarJob.deleteEvent:
+        return deleteEvent(job, ctx);
+      case CalendarJob.clearCalendar: {
+        const report = await clearCalendar(job, ctx);
+        metrics.clearReport(report);
+        return report;
+      }
+      default:
+        throw new JobFailure(JobErrorCode.invalidPayload, `unknown job "${job.name}"`, true);
+    }
+  });
   const calendarWorker = new Worker(
     QueueName.calendar,
-    instrumentedProcessor(QueueName.calendar, metrics, withWebhookEvents(webhooks.emitter, log, async (job: Job) => {
-      switch (job.name) {
-        case CalendarJob.createEvent:
-          return createEvent(job, ctx);
-        case CalendarJob.deleteEvent:
-          return deleteEvent(job, ctx);
-        case CalendarJob.clearCalendar: {
-          const report = await clearCalendar(job, ctx);
-          metrics.clearReport(report);
-          return report;
-        }
-        default:
-          throw new JobFailure(JobErrorCode.invalidPayload, `unknown job "${job.name}"`, true);
-      }
-    }), logAttemptFailure),
+    instrumentedProcessor(QueueName.calendar, metrics, async (job: Job) => {
+      const result = await handleCalendarJob(job);
+      // Metrics and webhooks had the whole report in process; BullMQ keeps only its summary and
+      // the key it is stored under (issue 9: a busy room's report is ~10 MB).
+      return job.name === CalendarJob.clearCalendar ? clearReports.store(result as ClearReport) : result;
+    }, logAttemptFailure),
     {
       connection: redis,
       prefix: config.QUEUE_PREFIX,

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 
 import { createAuditLogRepository, createCalendarsRepository, createDatabase, createSecretBox } from '@roombook/db';
-import { CalendarJob, QueueName, type ClearCalendarPayload } from '@roombook/queue';
+import { CalendarJob, QueueName, isExpiredClearReport, resolveClearResult, type ClearCalendarPayload } from '@roombook/queue';
 import {
   getObject,
   makeCalendar,
@@ -144,7 +144,8 @@ describe('kill -9 of a worker mid-clear', () => {
     expect(state, second.output()).toBe('completed');
 
     // The report lists every removal, the dead attempt's included.
-    const report = (await calendarQueue.getJob(job.id!))!.returnvalue as { deleted_overlapping_events: { event: { uid: string }; status: string }[] };
+    const report = await resolveClearResult(connection, (await calendarQueue.getJob(job.id!))!.returnvalue);
+    if (isExpiredClearReport(report)) throw new Error('the stored report is gone');
     expect(report.deleted_overlapping_events.map((i) => i.event.uid).sort()).toEqual(losers.map((l) => l.uid));
     expect(new Set(report.deleted_overlapping_events.map((i) => i.status))).toEqual(new Set(['applied']));
 

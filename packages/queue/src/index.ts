@@ -6,11 +6,27 @@ export * from './jobs/notify.js';
 export * from './jobs/refresh-calendar.js';
 export * from './jobs/deliver-webhook.js';
 export * from './webhook-events.js';
-export { defaultJobOptions } from './job-options.js';
+export { completedJobRetentionSeconds, defaultJobOptions } from './job-options.js';
 export { createProducerConnection, createWorkerConnection } from './connections.js';
 export { InvalidPayloadError, parsePayload } from './validate.js';
 export { JobErrorCode, formatJobError, parseJobError } from './job-errors.js';
 export { emptyReport, mergeReports } from './clear-report.js';
+export {
+  clearReportKey,
+  clearReportTtlSeconds,
+  clearSummaryOf,
+  createClearReportStore,
+  isExpiredClearReport,
+  isStoredClearResult,
+  resolveClearResult,
+  resolveJobResult,
+  summarizeReport,
+  type ClearCounts,
+  type ClearReportStore,
+  type ClearSummary,
+  type ExpiredClearReport,
+  type StoredClearResult,
+} from './clear-result.js';
 export { workerMetricsKeys } from './metrics-keys.js';
 export { accessChangesChannel } from './access-changes.js';
 export {

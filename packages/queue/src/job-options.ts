@@ -5,9 +5,12 @@ import type { JobsOptions } from 'bullmq';
  * throw UnrecoverableError in the worker and stop at once. Finished jobs are kept a day so
  * clients can poll their result.
  */
+/** How long completed jobs (and a clear's stored report, see clear-result.ts) are kept, in seconds. */
+export const completedJobRetentionSeconds = 24 * 3600;
+
 export const defaultJobOptions: JobsOptions = {
   attempts: 5,
   backoff: { type: 'exponential', delay: 2000 },
-  removeOnComplete: { age: 24 * 3600, count: 10_000 },
+  removeOnComplete: { age: completedJobRetentionSeconds, count: 10_000 },
   removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
 };

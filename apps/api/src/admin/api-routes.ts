@@ -140,12 +140,12 @@ export function adminApiRoutes(services: AdminServices): FastifyPluginAsyncTypeb
     app.post('/clear', { schema: schema('Clear a calendar now (test=true: a dry run); answers the job to poll', { body: ClearNowSchema, response: { 202: JobViewSchema, ...problems } }) }, async (request, reply) => {
       const { jobId } = await viaService(() => s.clear.clearNow(request.body.calendar, { test: request.body.test }));
       const job = await app.queues.calendar.getJob(jobId);
-      return reply.code(202).header('Location', `/api/admin/jobs/${encodeURIComponent(jobId)}`).send(await toJobView(job!));
+      return reply.code(202).header('Location', `/api/admin/jobs/${encodeURIComponent(jobId)}`).send(await toJobView(job!, app.queues.redis));
     });
     app.get('/jobs/:jobId', { schema: schema("Any job's state and result", { params: JobIdParams, response: { 200: JobViewSchema, ...problems } }) }, async (request) => {
       const job = await app.queues.calendar.getJob(request.params.jobId);
       if (!job) throw problem.notFound(`no job ${request.params.jobId}`);
-      return toJobView(job, () => app.queues.calendar.getJob(request.params.jobId));
+      return toJobView(job, app.queues.redis, () => app.queues.calendar.getJob(request.params.jobId));
     });
   };
 }

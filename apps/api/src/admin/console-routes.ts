@@ -1,4 +1,4 @@
-import type { ClearReport } from '@roombook/queue';
+import { isExpiredClearReport, type ClearReport, type ExpiredClearReport } from '@roombook/queue';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 import { endSession, hasSession, safeEqual, startSession } from './auth.js';
@@ -232,8 +232,8 @@ export function consoleRoutes(options: { adminToken: string }) {
     const jobData = async (id: string) => {
       const answer = await api('GET', `/jobs/${encodeURIComponent(id)}`);
       if (answer.status !== 200) return undefined;
-      const job = answer.body as { id: string; state: string; result: ClearReport | null; error: { message: string } | null; progress: unknown };
-      return { job, done: job.state === 'completed' || job.state === 'failed', rows: job.result ? reportRows(job.result) : [], report: job.result };
+      const job = answer.body as { id: string; state: string; result: ClearReport | ExpiredClearReport | null; error: { message: string } | null; progress: unknown };
+      return { job, done: job.state === 'completed' || job.state === 'failed', rows: job.result && !isExpiredClearReport(job.result) ? reportRows(job.result) : [], report: job.result };
     };
     app.get<{ Params: { id: string } }>('/admin/clear/jobs/:id', async (request, reply) => {
       const data = await jobData(request.params.id);

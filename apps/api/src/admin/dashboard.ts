@@ -1,5 +1,5 @@
 import type { ClearReport } from '@roombook/queue';
-import { CalendarJob } from '@roombook/queue';
+import { CalendarJob, clearSummaryOf } from '@roombook/queue';
 import type { Queue } from 'bullmq';
 
 export interface LastClear {
@@ -28,16 +28,16 @@ export async function lastClears(queue: Queue): Promise<Map<number, LastClear>> 
       const payload = job.data as { calendarId: number; test: boolean };
       const previous = latest.get(payload.calendarId);
       if (previous && previous.at.getTime() >= job.finishedOn) continue;
-      const report = state === 'completed' ? (job.returnvalue as ClearReport | null) : null;
-      const items = report ? [...report.deleted_cancelled_events, ...report.deleted_overlapping_events, ...report.cancelled_overlapping_recurring_events] : [];
+      // The counts the job keeps beside its report's key: the dashboard never reads a full report.
+      const counts = state === 'completed' ? clearSummaryOf(job.returnvalue)?.counts : undefined;
       latest.set(payload.calendarId, {
         at: new Date(job.finishedOn),
         state,
         test: payload.test,
-        removed: report ? report.deleted_cancelled_events.length + report.deleted_overlapping_events.length : 0,
-        cancelledOccurrences: report?.cancelled_overlapping_recurring_events.length ?? 0,
-        ignored: report?.ignored_overlapping_events.length ?? 0,
-        failedItems: items.filter((i) => i.status === 'failed').length,
+        removed: counts ? counts.deleted_cancelled_events + counts.deleted_overlapping_events : 0,
+        cancelledOccurrences: counts?.cancelled_overlapping_recurring_events ?? 0,
+        ignored: counts?.ignored_overlapping_events ?? 0,
+        failedItems: counts?.failed_items ?? 0,
       });
     }
   }

@@ -1,5 +1,6 @@
-import { parseJobError } from '@roombook/queue';
+import { parseJobError, resolveJobResult } from '@roombook/queue';
 import type { Job } from 'bullmq';
+import type { Redis } from 'ioredis';
 
 import type { JobView } from '../schemas/jobs.js';
 
@@ -9,8 +10,12 @@ export function jobUrl(id: string): string {
 
 const iso = (ms: number | undefined) => (ms ? new Date(ms).toISOString() : null);
 
-/** A job as clients see it: state, result or error, timestamps; never the raw payload. */
-export async function toJobView(read: Job, reload?: () => Promise<Job | undefined>): Promise<JobView> {
+/**
+ * A job as clients see it: state, result or error, timestamps; never the raw payload. A clear's
+ * result is its full report, read from where the worker stored it (`redis`, see
+ * @roombook/queue's clear-result.ts), not the summary BullMQ keeps.
+ */
+export async function toJobView(read: Job, redis: Redis, reload?: () => Promise<Job | undefined>): Promise<JobView> {
   const state = await read.getState();
   // The job's fields were read before its state: when it finished in between, read them again, or
   // the view says "completed" with no result and no attempts.
@@ -24,7 +29,7 @@ export async function toJobView(read: Job, reload?: () => Promise<Job | undefine
     state: state === 'prioritized' || state === 'waiting-children' ? 'waiting' : state,
     url: jobUrl(job.id!),
     progress: (job.progress as JobView['progress']) ?? 0,
-    result: (job.returnvalue as unknown) ?? null,
+    result: (await resolveJobResult(redis, job.name, job.returnvalue)) ?? null,
     error: error ? { code: error.code, message: error.message } : null,
     attempts: job.attemptsMade,
     created_at: iso(job.timestamp)!,

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 
-import { JobErrorCode, parseJobError, type CalendarJobName } from '@roombook/queue';
+import { JobErrorCode, parseJobError, resolveJobResult, type CalendarJobName } from '@roombook/queue';
 import type { Job } from 'bullmq';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
@@ -166,8 +166,8 @@ async function answerOrWait<Accepted, Completed>(
     const failed = results.find((r) => r.state === 'failed');
     if (failed) {
       const { code, message } = parseJobError(failed.job.failedReason);
-      if (code === JobErrorCode.conflict) throw refusalProblem(failed.job, message, await toJobView(failed.job)) ?? problem.jobFailed(409, code, message, await toJobView(failed.job));
-      throw problem.jobFailed(statusForJobError[code] ?? 500, code, message, await toJobView(failed.job));
+      if (code === JobErrorCode.conflict) throw refusalProblem(failed.job, message, await toJobView(failed.job, app.queues.redis)) ?? problem.jobFailed(409, code, message, await toJobView(failed.job, app.queues.redis));
+      throw problem.jobFailed(statusForJobError[code] ?? 500, code, message, await toJobView(failed.job, app.queues.redis));
     }
     if (results.every((r) => r.state === 'completed')) return handlers.completed(results.map((r) => r.result));
     waited = results.map((r) => r.state);
@@ -187,16 +187,18 @@ async function answerOrWait<Accepted, Completed>(
 /**
  * Waits until the job finishes or the deadline passes. A completed job's result comes with its
  * completion event, so the usual answer needs no further reads (two round trips fewer per waited
- * booking, issue 9); after a failure or the deadline the fresh job and its state are read.
+ * booking, issue 9); after a failure or the deadline the fresh job and its state are read. A
+ * clear's event carries the summary only: its report is read where the worker stored it.
  */
 async function finished(app: FastifyInstance, job: Job, deadline: number): Promise<{ job: Job; state: string; result?: unknown }> {
+  let completed: { result: unknown } | undefined;
   try {
-    const result: unknown = await job.waitUntilFinished(app.queues.calendarEvents(), Math.max(1, deadline - Date.now()));
-    return { job, state: 'completed', result };
+    completed = { result: await job.waitUntilFinished(app.queues.calendarEvents(), Math.max(1, deadline - Date.now())) };
   } catch {
     // failed or timed out: the state below tells which
   }
+  if (completed) return { job, state: 'completed', result: await resolveJobResult(app.queues.redis, job.name, completed.result) };
   const fresh = (await app.queues.calendar.getJob(job.id!)) ?? job;
   const state = await fresh.getState();
-  return { job: fresh, state, ...(state === 'completed' && { result: fresh.returnvalue }) };
+  return { job: fresh, state, ...(state === 'completed' && { result: await resolveJobResult(app.queues.redis, fresh.name, fresh.returnvalue) }) };
 }

@@ -1,10 +1,11 @@
-import { CalendarJob, mergeReports, type ClearCalendarPayload, type ClearReport } from '@roombook/queue';
+import { CalendarJob, isExpiredClearReport, mergeReports, type ClearCalendarPayload, type ClearReport } from '@roombook/queue';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Job } from 'bullmq';
 
 import { hideOrganizers, seesOrganizers } from '../lib/booking-access.js';
 import { requireCalendar } from '../lib/require-calendar.js';
 import { answerJobs, submitJob } from '../lib/submit-job.js';
+import { problem } from '../problems.js';
 import { ClearAcceptedSchema, ClearQuerySchema, ClearReportSchema, TEST_TRUE } from '../schemas/clear.js';
 import { ProblemSchema, commonProblems } from '../schemas/problem.js';
 
@@ -41,7 +42,11 @@ const clearRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return answerJobs(app, request, reply, jobs, {
         accepted: (refs) => ({ ...(refs.length === 1 && { job: refs[0] }), jobs: refs }),
         // Organizer addresses only for the calendars the caller manages (issue 10).
-        completed: (results) => mergeReports(results.map((r, i) => (managed[i] ? r : hideOrganizers(r))) as ClearReport[], test),
+        completed: (results) => {
+          // Each result was resolved to its report on completion; one stored for seconds has not expired.
+          if (results.some(isExpiredClearReport)) throw problem.unavailable('a clear report expired before it could be read; see GET /api/jobs/{id}');
+          return mergeReports(results.map((r, i) => (managed[i] ? r : hideOrganizers(r))) as ClearReport[], test);
+        },
       });
     },
   );

@@ -27,7 +27,7 @@ const jobsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // Not revealing whether someone else's job exists: theirs and missing look the same.
       const owner = (job?.data as { userId?: unknown } | undefined)?.userId;
       if (!job || owner !== request.user!.id) throw problem.notFound(`no job "${request.params.jobId}"`);
-      const view = await toJobView(job, () => app.queues.calendar.getJob(request.params.jobId));
+      const view = await toJobView(job, app.queues.redis, () => app.queues.calendar.getJob(request.params.jobId));
       // A clear's report names organizers: only the calendar's managers see them (issue 10).
       const calendarId = (job.data as { calendarId?: unknown }).calendarId;
       if (job.name === CalendarJob.clearCalendar && !(typeof calendarId === 'number' && (await seesOrganizers(app, request.user!.id, calendarId)))) {

@@ -21,7 +21,10 @@ export const JobViewSchema = Type.Object(
     state: Type.String({ description: 'waiting | active | completed | failed | delayed' }),
     url: Type.String(),
     progress: Type.Union([Type.Number(), Type.Object({}, { additionalProperties: true })]),
-    result: Type.Unknown({ description: 'the job result once completed (shape depends on type)' }),
+    result: Type.Unknown({
+      description:
+        "the job result once completed (shape depends on type). A clear's is its full report, read from where the worker stored it once (the queue, e.g. Bull Board, keeps only its summary and `report_ref`); when that copy has expired (it is kept as long as completed jobs) the summary `{test_mode, mails_queued, windows, counts}` with `report_expired: true`",
+    }),
     error: Type.Union([Type.Object({ code: Type.String(), message: Type.String() }), Type.Null()]),
     attempts: Type.Integer({ description: 'attempts made so far' }),
     created_at: Type.String({ format: 'date-time' }),
