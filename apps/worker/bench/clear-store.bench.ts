@@ -34,6 +34,7 @@ import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 
 import { toOccurrence } from '../src/clearing/occurrences.js';
+import { workerEnv, workerNodeFlags } from '../src/process-settings.js';
 import { storedObject } from '../src/store/stored-object.js';
 import { expandKeyOf, storeWindow } from '../src/store/store-window.js';
 
@@ -204,9 +205,11 @@ export async function run(): Promise<void> {
     });
 
     const profile = bench.ROOMBOOK_BENCH_CPU_PROF;
+    // Started as every launcher starts it, with its memory settings (src/process-settings.ts):
+    // the peak RSS of a clear is one of the issue's figures.
     worker = startWorker(
-      { DATABASE_URL: database.url, QUEUE_PREFIX: prefix, SECRET_KEY: SECRET, LOG_LEVEL: 'warn', MIRROR_REFRESH_SECONDS: '3600', WORKER_CONCURRENCY: '1' },
-      profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [],
+      { ...workerEnv, DATABASE_URL: database.url, QUEUE_PREFIX: prefix, SECRET_KEY: SECRET, LOG_LEVEL: 'warn', MIRROR_REFRESH_SECONDS: '3600', WORKER_CONCURRENCY: '1' },
+      [...workerNodeFlags, ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [])],
     );
     const pid = worker.pid!;
     while ((await queue.getWorkers()).length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
