@@ -50,6 +50,18 @@ export interface ExpiredClearReport extends ClearSummary {
  */
 export const clearReportTtlSeconds = completedJobRetentionSeconds;
 
+/** The length of each of a clear report's lists: the counts its summary and its webhook event carry. */
+export function listLengths(report: ClearReport): Omit<ClearCounts, 'failed_items'> {
+  return {
+    deleted_cancelled_events: report.deleted_cancelled_events.length,
+    deleted_overlapping_events: report.deleted_overlapping_events.length,
+    cancelled_overlapping_recurring_events: report.cancelled_overlapping_recurring_events.length,
+    ignored_overlapping_events: report.ignored_overlapping_events.length,
+    unreadable_objects: report.unreadable_objects.length,
+    truncated_series: report.truncated_series.length,
+  };
+}
+
 export function summarizeReport(report: ClearReport): ClearSummary {
   const changes = [
     report.deleted_cancelled_events,
@@ -62,12 +74,7 @@ export function summarizeReport(report: ClearReport): ClearSummary {
     mails_queued: report.mails_queued,
     windows: report.windows,
     counts: {
-      deleted_cancelled_events: report.deleted_cancelled_events.length,
-      deleted_overlapping_events: report.deleted_overlapping_events.length,
-      cancelled_overlapping_recurring_events: report.cancelled_overlapping_recurring_events.length,
-      ignored_overlapping_events: report.ignored_overlapping_events.length,
-      unreadable_objects: report.unreadable_objects.length,
-      truncated_series: report.truncated_series.length,
+      ...listLengths(report),
       failed_items: changes.reduce((n, list) => n + list.filter((i) => i.status === 'failed').length, 0),
     },
   };

@@ -18,6 +18,7 @@ export {
   createClearReportStore,
   isExpiredClearReport,
   isStoredClearResult,
+  listLengths,
   resolveClearResult,
   resolveJobResult,
   summarizeReport,

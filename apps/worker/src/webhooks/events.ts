@@ -9,6 +9,7 @@ import {
   DeleteEventPayload,
   WebhookEventType,
   WebhookJob,
+  listLengths,
   parseJobError,
   parsePayload,
   type ClearReport,
@@ -156,15 +157,7 @@ export function createWebhookEmitter(deps: { webhooks: WebhooksRepository; calen
             calendar: await calendarSlug(),
             test_mode: report.test_mode,
             trigger: payload.trigger,
-            counts: {
-              deleted_cancelled_events: report.deleted_cancelled_events.length,
-              deleted_overlapping_events: report.deleted_overlapping_events.length,
-              cancelled_overlapping_recurring_events: report.cancelled_overlapping_recurring_events.length,
-              ignored_overlapping_events: report.ignored_overlapping_events.length,
-              unreadable_objects: report.unreadable_objects.length,
-              truncated_series: report.truncated_series.length,
-              mails_queued: report.mails_queued,
-            },
+            counts: { ...listLengths(report), mails_queued: report.mails_queued },
           }));
           if (report.test_mode) return;
           const lost = removedItems(report);
