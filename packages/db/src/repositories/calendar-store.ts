@@ -60,6 +60,15 @@ export interface StoreChange {
 const OBJECT_BATCH = 500;
 const BUSY_BATCH = 5000;
 
+/** What a refresh compares with the server's listing: one object's version and its stored expansion. */
+const versionColumns = {
+  href: calendarObjects.href,
+  etag: calendarObjects.etag,
+  expandedFrom: calendarObjects.expandedFrom,
+  expandedTo: calendarObjects.expandedTo,
+  expandKey: calendarObjects.expandKey,
+};
+
 /**
  * The calendar store (issues 9 and 12): objects by href and ETag with their cached expansion, the busy
  * intervals derived from them, and each calendar's sync state. Only the worker writes it; each change
@@ -86,13 +95,7 @@ export function createCalendarStoreRepository(db: Database) {
 
     versions(calendarId: number): Promise<StoredVersion[]> {
       return db
-        .select({
-          href: calendarObjects.href,
-          etag: calendarObjects.etag,
-          expandedFrom: calendarObjects.expandedFrom,
-          expandedTo: calendarObjects.expandedTo,
-          expandKey: calendarObjects.expandKey,
-        })
+        .select(versionColumns)
         .from(calendarObjects)
         .where(eq(calendarObjects.calendarId, calendarId));
     },
@@ -110,13 +113,7 @@ export function createCalendarStoreRepository(db: Database) {
       const [[count], versions] = await Promise.all([
         db.select({ objects: sql<number>`count(*)::int` }).from(calendarObjects).where(eq(calendarObjects.calendarId, calendarId)),
         db
-          .select({
-            href: calendarObjects.href,
-            etag: calendarObjects.etag,
-            expandedFrom: calendarObjects.expandedFrom,
-            expandedTo: calendarObjects.expandedTo,
-            expandKey: calendarObjects.expandKey,
-          })
+          .select(versionColumns)
           .from(calendarObjects)
           .where(
             and(
