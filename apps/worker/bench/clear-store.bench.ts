@@ -18,7 +18,6 @@ import { BenchEnv, loadConfig, processEnv } from '@roombook/config';
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -29,7 +28,7 @@ import { fileURLToPath } from 'node:url';
 import { planClearing } from '@roombook/booking';
 import { createCalendarsRepository, createDatabase, createSecretBox } from '@roombook/db';
 import { QueueName, CalendarJob, isExpiredClearReport, resolveClearResult, type ClearCalendarPayload, type ClearReport } from '@roombook/queue';
-import { createTestDatabase, seededRandom } from '@roombook/testing';
+import { busyYear, createTestDatabase, YEAR_OBJECTS, YEAR_ROOM, YEAR_ZONE } from '@roombook/testing';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 
@@ -41,11 +40,11 @@ import { expandKeyOf, storeWindow } from '../src/store/store-window.js';
 const bench = loadConfig(BenchEnv, processEnv());
 
 
-const OBJECTS = 8_500;
+const OBJECTS = YEAR_OBJECTS;
 const SECOND_RUNS = 5;
 const SECRET = 'bench-secret-key-0123456789';
-const ZONE = 'Europe/Berlin';
-const ROOM = 'room-spree@example.org';
+const ZONE = YEAR_ZONE;
+const ROOM = YEAR_ROOM;
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const cpuMs = (since: NodeJS.CpuUsage) => {
@@ -84,48 +83,10 @@ async function procStatusMb(pid: number, field: 'VmRSS' | 'VmHWM'): Promise<numb
 }
 const verdict = (value: number, target: number) => (value < target ? 'met' : `MISSED by ${(value - target).toFixed(0)}`);
 
-const DAY_MS = 86_400_000;
-const NAMES = ['Team Weekly', 'Finance Monthly', 'Job Interview', 'Design Review', 'Sales Sync', 'Works Council'];
-
-/** Wall-clock 'YYYYMMDDTHHMMSS' of a day offset and minutes after midnight (the zone's rules apply on reading). */
-function local(day0: Date, day: number, minutes: number): string {
-  const d = new Date(day0.getTime() + day * DAY_MS + minutes * 60_000);
-  return d.toISOString().slice(0, 19).replace(/[-:]/g, '');
-}
-
-/**
- * A busy room's year of the issue's kind (8,500 objects, ~16,500 occurrences): Thunderbird-style
- * events with the Europe/Berlin VTIMEZONE of @roombook/ical's fixtures and the room as ATTENDEE —
- * 88 % one-off bookings over office hours (a few cancelled, declined or transparent), 12 % weekly
- * series of 4–14 meetings — heavily overbooked, from a fixed seed.
- */
-function busyYear(size: number): { ics: string }[] {
-  const fixture = readFileSync(new URL('../../../packages/ical/test/fixtures/thunderbird-weekly.ics', import.meta.url), 'utf8');
-  const vtimezone = /BEGIN:VTIMEZONE[\s\S]*?END:VTIMEZONE\r?\n/.exec(fixture)![0].replace(/\r?\n/g, '\r\n');
-  const random = seededRandom(42);
-  const int = (n: number) => Math.floor(random() * n);
-  const day0 = new Date(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`);
-  const objects: { ics: string }[] = [];
-  for (let n = 0; n < size; n++) {
-    const day = int(365);
-    const from = (7 + int(11)) * 60 + int(4) * 15;
-    const length = (2 + int(10)) * 15;
-    const series = random() < 0.12;
-    const flavour = random();
-    const partstat = flavour < 0.02 ? 'DECLINED' : 'ACCEPTED';
-    const lines = [
-      'BEGIN:VCALENDAR', 'PRODID:-//Mozilla.org/NONSGML Mozilla Calendar V1.1//EN', 'VERSION:2.0', vtimezone.trimEnd(), 'BEGIN:VEVENT',
-      `CREATED:${local(new Date(day0.getTime() - 200 * DAY_MS), int(200), int(1440))}Z`, 'DTSTAMP:20260215T083000Z', `UID:bench-${n}@example.org`,
-      `SUMMARY:${NAMES[n % NAMES.length]}`, `ORGANIZER;CN=Organizer ${n % 40}:mailto:organizer-${n % 40}@example.org`,
-      `ATTENDEE;CN=Raum Spree;PARTSTAT=${partstat};CUTYPE=ROOM:mailto:${ROOM}`,
-      `DTSTART;TZID=Europe/Berlin:${local(day0, day, from)}`, `DTEND;TZID=Europe/Berlin:${local(day0, day, from + length)}`,
-      ...(series ? [`RRULE:FREQ=WEEKLY;COUNT=${4 + int(11)}`] : []),
-      ...(flavour > 0.97 ? ['STATUS:CANCELLED'] : []), `TRANSP:${flavour > 0.02 && flavour < 0.04 ? 'TRANSPARENT' : 'OPAQUE'}`,
-      'DESCRIPTION:Agenda in the team wiki.', 'END:VEVENT', 'END:VCALENDAR', '',
-    ];
-    objects.push({ ics: lines.join('\r\n') });
-  }
-  return objects;
+/** The issue's busy year (@roombook/testing's busyYear) from today: the worker's clearing window starts today. */
+function yearFromToday(size: number): { ics: string }[] {
+  const today = new Date(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`);
+  return busyYear(size, today).map((ics) => ({ ics }));
 }
 
 const xml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -167,7 +128,7 @@ async function startStub(objects: { ics: string }[]): Promise<{ url: string; ser
 }
 
 export async function run(): Promise<void> {
-  const objects = busyYear(OBJECTS);
+  const objects = yearFromToday(OBJECTS);
   const calendar = { id: 0, timeZone: ZONE, horizonDays: 365, roomEmail: ROOM };
 
   // Cold expansion + plan, in process: what the first refresh and the plan cost in CPU.
@@ -205,11 +166,12 @@ export async function run(): Promise<void> {
     });
 
     const profile = bench.ROOMBOOK_BENCH_CPU_PROF;
-    // Started as every launcher starts it, with its memory settings (src/process-settings.ts):
-    // the peak RSS of a clear is one of the issue's figures.
+    // Started as every launcher starts it, with its memory settings (src/process-settings.ts): the
+    // peak RSS of a clear is one of the issue's figures. ROOMBOOK_BENCH_WORKER_SETTINGS=false: Node's defaults.
+    const settings = bench.ROOMBOOK_BENCH_WORKER_SETTINGS;
     worker = startWorker(
-      { ...workerEnv, DATABASE_URL: database.url, QUEUE_PREFIX: prefix, SECRET_KEY: SECRET, LOG_LEVEL: 'warn', MIRROR_REFRESH_SECONDS: '3600', WORKER_CONCURRENCY: '1' },
-      [...workerNodeFlags, ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [])],
+      { ...(settings ? workerEnv : {}), DATABASE_URL: database.url, QUEUE_PREFIX: prefix, SECRET_KEY: SECRET, LOG_LEVEL: 'warn', MIRROR_REFRESH_SECONDS: '3600', WORKER_CONCURRENCY: '1' },
+      [...(settings ? workerNodeFlags : []), ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [])],
     );
     const pid = worker.pid!;
     while ((await queue.getWorkers()).length === 0) await new Promise((resolve) => setTimeout(resolve, 100));

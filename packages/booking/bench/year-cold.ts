@@ -13,7 +13,7 @@ import { planClearing, type Occurrence } from '@roombook/booking';
 import { expandObject } from '@roombook/ical';
 import ICAL from 'ical.js';
 
-import { YEAR_WINDOW, YEAR_ZONE, YEAR_ROOM, busyYear } from './busy-year.js';
+import { YEAR_WINDOW, YEAR_ZONE, YEAR_ROOM, busyYear } from '@roombook/testing';
 
 const cpuMs = (since: NodeJS.CpuUsage) => {
   const used = process.cpuUsage(since);

@@ -1,6 +1,6 @@
 /**
  * Cold expansion + plan of a busy room's year (issue 9, target < 0.5 s): the 8,500 objects of
- * busy-year.ts (~16,000 occurrences) expanded by @roombook/ical and planned by planClearing, each run
+ * @roombook/testing's busyYear (~16,000 occurrences) expanded by @roombook/ical and planned by planClearing, each run
  * in a fresh process (year-cold.ts), so module loading aside, JIT warm-up and first-use caches count
  * as they do on a worker's first clear. Anchor, in the same run and also cold: ical.js only parsing
  * the same texts. Figures are CPU time (user + system) of the measured part, median of RUNS

@@ -36,3 +36,4 @@ export {
   wallClockLocalIso,
   type OffsetChange,
 } from './dates.js';
+export { busyYear, YEAR_DAY0, YEAR_OBJECTS, YEAR_ROOM, YEAR_WINDOW, YEAR_ZONE } from './busy-year.js';

@@ -1,14 +1,16 @@
 /**
- * The issue's busy room year (issue 9), as apps/worker/bench/clear-store.bench.ts generates it:
+ * The issue's busy room year (issue 9), generated for the benches (booking's `year`, the worker's
+ * `clear-store`):
  * 8,500 Thunderbird-style objects with the Europe/Berlin VTIMEZONE of @roombook/ical's fixtures and
  * the room as ATTENDEE — 88 % one-off bookings over office hours (a few cancelled, declined or
- * transparent), 12 % weekly series of 4–14 meetings — heavily overbooked, from a fixed seed. Unlike
- * the worker's bench the year starts on a fixed day, so the occurrences (and their fingerprint) do
- * not change with the date the bench runs on.
+ * transparent), 12 % weekly series of 4–14 meetings — heavily overbooked, from a fixed seed. By
+ * default the year starts on a fixed day, so the occurrences (and the year bench's fingerprint) do
+ * not change with the date a bench runs on; a bench that clears through the worker, whose window
+ * starts today, passes today.
  */
 import { readFileSync } from 'node:fs';
 
-import { seededRandom } from '@roombook/testing';
+import { seededRandom } from './random.js';
 
 const DAY_MS = 86_400_000;
 const NAMES = ['Team Weekly', 'Finance Monthly', 'Job Interview', 'Design Review', 'Sales Sync', 'Works Council'];
@@ -27,6 +29,7 @@ function local(day0: Date, day: number, minutes: number): string {
 }
 
 export function busyYear(size: number = YEAR_OBJECTS, day0: Date = YEAR_DAY0): string[] {
+  // The same path from src/ and dist/: both sit one folder below the package.
   const fixture = readFileSync(new URL('../../ical/test/fixtures/thunderbird-weekly.ics', import.meta.url), 'utf8');
   const vtimezone = (/BEGIN:VTIMEZONE[\s\S]*?END:VTIMEZONE\r?\n/.exec(fixture)?.[0] ?? '').replace(/\r?\n/g, '\r\n');
   const random = seededRandom(42);
