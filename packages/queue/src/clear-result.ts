@@ -1,5 +1,6 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 
+import { stringifyChunked } from '@discoveryjs/json-ext';
 import type { Redis } from 'ioredis';
 
 import { CalendarJob } from './names.js';
@@ -124,8 +125,16 @@ export function isExpiredClearReport(value: unknown): value is ExpiredClearRepor
 
 /** Where a report's JSON is kept: addressed by its content, so identical reports share one key. */
 export function clearReportKey(prefix: string, json: string): string {
-  return `${prefix}:clear-report:${createHash('sha256').update(json).digest('hex')}`;
+  return reportKeyOf(prefix, createHash('sha256').update(json).digest('hex'));
 }
+
+const reportKeyOf = (prefix: string, sha256: string) => `${prefix}:clear-report:${sha256}`;
+
+/**
+ * Characters of JSON serialised, encoded and written at a time: a busy room's report (~10.6 MB of
+ * UTF-8) goes in ~40 pieces, so the worker never holds it as one string.
+ */
+const REPORT_PIECE_CHARS = 256 * 1024;
 
 export interface ClearReportStore {
   /** Stores the report (once per content) and answers the job's return value. */
@@ -133,12 +142,24 @@ export interface ClearReportStore {
 }
 
 /**
- * The worker's side: each report is serialised once, as one string, and written under its
- * content's key. The same report object handed out again (the worker's dry-run report cache) costs
- * one EXPIRE and no serialisation; a report equal to one already stored (another process, a
- * restart) costs the serialisation and an EXPIRE, not the write.
+ * The worker's side. A report is serialised in pieces (@discoveryjs/json-ext, whose output is
+ * JSON.stringify's to the byte), each piece encoded, hashed and appended to a key of its own,
+ * which is renamed to the content's key once the digest is known. As one string, a busy room's
+ * report was ~21 MB on the heap (two bytes a character: reasons hold "–"), plus its UTF-8 copy
+ * for the hash, plus the RESP command ioredis builds by concatenating it and that command's UTF-8
+ * copy on the socket: the worker's peak RSS of a clear (issue 9). Readers see only the renamed
+ * key, so never a partial report.
+ *
+ * The same report object handed out again (the worker's dry-run report cache) costs one EXPIRE and
+ * no serialisation; a report equal to one already stored (another process, a restart) costs the
+ * serialisation and a write of the pieces that is then dropped, and keeps the stored key.
  */
-export function createClearReportStore(redis: Redis, prefix: string, ttlSeconds = clearReportTtlSeconds): ClearReportStore {
+export function createClearReportStore(
+  redis: Redis,
+  prefix: string,
+  ttlSeconds = clearReportTtlSeconds,
+  pieceChars = REPORT_PIECE_CHARS,
+): ClearReportStore {
   // Keyed by the object: reports handed out by the cache are never changed, and a real clear's
   // report, never reused, is dropped with it.
   const stored = new WeakMap<ClearReport, StoredClearResult>();
@@ -146,12 +167,41 @@ export function createClearReportStore(redis: Redis, prefix: string, ttlSeconds 
     async store(report) {
       const known = stored.get(report);
       if (known && (await redis.expire(known.report_ref, ttlSeconds)) === 1) return known;
-      const json = JSON.stringify(report);
-      const key = clearReportKey(prefix, json);
-      if ((await redis.expire(key, ttlSeconds)) === 0) await redis.set(key, json, 'EX', ttlSeconds);
+      const key = await writeReport(redis, prefix, ttlSeconds, pieceChars, report);
       const result: StoredClearResult = { ...summarizeReport(report), report_ref: key };
       stored.set(report, result);
       return result;
     },
   };
+}
+
+/** Writes the report's JSON piece by piece and answers the key it is stored under (see createClearReportStore). */
+async function writeReport(redis: Redis, prefix: string, ttlSeconds: number, pieceChars: number, report: ClearReport): Promise<string> {
+  const partial = `${prefix}:clear-report-partial:${randomUUID()}`;
+  const hash = createHash('sha256');
+  let bytes = 0;
+  try {
+    for (const chunk of stringifyChunked(report, { highWaterMark: pieceChars })) {
+      const piece = Buffer.from(chunk);
+      hash.update(piece);
+      // The first piece sets the expiry (APPEND keeps it), so a worker dying mid-write leaves nothing for long.
+      if (bytes === 0) await redis.set(partial, piece, 'EX', ttlSeconds);
+      else await redis.append(partial, piece);
+      bytes += piece.length;
+    }
+    const key = reportKeyOf(prefix, hash.digest('hex'));
+    if ((await redis.expire(key, ttlSeconds)) === 1) {
+      await redis.del(partial);
+      return key;
+    }
+    // Only an expiry could have touched the partial key: refuse to name an incomplete report.
+    const written = await redis.strlen(partial);
+    if (written !== bytes) throw new Error(`clear report ${key}: ${written} of ${bytes} bytes written; not stored`);
+    await redis.rename(partial, key);
+    await redis.expire(key, ttlSeconds);
+    return key;
+  } catch (error) {
+    await redis.del(partial).catch(() => {});
+    throw error;
+  }
 }

@@ -5,7 +5,7 @@ import type {} from '@roombook/testing';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 
-import { clearSummaryOf, createClearReportStore, emptyReport, resolveClearResult, type ClearReport, type ReportItem } from '../src/index.js';
+import { clearReportKey, clearSummaryOf, createClearReportStore, emptyReport, resolveClearResult, type ClearReport, type ReportItem } from '../src/index.js';
 
 const item = (uid: string, status: ReportItem['status']): ReportItem => ({
   event: { uid, name: 'Meeting', start: '2026-12-08T10:00:00+01:00', end: '2026-12-08T11:00:00+01:00', created: null, organizer: 'o@example.org', recurrence_id: null },
@@ -72,6 +72,24 @@ describe('a clear report stored apart from its job', () => {
     await redis.del(key);
     expect((await store.store(shared)).report_ref).toBe(key);
     expect(JSON.parse((await redis.get(key))!)).toEqual(shared);
+  });
+
+  it('writes a report in pieces: its key and its stored JSON are those of the whole report, and no piece is left apart', async () => {
+    const big = report();
+    // Two-byte characters too, as the planner's reasons hold them.
+    for (let i = 0; i < 200; i++) big.deleted_overlapping_events.push({ ...item(`u-${i}`, 'planned'), reason: `overlaps – ${i}` });
+    const pieced = createClearReportStore(redis, prefix, 3600, 64);
+    const json = JSON.stringify(big);
+    const { report_ref: key } = await pieced.store(big);
+    expect(key).toBe(clearReportKey(prefix, json));
+    expect(await redis.get(key)).toBe(json);
+    expect(await redis.ttl(key)).toBeGreaterThan(3500);
+    expect(await redis.keys(`${prefix}:clear-report-partial:*`)).toEqual([]);
+    // Equal content stored again by another object: the pieces written meanwhile are dropped.
+    await redis.set(key, '"marker"', 'EX', 10);
+    expect((await pieced.store(structuredClone(big))).report_ref).toBe(key);
+    expect(await redis.get(key)).toBe('"marker"');
+    expect(await redis.keys(`${prefix}:clear-report-partial:*`)).toEqual([]);
   });
 
   it('answers the summary marked report_expired when the key is gone, and a result stored whole as it is', async () => {
