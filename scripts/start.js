@@ -115,7 +115,7 @@ if (stopping) process.exit(0);
 
 const children = [
   run('api', ['apps/api/dist/server.js']),
-  // Its memory settings (Node flags, MALLOC_ARENA_MAX): apps/worker/src/process-settings.ts.
+  // Its memory settings (Node flags, glibc malloc settings): apps/worker/src/process-settings.ts.
   run('worker', [...workerNodeFlags, 'apps/worker/dist/main.js'], workerEnv),
 ];
 

@@ -10,7 +10,7 @@ import { BenchEnv, loadConfig, processEnv } from '@roombook/config';
  *   Each booking's time is split by its job's own timestamps: request -> job added -> taken by the
  *   worker -> finished -> answer received;
  * `ROOMBOOK_BENCH_CPU_PROF=DIR` writes a V8 CPU profile of the worker process into DIR.
- * The worker runs with its process settings (Node flags, MALLOC_ARENA_MAX), as `npm start` and compose run it.
+ * The worker runs with its process settings (Node flags, glibc malloc settings), as `npm start` and compose run it.
  * - soak: the worker's RSS after a warm-up and after ROOMBOOK_BENCH_SOAK_JOBS (50,000; 0 skips it) create jobs.
  *   They write to a loopback stub that answers every PUT with 201 at once, so the soak measures
  *   the worker and not Radicale's storage (which would take tens of minutes for 50,000 objects).

@@ -135,6 +135,6 @@ export const BenchEnv = Type.Object({
   ROOMBOOK_BENCH_CPU_PROF: Type.Optional(Type.String({ minLength: 1, description: 'folder for V8 CPU profiles of the measured process' })),
   ROOMBOOK_BENCH_WORKER_SETTINGS: Type.Boolean({
     default: true,
-    description: "start the benches' worker (e2e, clear-store) with its process settings (Node flags, MALLOC_ARENA_MAX); false: Node's defaults, to compare",
+    description: "start the benches' worker (e2e, clear-store) with its process settings (Node flags, glibc malloc settings); false: Node's defaults, to compare",
   }),
 });
