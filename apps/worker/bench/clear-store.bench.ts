@@ -248,6 +248,9 @@ export async function run(): Promise<void> {
     if (worker) await stopWorker(worker);
     await events.close();
     await queue.obliterate({ force: true }).catch(() => {});
+    // The reports live beside the queue, not in it (~10 MB each, kept 24 h): gone with the run.
+    const reports = await redis.keys(`${prefix}:clear-report*`).catch(() => []);
+    if (reports.length > 0) await redis.del(...reports).catch(() => {});
     await queue.close();
     eventsConnection.disconnect();
     redis.disconnect();
