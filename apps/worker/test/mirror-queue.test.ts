@@ -11,8 +11,9 @@ import { seedCalendar, startPausingProxy, workerConfig } from './support/worker-
 
 /**
  * The mirror queue in a running worker (issue 12): our own booking reaches the store's busy intervals
- * without waiting for the schedule (MIRROR_WRITE_DELAY_MS after it, the default here, as in
- * production), also when it lands while the refresh of an earlier one is past its reads; a
+ * without waiting for the schedule (at once in a `reject` room, MIRROR_WRITE_DELAY_MS after it in an
+ * `allow` room, the default here as in production), also when it lands while the refresh of an
+ * earlier one is past its reads; a
  * `request` refresh answers how it asked the server, and every calendar gets its refresh scheduler.
  */
 describe('mirror queue (real worker, Radicale, PostgreSQL, Redis)', async () => {

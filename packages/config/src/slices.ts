@@ -82,7 +82,7 @@ export const WorkerEnv = Type.Object({
     default: 1000,
     minimum: 0,
     maximum: 60_000,
-    description: "how long after one of our own writes its room's store is refreshed; writes within it share one refresh",
+    description: "how long after one of our own writes the store of a conflict_policy=allow room is refreshed (reject rooms: at once); writes within it share one refresh",
   }),
   WORKER_METRICS_INTERVAL_MS: Type.Integer({
     default: 15_000,

@@ -81,9 +81,9 @@ export async function createEvent(job: Job, ctx: WorkerContext): Promise<CreateE
   // store's refresh is queued without waiting for Redis's answer: it runs MIRROR_WRITE_DELAY_MS
   // later, nothing about this job depends on it, and a failure to queue it never failed the job
   // (the schedule catches up), so the booking's answer need not wait a round trip for it (issue 9).
-  void ctx.mirror.written(payload.calendarId);
-  const { autoClear } = (await opening).calendar;
-  if (autoClear) await clearSoon(payload.calendarId, ctx);
+  const { calendar } = await opening;
+  void ctx.mirror.written(calendar);
+  if (calendar.autoClear) await clearSoon(payload.calendarId, ctx);
   // No updateProgress(100): the job completes right after, and a Redis round trip per booking
   // for a figure nobody can observe before `completed` was pure overhead (issue 9).
   return result;

@@ -1,3 +1,4 @@
+import type { CalendarRow } from '@roombook/db';
 import { MirrorJob, type RefreshCalendarPayload } from '@roombook/queue';
 import type { Queue } from 'bullmq';
 
@@ -5,7 +6,10 @@ import type { Queue } from 'bullmq';
  * How our own writes reach the store (issues 9, 12): each write queues a refresh of its calendar
  * `delayMs` later (MIRROR_WRITE_DELAY_MS), deduplicated per calendar, so a burst of bookings costs
  * one refresh after the burst instead of one beside each booking (where it loaded the worker and
- * the room's server while the next booking waited for them).
+ * the room's server while the next booking waited for them). Except on a `reject` room: its next
+ * booking refreshes the store itself before its conflict check, so there the refresh runs at once,
+ * as before, and that check finds the store current (one PROPFIND) instead of catching up with this
+ * write on its own way to the PUT (two more requests to the room's server).
  *
  * Deduplication is BullMQ's simple mode (while the job exists, waiting or delayed, a write joins
  * it: the refresh has not read the server yet, so it sees the write) with `keepLastIfActive`: a
@@ -18,11 +22,12 @@ import type { Queue } from 'bullmq';
 export function createMirrorSignals(queue: Queue, delayMs: number) {
   return {
     /** After a write of ours to the calendar. Never throws: the scheduled refresh catches up anyway. */
-    async written(calendarId: number): Promise<void> {
-      const data: RefreshCalendarPayload = { calendarId, reason: 'write' };
+    async written(calendar: Pick<CalendarRow, 'id' | 'conflictPolicy'>): Promise<void> {
+      const data: RefreshCalendarPayload = { calendarId: calendar.id, reason: 'write' };
+      const delay = calendar.conflictPolicy === 'reject' ? 0 : delayMs;
       // The booking stands either way; the store catches up within MIRROR_REFRESH_SECONDS.
       await queue
-        .add(MirrorJob.refresh, data, { delay: delayMs, deduplication: { id: `mirror-write-${calendarId}`, keepLastIfActive: true } })
+        .add(MirrorJob.refresh, data, { delay, deduplication: { id: `mirror-write-${calendar.id}`, keepLastIfActive: true } })
         .catch(() => undefined);
     },
   };
