@@ -78,9 +78,9 @@ export async function createEvent(job: Job, ctx: WorkerContext): Promise<CreateE
     return { ...base, occurrences: slots.length - skipped.length, skipped_occurrences: skipped.map((s) => slotView(s, calendar.timeZone)) };
   });
   // Also when it already existed: the attempt that wrote it may have died before saying so. The
-  // store's refresh is queued without waiting for Redis's answer: it runs MIRROR_WRITE_DELAY_MS
-  // later, nothing about this job depends on it, and a failure to queue it never failed the job
-  // (the schedule catches up), so the booking's answer need not wait a round trip for it (issue 9).
+  // store's refresh is queued without waiting for Redis's answer: it runs after this job anyway,
+  // nothing about the job depends on it, and a failure to queue it never failed the job (the
+  // schedule catches up), so the booking's answer need not wait a round trip for it (issue 9).
   const { calendar } = await opening;
   void ctx.mirror.written(calendar);
   if (calendar.autoClear) await clearSoon(payload.calendarId, ctx);
