@@ -35,7 +35,7 @@ export interface WorkerContext {
    * refresh); a clear takes it inside its calendar lock for the refreshes it makes.
    */
   withStoreLock: CalendarLock;
-  /** Tells the store about our own writes (a dirty mark and one deduplicated refresh job). */
+  /** Tells the store about our own writes (one deduplicated refresh job per calendar, delayed in allow rooms). */
   mirror: MirrorSignals;
   /** The mail queue, for the clear job's notifications. */
   mailQueue: Queue;

@@ -109,7 +109,7 @@ export async function startWorkers(config: WorkerConfig, options: { logger?: Log
       leaseMs: leaseMsFor(config.CALDAV_TIMEOUT_MS),
       onLeaseLost: (calendarId, reason) => log.warn({ calendarId, reason }, 'calendar store lock lease lost'),
     }),
-    mirror: createMirrorSignals(redis, config.QUEUE_PREFIX, mirrorQueue),
+    mirror: createMirrorSignals(mirrorQueue, config.MIRROR_WRITE_DELAY_MS),
     mailQueue,
     mailRecipients,
     calendarQueue,

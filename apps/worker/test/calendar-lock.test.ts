@@ -1,5 +1,5 @@
 import { createCalDavClient, fencedClient } from '@roombook/caldav';
-import { CalendarBusyError, LeaseLostError, UnfencedWriteError, createCalendarLock, fence } from '@roombook/queue';
+import { CalendarBusyError, LeaseLostError, UnfencedWriteError, createCalendarLock, fence, fenceAhead } from '@roombook/queue';
 import { getObject, icsEvent, makeCalendar, uniqueName } from '@roombook/testing';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
@@ -111,6 +111,39 @@ describe('fenced writes (real Redis, real Radicale)', () => {
     });
     await expect(run).rejects.toBeInstanceOf(LeaseLostError);
     expect(lost).toEqual(['it expired or another worker holds it']);
+    expect(sent).toEqual([]);
+  });
+
+  it('a fence sent ahead covers the next write only; the write after it confirms the lease anew', async () => {
+    const calendarId = 105;
+    const lock = createCalendarLock(redis, prefix, { leaseMs: 5000 });
+    const { url, sent, client } = await calendarClient(calendarId);
+    const key = `${prefix}:lock:calendar:${calendarId}`;
+    const run = lock(calendarId, async () => {
+      fenceAhead(calendarId);
+      await client.createObject('ahead.ics', event('ahead'));
+      // Another worker takes the calendar; the next write does not lean on the confirmation above.
+      await redis.set(key, 'another-worker', 'PX', 5000);
+      await client.createObject('after.ics', event('after'));
+    });
+    await expect(run).rejects.toBeInstanceOf(LeaseLostError);
+    expect(sent.filter((r) => r.startsWith('PUT'))).toEqual(['PUT 201']);
+    expect(await getObject(new URL('ahead.ics', url).href, rooms!)).toContain('UID:ahead');
+    expect(await getObject(new URL('after.ics', url).href, rooms!)).toBeUndefined();
+  });
+
+  it('a fence sent ahead long before its write does not count: the write confirms the lease itself', async () => {
+    const calendarId = 106;
+    const lock = createCalendarLock(redis, prefix, { leaseMs: 5000 });
+    const { sent, client } = await calendarClient(calendarId);
+    const run = lock(calendarId, async () => {
+      fenceAhead(calendarId); // confirmed while the lease is ours…
+      await new Promise((resolve) => setTimeout(resolve, 1200));
+      // …but more than a second ago; meanwhile another worker took the calendar
+      await redis.set(`${prefix}:lock:calendar:${calendarId}`, 'another-worker', 'PX', 5000);
+      await client.createObject('late.ics', event('late'));
+    });
+    await expect(run).rejects.toBeInstanceOf(LeaseLostError);
     expect(sent).toEqual([]);
   });
 

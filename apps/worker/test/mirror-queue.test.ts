@@ -7,12 +7,14 @@ import { eq } from 'drizzle-orm';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 
 import { startWorkers } from '../src/worker.js';
-import { seedCalendar, workerConfig } from './support/worker-fixture.js';
+import { seedCalendar, startPausingProxy, workerConfig } from './support/worker-fixture.js';
 
 /**
  * The mirror queue in a running worker (issue 12): our own booking reaches the store's busy intervals
- * without waiting for the schedule, a `request` refresh answers how it asked the server, and every
- * calendar gets its refresh scheduler.
+ * without waiting for the schedule (at once in a `reject` room, MIRROR_WRITE_DELAY_MS after it in an
+ * `allow` room, the default here as in production), also when it lands while the refresh of an
+ * earlier one is past its reads; a
+ * `request` refresh answers how it asked the server, and every calendar gets its refresh scheduler.
  */
 describe('mirror queue (real worker, Radicale, PostgreSQL, Redis)', async () => {
   const [rooms] = inject('radicaleUsers');
@@ -39,7 +41,19 @@ describe('mirror queue (real worker, Radicale, PostgreSQL, Redis)', async () => 
     await database.close();
   });
 
-  const busy = () => database.db.select().from(schema.busyIntervals).where(eq(schema.busyIntervals.calendarId, calendar.id));
+  const busyOf = async (calendarId: number) =>
+    (await database.db.select().from(schema.busyIntervals).where(eq(schema.busyIntervals.calendarId, calendarId)))
+      .map((b) => [b.start.toISOString(), b.end.toISOString()])
+      .sort(([a], [b]) => a!.localeCompare(b!));
+  const book = async (calendarId: number, userId: number, daysAhead: number) => {
+    const start = new Date(Date.now() + daysAhead * 86_400_000);
+    start.setUTCHours(9, 0, 0, 0);
+    const end = new Date(start.getTime() + 3_600_000);
+    const data: CreateEventPayload = { calendarId, userId, uid: uniqueName('booking'), name: 'Planning', start: start.toISOString(), end: end.toISOString(), timeZone: 'UTC' };
+    const job = await calendarQueue.add(CalendarJob.createEvent, data);
+    await job.waitUntilFinished(calendarEvents, 30_000);
+    return [start.toISOString(), end.toISOString()];
+  };
 
   it('keeps a refresh scheduler per calendar', async () => {
     const schedulers = await mirrorQueue.getJobSchedulers();
@@ -47,15 +61,8 @@ describe('mirror queue (real worker, Radicale, PostgreSQL, Redis)', async () => 
   });
 
   it('a booking made through the queue shows in the busy intervals soon after, without a scheduled refresh', async () => {
-    const start = new Date(Date.now() + 2 * 86_400_000);
-    start.setUTCHours(9, 0, 0, 0);
-    const end = new Date(start.getTime() + 3_600_000);
-    const data: CreateEventPayload = { calendarId: calendar.id, userId: user.id, uid: uniqueName('booking'), name: 'Planning', start: start.toISOString(), end: end.toISOString(), timeZone: 'UTC' };
-    const job = await calendarQueue.add(CalendarJob.createEvent, data);
-    await job.waitUntilFinished(calendarEvents, 30_000);
-    await expect.poll(async () => (await busy()).map((b) => [b.start.toISOString(), b.end.toISOString()]), { timeout: 15_000 }).toEqual([
-      [start.toISOString(), end.toISOString()],
-    ]);
+    const booked = await book(calendar.id, user.id, 2);
+    await expect.poll(() => busyOf(calendar.id), { timeout: 15_000 }).toEqual([booked]);
   });
 
   it('a requested refresh of an unchanged calendar says so', async () => {
@@ -65,5 +72,40 @@ describe('mirror queue (real worker, Radicale, PostgreSQL, Redis)', async () => 
     const job = await mirrorQueue.add(MirrorJob.refresh, data);
     const result = (await job.waitUntilFinished(mirrorEvents, 30_000)) as RefreshCalendarResult;
     expect(result).toMatchObject({ method: 'sync-token', unchanged: true, fetched: 0, removed: 0, objects: 1 });
+  });
+
+  it('a booking that lands while the refresh of an earlier one is past its reads gets a refresh after it', async () => {
+    // The room through a proxy that can hold a refresh's answer from the server: armed, it holds
+    // the first REPORT (the sync-collection or multiget that decides what the refresh fetches).
+    let armed = false;
+    let reached!: () => void;
+    let release!: () => void;
+    const atReport = new Promise<void>((resolve) => (reached = resolve));
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const proxy = await startPausingProxy(await makeCalendar(inject('radicaleUrl'), rooms!, uniqueName('mirror')), async (method) => {
+      if (!armed || method !== 'REPORT') return;
+      armed = false;
+      reached();
+      await released;
+    });
+    try {
+      // `allow`: a booking is its PUT alone, so the only REPORT is the store refresh's.
+      const seeded = await seedCalendar(inject('databaseUrl'), proxy.url, rooms!, { conflictPolicy: 'allow' });
+      const first = await book(seeded.calendar.id, seeded.user.id, 2);
+      await expect.poll(() => busyOf(seeded.calendar.id), { timeout: 15_000 }).toEqual([first]);
+
+      armed = true;
+      const second = await book(seeded.calendar.id, seeded.user.id, 3);
+      await atReport;
+      // The second booking's refresh is running, its view of the server taken; the third lands now.
+      const third = await book(seeded.calendar.id, seeded.user.id, 4);
+      const active = await mirrorQueue.getActive();
+      expect(active.map((job) => (job.data as RefreshCalendarPayload).reason)).toEqual(['write']);
+      release();
+      await expect.poll(() => busyOf(seeded.calendar.id), { timeout: 15_000 }).toEqual([first, second, third]);
+    } finally {
+      release();
+      await proxy.close();
+    }
   });
 });

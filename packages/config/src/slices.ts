@@ -78,6 +78,12 @@ export const WorkerEnv = Type.Object({
     minimum: 5,
     description: "how often each room calendar's store (the availability mirror) is refreshed from its CalDAV server; an unchanged calendar costs one small request",
   }),
+  MIRROR_WRITE_DELAY_MS: Type.Integer({
+    default: 1000,
+    minimum: 0,
+    maximum: 60_000,
+    description: "how long after one of our own writes the store of a conflict_policy=allow room is refreshed (reject rooms: at once); writes within it share one refresh",
+  }),
   WORKER_METRICS_INTERVAL_MS: Type.Integer({
     default: 15_000,
     minimum: 100,

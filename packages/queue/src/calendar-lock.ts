@@ -35,7 +35,15 @@ interface Lease {
   /** Writes the fence refused since the lease was lost. */
   refused: number;
   fence: () => Promise<void>;
+  fenceAhead: () => void;
 }
+
+/**
+ * How long before its write a confirmation sent by {@link fenceAhead} still counts as that write's
+ * fence: far beyond the few milliseconds of the work it overlaps (a booking's owner row), far
+ * below any lease, so the write still starts with the lease confirmed a moment before.
+ */
+const AHEAD_MS = 1000;
 
 const held = new AsyncLocalStorage<ReadonlyMap<number, Lease>>();
 
@@ -48,6 +56,17 @@ export async function fence(calendarId: number): Promise<void> {
   const lease = held.getStore()?.get(calendarId);
   if (!lease) throw new UnfencedWriteError(`refusing a CalDAV write to calendar ${calendarId} outside its calendar lock`);
   await lease.fence();
+}
+
+/**
+ * Sends the next write's fence now, so its Redis round trip overlaps work that write must wait
+ * for anyway (a booking's owner row in PostgreSQL, issue 9). That write's {@link fence} then
+ * awaits this confirmation instead of sending its own, if it was sent at most AHEAD_MS before;
+ * otherwise, and for every later write, the fence confirms the lease anew. Without the lock it
+ * does nothing: the write's own fence refuses it.
+ */
+export function fenceAhead(calendarId: number): void {
+  held.getStore()?.get(calendarId)?.fenceAhead();
 }
 
 export interface CalendarLockOptions {
@@ -115,12 +134,20 @@ export function createCalendarLock(redis: Redis, prefix: string, options: Calend
     const token = randomUUID();
     if (!(await acquire(key, token))) await waitForLock(calendarId, key, token);
 
+    // A confirmation sent ahead of the next write (fenceAhead), used by that write only.
+    let ahead: { sentAt: number; confirmed: Promise<void> } | null = null;
     const lease: Lease = {
       calendarId,
       lost: null,
       refused: 0,
+      fenceAhead: () => {
+        if (lease.lost === null) ahead = { sentAt: performance.now(), confirmed: extend('the lease could not be confirmed before a write') };
+      },
       fence: async () => {
-        if (lease.lost === null) await extend('the lease could not be confirmed before a write');
+        const early = ahead;
+        ahead = null;
+        if (early && performance.now() - early.sentAt <= AHEAD_MS) await early.confirmed;
+        else if (lease.lost === null) await extend('the lease could not be confirmed before a write');
         if (lease.lost !== null) {
           lease.refused++;
           throw lostError();

@@ -36,6 +36,7 @@ export {
   UnfencedWriteError,
   createCalendarLock,
   fence,
+  fenceAhead,
   type CalendarLock,
   type CalendarLockOptions,
 } from './calendar-lock.js';

@@ -1,29 +1,34 @@
+import type { CalendarRow } from '@roombook/db';
 import { MirrorJob, type RefreshCalendarPayload } from '@roombook/queue';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
-
-/** How long a calendar's dirty mark lives after its last write: far beyond any refresh. */
-const MARK_TTL_SECONDS = 3600;
 
 /**
- * How our own writes reach the store (issue 12): each write bumps the calendar's dirty mark and
- * queues one refresh, deduplicated while one is waiting, so a burst of bookings costs one refresh.
+ * How our own writes reach the store (issues 9, 12): each write queues a refresh of its calendar
+ * `delayMs` later (MIRROR_WRITE_DELAY_MS), deduplicated per calendar, so a burst of bookings costs
+ * one refresh after the burst instead of one beside each booking (where it loaded the worker and
+ * the room's server while the next booking waited for them). Except on a `reject` room: its next
+ * booking refreshes the store itself before its conflict check, so there the refresh runs at once,
+ * as before, and that check finds the store current (one PROPFIND) instead of catching up with this
+ * write on its own way to the PUT (two more requests to the room's server).
+ *
+ * Deduplication is BullMQ's simple mode (while the job exists, waiting or delayed, a write joins
+ * it: the refresh has not read the server yet, so it sees the write) with `keepLastIfActive`: a
+ * write that lands while the refresh runs — possibly past its reads — leaves a successor that
+ * BullMQ queues, with the same delay, in the same script that finishes the running one, so no
+ * write is missed and two refreshes of one calendar's writes never run at once. (This replaced a
+ * dirty mark in Redis that the refresh compared before and after, which left a gap between its
+ * last compare and the job's end.)
  */
-export function createMirrorSignals(redis: Redis, prefix: string, queue: Queue) {
-  const key = (calendarId: number) => `${prefix}:mirror:dirty:${calendarId}`;
+export function createMirrorSignals(queue: Queue, delayMs: number) {
   return {
-    dirtyMark: (calendarId: number): Promise<string | null> => redis.get(key(calendarId)),
     /** After a write of ours to the calendar. Never throws: the scheduled refresh catches up anyway. */
-    async written(calendarId: number): Promise<void> {
-      const data: RefreshCalendarPayload = { calendarId, reason: 'write' };
-      // Sent back to back, awaited together: one round trip on a booking's path instead of two
-      // (issue 9). The order still holds: `queue` shares this connection (worker.ts), the mark's
-      // MULTI is written synchronously here and the add only after BullMQ's own awaits, and Redis
-      // runs one connection's commands in order, so the mark moves before the refresh is queued.
-      const marked = redis.multi().incr(key(calendarId)).expire(key(calendarId), MARK_TTL_SECONDS).exec();
-      const queued = queue.add(MirrorJob.refresh, data, { deduplication: { id: `mirror-write-${calendarId}` } });
+    async written(calendar: Pick<CalendarRow, 'id' | 'conflictPolicy'>): Promise<void> {
+      const data: RefreshCalendarPayload = { calendarId: calendar.id, reason: 'write' };
+      const delay = calendar.conflictPolicy === 'reject' ? 0 : delayMs;
       // The booking stands either way; the store catches up within MIRROR_REFRESH_SECONDS.
-      await Promise.allSettled([marked, queued]);
+      await queue
+        .add(MirrorJob.refresh, data, { delay, deduplication: { id: `mirror-write-${calendar.id}`, keepLastIfActive: true } })
+        .catch(() => undefined);
     },
   };
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 
-import { createCalendarsRepository, createDatabase, createSecretBox, createUsersRepository } from '@roombook/db';
+import { createCalendarsRepository, createDatabase, createSecretBox, createUsersRepository, type BookingPolicy } from '@roombook/db';
 import { QueueName } from '@roombook/queue';
 import { uniqueName } from '@roombook/testing';
 import { Queue } from 'bullmq';
@@ -24,13 +24,13 @@ export function workerConfig(prefix: string, overrides: Record<string, string> =
   });
 }
 
-/** A user and a calendar row pointing at `url`, with the Radicale user's credentials. */
-export async function seedCalendar(databaseUrl: string, url: string, credentials: { username: string; password: string }) {
+/** A user and a calendar row pointing at `url`, with the Radicale user's credentials (and a policy other than the default's). */
+export async function seedCalendar(databaseUrl: string, url: string, credentials: { username: string; password: string }, policy?: Partial<BookingPolicy>) {
   const database = createDatabase(databaseUrl, { max: 1 });
   try {
     const user = await createUsersRepository(database.db).create({ name: uniqueName('user') });
     const calendar = await createCalendarsRepository(database.db, createSecretBox(SECRET)).create({
-      slug: uniqueName('room'), url, username: credentials.username, password: credentials.password,
+      slug: uniqueName('room'), url, username: credentials.username, password: credentials.password, policy,
     });
     return { user, calendar };
   } finally {
