@@ -42,12 +42,13 @@ export class OverlapIndex {
 
   /**
    * Slots of accepted intervals overlapping [startMs, endMs) under design §5 step 3
-   * (`a.start < b.end && b.start < a.end`), in ascending slot (start) order.
+   * (`a.start < b.end && b.start < a.end`), in ascending slot (start) order. Written into `hits`
+   * when given (emptied first), so a caller querying once per candidate reuses one array.
    */
-  query(startMs: number, endMs: number): number[] {
+  query(startMs: number, endMs: number, hits: number[] = []): number[] {
+    hits.length = 0;
     // Only slots whose start is before endMs can overlap: they form the prefix [0, limit).
     const limit = this.lowerBound(endMs);
-    const hits: number[] = [];
     if (limit === 0) return hits;
     // Iterative depth-first descent; each stack entry is [node, first slot, slot count].
     const stack = this.stack;

@@ -3,7 +3,7 @@ import { classify, isPast } from './classify.js';
 import { OverlapIndex } from './overlap-index.js';
 import { bookedAtMs, compareChronological, compareWalk, type WalkKey } from './order.js';
 import { PriorityMatcher } from './priority.js';
-import { loserReason } from './reason.js';
+import { describeOccurrence, loserReason } from './reason.js';
 import type { ClearingPlan, IgnoredOverlap, Loser, LoserAction, Occurrence, PlanInput } from './types.js';
 
 /** A walk key plus its place in the overlap index and in the walk. */
@@ -12,6 +12,11 @@ interface Candidate extends WalkKey {
   slot: number;
   /** position in the walk; winners are listed in this order */
   rank: number;
+  /**
+   * describeOccurrence of it, made the first time a reason names it: a winner is named in the
+   * reason of every occurrence it beats (issue 9: a busy year has ~12,000 losers, few winners).
+   */
+  described: string | null;
 }
 
 /** One lost walk step, before losers of the same deleted object are merged. */
@@ -35,7 +40,7 @@ export function planClearing(input: PlanInput): ClearingPlan {
   if (Number.isNaN(nowMs)) throw new RangeError('planClearing: now is an invalid date');
   const matcher = new PriorityMatcher(input.priorityTokens);
 
-  const keys = collapseDuplicates(input.occurrences.map((occurrence) => toWalkKey(occurrence, matcher)));
+  const keys = collapseDuplicates(input.occurrences.map((occurrence) => toCandidate(occurrence, matcher)));
   const cancelled = findCancelledObjects(
     keys.map((key) => key.occurrence),
     nowMs,
@@ -50,8 +55,8 @@ export function planClearing(input: PlanInput): ClearingPlan {
       !isPast(key.occurrence, nowMs),
   );
 
-  const candidates = assignSlotsAndRanks(active);
-  const { losses, ignored } = walk(candidates);
+  const { candidates, bySlot } = assignSlotsAndRanks(active);
+  const { losses, ignored } = walk(candidates, bySlot);
 
   return {
     deletedCancelled: cancelled.deleted,
@@ -64,7 +69,7 @@ export function planClearing(input: PlanInput): ClearingPlan {
 }
 
 /** Precomputes the sort key of one occurrence, rejecting intervals the planner cannot order. */
-function toWalkKey(occurrence: Occurrence, matcher: PriorityMatcher): WalkKey {
+function toCandidate(occurrence: Occurrence, matcher: PriorityMatcher): Candidate {
   const startMs = occurrence.start.getTime();
   const endMs = occurrence.end.getTime();
   if (Number.isNaN(startMs) || Number.isNaN(endMs) || endMs < startMs) {
@@ -72,7 +77,18 @@ function toWalkKey(occurrence: Occurrence, matcher: PriorityMatcher): WalkKey {
       `planClearing: occurrence ${occurrence.uid} (${occurrence.recurrenceId ?? 'single'}) in ${occurrence.objectId} has an invalid start/end`,
     );
   }
-  return { prioritized: matcher.isPrioritized(occurrence), bookedAt: bookedAtMs(occurrence), startMs, endMs, occurrence };
+  // Slot and rank are set once the candidates are known (assignSlotsAndRanks); one object per
+  // occurrence from here on, so none is copied on the way.
+  return {
+    prioritized: matcher.isPrioritized(occurrence),
+    bookedAt: bookedAtMs(occurrence),
+    startMs,
+    endMs,
+    occurrence,
+    slot: 0,
+    rank: 0,
+    described: null,
+  };
 }
 
 /**
@@ -81,8 +97,8 @@ function toWalkKey(occurrence: Occurrence, matcher: PriorityMatcher): WalkKey {
  * Copies of one UID in *different* objects are kept: each is its own object on the server and is
  * judged on its own (they never conflict with each other, as same-UID occurrences never do).
  */
-function collapseDuplicates(keys: WalkKey[]): WalkKey[] {
-  const byIdentity = new Map<string, WalkKey>();
+function collapseDuplicates(keys: Candidate[]): Candidate[] {
+  const byIdentity = new Map<string, Candidate>();
   for (const key of keys) {
     const { objectId, uid, recurrenceId } = key.occurrence;
     // NUL cannot occur in an href or a UID, so the joined key is unambiguous; '\u0001' marks "no RECURRENCE-ID".
@@ -93,22 +109,16 @@ function collapseDuplicates(keys: WalkKey[]): WalkKey[] {
   return [...byIdentity.values()];
 }
 
-/** Gives each candidate its slot (start order, for the overlap index) and its rank (walk order). */
-function assignSlotsAndRanks(keys: readonly WalkKey[]): Candidate[] {
-  const candidates: Candidate[] = keys.map((key) => ({
-    prioritized: key.prioritized,
-    bookedAt: key.bookedAt,
-    startMs: key.startMs,
-    endMs: key.endMs,
-    occurrence: key.occurrence,
-    slot: 0,
-    rank: 0,
-  }));
-  const byStart = [...candidates].sort((a, b) => a.startMs - b.startMs);
-  for (let slot = 0; slot < byStart.length; slot++) (byStart[slot] as Candidate).slot = slot;
+/**
+ * Gives each candidate its slot (start order, for the overlap index) and its rank (walk order);
+ * returns them in walk order and in slot order.
+ */
+function assignSlotsAndRanks(candidates: Candidate[]): { candidates: Candidate[]; bySlot: Candidate[] } {
+  const bySlot = [...candidates].sort((a, b) => a.startMs - b.startMs);
+  for (let slot = 0; slot < bySlot.length; slot++) (bySlot[slot] as Candidate).slot = slot;
   candidates.sort(compareWalk);
   for (let rank = 0; rank < candidates.length; rank++) (candidates[rank] as Candidate).rank = rank;
-  return candidates;
+  return { candidates, bySlot };
 }
 
 /**
@@ -116,26 +126,31 @@ function assignSlotsAndRanks(keys: readonly WalkKey[]): Candidate[] {
  * overlap index; rejected ones never do, so they block nothing (A overlaps B overlaps C, A beats B:
  * C is measured against A only).
  */
-function walk(candidates: readonly Candidate[]): { losses: Loss[]; ignored: IgnoredOverlap[] } {
-  const bySlot: Candidate[] = [];
-  const starts = new Float64Array(candidates.length);
-  for (const candidate of candidates) {
-    bySlot[candidate.slot] = candidate;
-    starts[candidate.slot] = candidate.startMs;
-  }
+function walk(
+  candidates: readonly Candidate[],
+  bySlot: readonly Candidate[],
+): { losses: Loss[]; ignored: IgnoredOverlap[] } {
+  const starts = new Float64Array(bySlot.length);
+  for (let slot = 0; slot < bySlot.length; slot++) starts[slot] = (bySlot[slot] as Candidate).startMs;
   const index = new OverlapIndex(starts);
   const losses: Loss[] = [];
   const ignored: IgnoredOverlap[] = [];
+  const hits: number[] = [];
 
   for (const candidate of candidates) {
+    index.query(candidate.startMs, candidate.endMs, hits);
+    if (hits.length === 0) {
+      index.accept(candidate.slot, candidate.endMs);
+      continue;
+    }
     const winners: Candidate[] = [];
-    for (const slot of index.query(candidate.startMs, candidate.endMs)) {
+    for (const slot of hits) {
       const other = bySlot[slot];
       // Occurrences of one series (same UID) never conflict: a series overlapping itself is the
       // organizer's business, and copies of one event in two objects are the same booking.
       if (other !== undefined && other.occurrence.uid !== candidate.occurrence.uid) winners.push(other);
     }
-    winners.sort((a, b) => a.rank - b.rank);
+    if (winners.length > 1) winners.sort((a, b) => a.rank - b.rank);
 
     const keeps = winners.length === 0 || (candidate.prioritized && winners.every((winner) => winner.prioritized));
     if (keeps) {
@@ -193,7 +208,7 @@ function buildLosers(losses: readonly Loss[], timeZone: string | undefined): Los
       isDeprioritized: winners.some(
         (winner) => winner.prioritized && !candidate.prioritized && candidate.bookedAt < winner.bookedAt,
       ),
-      reason: loserReason(candidate, winners, timeZone),
+      reason: loserReason(candidate, winners, (winner) => (winner.described ??= describeOccurrence(winner.occurrence, timeZone))),
     }),
   );
 }

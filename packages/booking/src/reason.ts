@@ -31,10 +31,13 @@ function whyWinnerKept(loser: ReasonParty, winner: ReasonParty): string {
 /**
  * The human sentence of a loser (design §5 step 7 adds `reason` to the seed's report), e.g.
  * `overlaps "Finance Monthly" (2025-07-15T08:00:00.000Z–2025-07-15T10:00:00.000Z), booked earlier`.
- * Several winners are listed in walk order, separated by "; ".
+ * Several winners are listed in walk order, separated by "; ". `describe` is describeOccurrence
+ * with the room's zone; the planner passes one that remembers each winner's text.
  */
-export function loserReason(loser: ReasonParty, winners: readonly ReasonParty[], timeZone?: string): string {
-  return winners
-    .map((winner) => `overlaps ${describeOccurrence(winner.occurrence, timeZone)}, ${whyWinnerKept(loser, winner)}`)
-    .join('; ');
+export function loserReason<P extends ReasonParty>(loser: P, winners: readonly P[], describe: (winner: P) => string): string {
+  let reason = '';
+  for (const winner of winners) {
+    reason += `${reason === '' ? '' : '; '}overlaps ${describe(winner)}, ${whyWinnerKept(loser, winner)}`;
+  }
+  return reason;
 }
