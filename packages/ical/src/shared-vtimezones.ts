@@ -64,11 +64,16 @@ export function parseJcalShared(ics: string): JcalComponent {
   if (blocks.length === 0) return parseJcal(ics);
   rest.push(ics.slice(at));
   try {
-    const vtimezones = blocks.map(sharedVtimezone);
+    const vtimezones: JcalComponent[] = [];
+    for (const block of blocks) {
+      const vtimezone = sharedVtimezone(block);
+      if (vtimezone === null) return parseJcal(ics);
+      vtimezones.push(vtimezone);
+    }
     const root = ICAL.parse(rest.join('')) as unknown[];
-    if (root[0] !== 'vcalendar' || vtimezones.some((v) => v === null)) return parseJcal(ics);
+    if (root[0] !== 'vcalendar') return parseJcal(ics);
     const calendar = root as JcalComponent;
-    calendar[2].unshift(...(vtimezones as JcalComponent[]));
+    calendar[2].unshift(...vtimezones);
     return calendar;
   } catch {
     // Whatever is wrong, ical.js's parse of the whole text says it (or it was only the cut).
