@@ -30,7 +30,15 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/**
+ * The last block found in the memo. Each object's block is a new string, whose hash the Map lookup
+ * computes over all of its ~1.5 kB; comparing it with the last one (almost always the same
+ * VTIMEZONE) is a memcmp (issue 9).
+ */
+let last: { block: string; vtimezone: JcalComponent } | null = null;
+
 function sharedVtimezone(block: string): JcalComponent | null {
+  if (last !== null && last.block === block) return last.vtimezone;
   let vtimezone = memo.get(block);
   if (vtimezone === undefined) {
     const wrapper = ICAL.parse(`BEGIN:VCALENDAR\r\n${block}END:VCALENDAR\r\n`) as unknown[];
@@ -41,6 +49,7 @@ function sharedVtimezone(block: string): JcalComponent | null {
     vtimezone = deepFreeze(only);
     memo.set(block, vtimezone);
   }
+  last = { block, vtimezone };
   return vtimezone;
 }
 
