@@ -10,9 +10,16 @@ const MINUTE_MS = 60_000;
  * instead of tens of thousands of quarter hours' (each an Intl call; issue 9).
  */
 const DAY_MS = 86_400_000;
+/**
+ * And before that, from 1970 on, per week (the same rule, a week being as short as any zone's two
+ * changes have been apart since then): a year reads ~53 weeks' offsets and the days of the two or so
+ * weeks with a change (issue 9).
+ */
+const WEEK_MS = 7 * DAY_MS;
 
 interface ZoneOffsets {
   /** offset at the start of each span read so far, per span width */
+  weeks: Map<number, number>;
   days: Map<number, number>;
   quarters: Map<number, number>;
 }
@@ -41,11 +48,12 @@ function spanOffset(memo: Map<number, number>, index: number, width: number, tim
   return first === startOffset(memo, index + 1, width, timeZone) ? first : null;
 }
 
-/** The offset shared by the whole day or else quarter hour around `ms`, or null when it changes inside it. */
+/** The offset shared by the whole week, day or else quarter hour around `ms`, or null when it changes inside it. */
 function bucketOffset(ms: number, timeZone: string): number | null {
   let zone = offsets.get(timeZone);
-  if (!zone) offsets.set(timeZone, (zone = { days: new Map(), quarters: new Map() }));
+  if (!zone) offsets.set(timeZone, (zone = { weeks: new Map(), days: new Map(), quarters: new Map() }));
   return (
+    (ms >= 0 ? spanOffset(zone.weeks, Math.floor(ms / WEEK_MS), WEEK_MS, timeZone) : null) ??
     spanOffset(zone.days, Math.floor(ms / DAY_MS), DAY_MS, timeZone) ??
     spanOffset(zone.quarters, Math.floor(ms / BUCKET_MS), BUCKET_MS, timeZone)
   );
