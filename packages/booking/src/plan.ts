@@ -1,5 +1,5 @@
 import { findCancelledObjects } from './cancelled.js';
-import { classify, isPast } from './classify.js';
+import { classify } from './classify.js';
 import { OverlapIndex } from './overlap-index.js';
 import { bookedAtMs, compareChronological, compareWalk, type WalkKey } from './order.js';
 import { PriorityMatcher } from './priority.js';
@@ -52,7 +52,7 @@ export function planClearing(input: PlanInput): ClearingPlan {
     (key) =>
       !cancelled.objectIds.has(key.occurrence.objectId) &&
       classify(key.occurrence) === 'active' &&
-      !isPast(key.occurrence, nowMs),
+      key.endMs > nowMs, // not past (isPast), on the instant read once already
   );
 
   const { candidates, bySlot } = assignSlotsAndRanks(active);
