@@ -1,7 +1,7 @@
 import { findCancelledObjects } from './cancelled.js';
 import { classify } from './classify.js';
 import { OverlapIndex } from './overlap-index.js';
-import { bookedAtMs, compareChronological, compareWalk, type WalkKey } from './order.js';
+import { bookedAtMs, compareChronological, compareNumbers, compareWalk, type WalkKey } from './order.js';
 import { PriorityMatcher } from './priority.js';
 import { describeOccurrence, loserReason } from './reason.js';
 import type { ClearingPlan, IgnoredOverlap, Loser, LoserAction, Occurrence, PlanInput } from './types.js';
@@ -114,7 +114,7 @@ function collapseDuplicates(keys: Candidate[]): Candidate[] {
  * returns them in walk order and in slot order.
  */
 function assignSlotsAndRanks(candidates: Candidate[]): { candidates: Candidate[]; bySlot: Candidate[] } {
-  const bySlot = [...candidates].sort((a, b) => a.startMs - b.startMs);
+  const bySlot = [...candidates].sort((a, b) => compareNumbers(a.startMs, b.startMs));
   for (let slot = 0; slot < bySlot.length; slot++) (bySlot[slot] as Candidate).slot = slot;
   candidates.sort(compareWalk);
   for (let rank = 0; rank < candidates.length; rank++) (candidates[rank] as Candidate).rank = rank;
@@ -138,14 +138,14 @@ function walk(
   const hits: number[] = [];
 
   for (const candidate of candidates) {
-    index.query(candidate.startMs, candidate.endMs, hits);
-    if (hits.length === 0) {
+    const count = index.collect(candidate.startMs, candidate.endMs, hits);
+    if (count === 0) {
       index.accept(candidate.slot, candidate.endMs);
       continue;
     }
     const winners: Candidate[] = [];
-    for (const slot of hits) {
-      const other = bySlot[slot];
+    for (let hit = 0; hit < count; hit++) {
+      const other = bySlot[hits[hit] as number];
       // Occurrences of one series (same UID) never conflict: a series overlapping itself is the
       // organizer's business, and copies of one event in two objects are the same booking.
       if (other !== undefined && other.occurrence.uid !== candidate.occurrence.uid) winners.push(other);
@@ -215,5 +215,5 @@ function buildLosers(losses: readonly Loss[], timeZone: string | undefined): Los
 
 /** {@link compareChronological} for candidates, using their precomputed start and end. */
 function compareCandidatesChronologically(a: Candidate, b: Candidate): number {
-  return a.startMs - b.startMs || a.endMs - b.endMs || compareChronological(a.occurrence, b.occurrence);
+  return compareNumbers(a.startMs, b.startMs) || compareNumbers(a.endMs, b.endMs) || compareChronological(a.occurrence, b.occurrence);
 }
