@@ -3,7 +3,7 @@ import { classify } from './classify.js';
 import { OverlapIndex } from './overlap-index.js';
 import { bookedAtMs, compareChronological, compareNumbers, compareWalk, type WalkKey } from './order.js';
 import { PriorityMatcher } from './priority.js';
-import { describeOccurrence, loserReason } from './reason.js';
+import { describeOccurrence, loserReason, overlapPhrase } from './reason.js';
 import type { ClearingPlan, IgnoredOverlap, Loser, LoserAction, Occurrence, PlanInput } from './types.js';
 
 /** A walk key plus its place in the overlap index and in the walk. */
@@ -17,6 +17,9 @@ interface Candidate extends WalkKey {
    * reason of every occurrence it beats (issue 9: a busy year has ~12,000 losers, few winners).
    */
   described: string | null;
+  /** its last reason phrase (overlapPhrase) and the why it was made for, shared by the losers it beat that way */
+  phrase: string | null;
+  phraseWhy: string | null;
 }
 
 /** One lost walk step, before losers of the same deleted object are merged. */
@@ -88,6 +91,8 @@ function toCandidate(occurrence: Occurrence, matcher: PriorityMatcher): Candidat
     slot: 0,
     rank: 0,
     described: null,
+    phrase: null,
+    phraseWhy: null,
   };
 }
 
@@ -187,30 +192,42 @@ function buildLosers(losses: readonly Loss[], timeZone: string | undefined): Los
     const objectId = loss.candidate.occurrence.objectId;
     const first = deleteByObject.get(objectId);
     if (first === undefined) {
-      const copy = { candidate: loss.candidate, winners: [...loss.winners] };
-      deleteByObject.set(objectId, copy);
-      merged.push(copy);
+      deleteByObject.set(objectId, loss);
+      merged.push(loss);
     } else {
+      // The walk made each loss its own winners array and nothing else holds it: merged in place.
       for (const winner of loss.winners) if (!first.winners.includes(winner)) first.winners.push(winner);
       first.winners.sort((a, b) => a.rank - b.rank);
     }
   }
 
+  const phrase = (winner: Candidate, why: string): string => {
+    if (winner.phraseWhy !== why || winner.phrase === null) {
+      winner.described ??= describeOccurrence(winner.occurrence, timeZone);
+      winner.phrase = overlapPhrase(winner.described, why);
+      winner.phraseWhy = why;
+    }
+    return winner.phrase;
+  };
   // Chronological report order on the precomputed instants (cheaper than re-reading Dates).
   merged.sort((a, b) => compareCandidatesChronologically(a.candidate, b.candidate));
-  return merged.map(
-    ({ candidate, winners }): Loser => ({
+  return merged.map(({ candidate, winners }): Loser => {
+    const overlapsWith: Occurrence[] = [];
+    // design §5 step 4: it was booked before a prioritized event that took the room from it.
+    let isDeprioritized = false;
+    for (const winner of winners) {
+      overlapsWith.push(winner.occurrence);
+      if (winner.prioritized && !candidate.prioritized && candidate.bookedAt < winner.bookedAt) isDeprioritized = true;
+    }
+    return {
       occurrence: candidate.occurrence,
       action: loserAction(candidate.occurrence),
-      overlapsWith: winners.map((winner) => winner.occurrence),
+      overlapsWith,
       isPrioritized: candidate.prioritized,
-      // design §5 step 4: it was booked before a prioritized event that took the room from it.
-      isDeprioritized: winners.some(
-        (winner) => winner.prioritized && !candidate.prioritized && candidate.bookedAt < winner.bookedAt,
-      ),
-      reason: loserReason(candidate, winners, (winner) => (winner.described ??= describeOccurrence(winner.occurrence, timeZone))),
-    }),
-  );
+      isDeprioritized,
+      reason: loserReason(candidate, winners, phrase),
+    };
+  });
 }
 
 /** {@link compareChronological} for candidates, using their precomputed start and end. */
