@@ -103,15 +103,32 @@ function toCandidate(occurrence: Occurrence, matcher: PriorityMatcher): Candidat
  * judged on its own (they never conflict with each other, as same-UID occurrences never do).
  */
 function collapseDuplicates(keys: Candidate[]): Candidate[] {
-  const byIdentity = new Map<string, Candidate>();
+  // In first-appearance order, a later duplicate that walks first taking the earlier one's place.
+  const kept: Candidate[] = [];
+  // By href first: most objects hold one occurrence, whose UID/RECURRENCE-ID key is then never built.
+  const byObject = new Map<string, number | Map<string, number>>();
   for (const key of keys) {
-    const { objectId, uid, recurrenceId } = key.occurrence;
-    // NUL cannot occur in an href or a UID, so the joined key is unambiguous; '\u0001' marks "no RECURRENCE-ID".
-    const identity = `${objectId}\u0000${uid}\u0000${recurrenceId ?? '\u0001'}`;
-    const kept = byIdentity.get(identity);
-    if (kept === undefined || compareWalk(key, kept) < 0) byIdentity.set(identity, key);
+    const objectId = key.occurrence.objectId;
+    let inObject = byObject.get(objectId);
+    if (inObject === undefined) {
+      byObject.set(objectId, kept.push(key) - 1);
+      continue;
+    }
+    if (typeof inObject === 'number') {
+      inObject = new Map([[identityInObject(kept[inObject] as Candidate), inObject]]);
+      byObject.set(objectId, inObject);
+    }
+    const identity = identityInObject(key);
+    const index = inObject.get(identity);
+    if (index === undefined) inObject.set(identity, kept.push(key) - 1);
+    else if (compareWalk(key, kept[index] as Candidate) < 0) kept[index] = key;
   }
-  return [...byIdentity.values()];
+  return kept;
+}
+
+/** UID and RECURRENCE-ID: NUL cannot occur in a UID, so the joined key is unambiguous; '\u0001' marks "no RECURRENCE-ID". */
+function identityInObject(key: Candidate): string {
+  return `${key.occurrence.uid}\u0000${key.occurrence.recurrenceId ?? '\u0001'}`;
 }
 
 /**
