@@ -1,4 +1,4 @@
-import { wallClock, zonedIso } from './zoned-time.js';
+import { offsetSecondsAt, zonedIso } from './zoned-time.js';
 
 /** Offsets are looked up per quarter hour: every zone's transitions of the last century fall on one. */
 const BUCKET_MS = 15 * 60_000;
@@ -10,32 +10,50 @@ const MINUTE_MS = 60_000;
  * instead of tens of thousands of quarter hours' (each an Intl call; issue 9).
  */
 const DAY_MS = 86_400_000;
+/**
+ * And before that, from 1970 on, per week (the same rule, a week being as short as any zone's two
+ * changes have been apart since then): a year reads ~53 weeks' offsets and the days of the two or so
+ * weeks with a change (issue 9).
+ */
+const WEEK_MS = 7 * DAY_MS;
 
 interface ZoneOffsets {
-  days: Map<number, number | null>;
-  quarters: Map<number, number | null>;
+  /** offset at the start of each span read so far, per span width */
+  weeks: Map<number, number>;
+  days: Map<number, number>;
+  quarters: Map<number, number>;
 }
 const offsets = new Map<string, ZoneOffsets>();
 
 /** The zone's UTC offset at `ms`, in ms, from the runtime's tz data (zoned-time.ts, the package's one zone reading). */
-const offsetAt = (ms: number, timeZone: string): number => wallClock(new Date(ms), timeZone).offsetSeconds * 1000;
+const offsetAt = (ms: number, timeZone: string): number => offsetSecondsAt(ms, timeZone) * 1000;
 
-/** The offset shared by the whole span [index·width, (index+1)·width), or null when it changes inside it. */
-function spanOffset(memo: Map<number, number | null>, index: number, width: number, timeZone: string): number | null {
+/** The offset at the start of span `index`, memoised: a span's end is the next one's start. */
+function startOffset(memo: Map<number, number>, index: number, width: number, timeZone: string): number {
   let offset = memo.get(index);
   if (offset === undefined) {
-    const first = offsetAt(index * width, timeZone);
-    offset = first === offsetAt(index * width + width - 1000, timeZone) ? first : null;
+    offset = offsetAt(index * width, timeZone);
     memo.set(index, offset);
   }
   return offset;
 }
 
-/** The offset shared by the whole day or else quarter hour around `ms`, or null when it changes inside it. */
+/**
+ * The offset shared by the whole span [index·width, (index+1)·width), or null when it may change
+ * inside it: the same at both ends, with at most one change per span, means none in between (a
+ * change exactly at the end counts as one inside, and takes the exact path).
+ */
+function spanOffset(memo: Map<number, number>, index: number, width: number, timeZone: string): number | null {
+  const first = startOffset(memo, index, width, timeZone);
+  return first === startOffset(memo, index + 1, width, timeZone) ? first : null;
+}
+
+/** The offset shared by the whole week, day or else quarter hour around `ms`, or null when it changes inside it. */
 function bucketOffset(ms: number, timeZone: string): number | null {
   let zone = offsets.get(timeZone);
-  if (!zone) offsets.set(timeZone, (zone = { days: new Map(), quarters: new Map() }));
+  if (!zone) offsets.set(timeZone, (zone = { weeks: new Map(), days: new Map(), quarters: new Map() }));
   return (
+    (ms >= 0 ? spanOffset(zone.weeks, Math.floor(ms / WEEK_MS), WEEK_MS, timeZone) : null) ??
     spanOffset(zone.days, Math.floor(ms / DAY_MS), DAY_MS, timeZone) ??
     spanOffset(zone.quarters, Math.floor(ms / BUCKET_MS), BUCKET_MS, timeZone)
   );

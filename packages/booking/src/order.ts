@@ -15,6 +15,14 @@ export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/**
+ * Numeric order as -1, 0 or 1. Not `a - b`: epoch milliseconds are no small integers, so in code V8
+ * has not optimized yet (a cold clear sorts before it is) every difference is a new heap number.
+ */
+export function compareNumbers(a: number, b: number): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** Orders nulls first, then strings by code unit. */
 function compareNullableStrings(a: string | null, b: string | null): number {
   if (a === b) return 0;
@@ -45,10 +53,10 @@ export function compareWalk(a: WalkKey, b: WalkKey): number {
   const y = b.occurrence;
   return (
     compareStrings(x.uid, y.uid) ||
-    a.startMs - b.startMs ||
+    compareNumbers(a.startMs, b.startMs) ||
     compareStrings(x.objectId, y.objectId) ||
     compareNullableStrings(x.recurrenceId, y.recurrenceId) ||
-    a.endMs - b.endMs ||
+    compareNumbers(a.endMs, b.endMs) ||
     compareStrings(x.name, y.name)
   );
 }
@@ -59,8 +67,8 @@ export function compareWalk(a: WalkKey, b: WalkKey): number {
  */
 export function compareChronological(x: Occurrence, y: Occurrence): number {
   return (
-    x.start.getTime() - y.start.getTime() ||
-    x.end.getTime() - y.end.getTime() ||
+    compareNumbers(x.start.getTime(), y.start.getTime()) ||
+    compareNumbers(x.end.getTime(), y.end.getTime()) ||
     compareStrings(x.uid, y.uid) ||
     compareNullableStrings(x.recurrenceId, y.recurrenceId) ||
     compareStrings(x.objectId, y.objectId)

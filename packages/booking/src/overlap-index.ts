@@ -12,8 +12,13 @@ export class OverlapIndex {
   private readonly size: number;
   /** maxEnd[node] over accepted leaves below it; -Infinity where nothing is accepted */
   private readonly maxEnd: Float64Array;
-  /** reused descent stack of [node, first slot, slot count] triples, so queries do not allocate it */
-  private readonly stack: number[] = [];
+  /**
+   * Reused descent stack of [node, first slot, slot count] triples, so queries do not allocate it. A
+   * typed array with its own top: emptying a JS array (`length = 0`) drops its backing store, which
+   * every query then grew again (issue 9: most of a year plan's garbage). The descent leaves at most
+   * one pending sibling per level: 64 levels cover any index.
+   */
+  private readonly stack = new Int32Array(3 * 64);
 
   /**
    * @param startsSorted starts of all candidates in ascending order (epoch ms); a candidate's
@@ -45,29 +50,46 @@ export class OverlapIndex {
    * (`a.start < b.end && b.start < a.end`), in ascending slot (start) order.
    */
   query(startMs: number, endMs: number): number[] {
+    const hits: number[] = [];
+    this.collect(startMs, endMs, hits);
+    return hits;
+  }
+
+  /**
+   * {@link query} into `hits` from index 0, returning how many there are; entries past that count
+   * are stale. For a caller querying once per candidate: the array keeps its storage between calls.
+   */
+  collect(startMs: number, endMs: number, hits: number[]): number {
+    let count = 0;
     // Only slots whose start is before endMs can overlap: they form the prefix [0, limit).
     const limit = this.lowerBound(endMs);
-    const hits: number[] = [];
-    if (limit === 0) return hits;
+    if (limit === 0) return count;
     // Iterative depth-first descent; each stack entry is [node, first slot, slot count].
     const stack = this.stack;
-    stack.length = 0;
-    stack.push(1, 0, this.size);
-    while (stack.length > 0) {
-      const width = stack.pop() as number;
-      const first = stack.pop() as number;
-      const node = stack.pop() as number;
+    let top = 0;
+    stack[top++] = 1;
+    stack[top++] = 0;
+    stack[top++] = this.size;
+    while (top > 0) {
+      const width = stack[--top] as number;
+      const first = stack[--top] as number;
+      const node = stack[--top] as number;
       if (first >= limit) continue;
       if ((this.maxEnd[node] ?? Number.NEGATIVE_INFINITY) <= startMs) continue;
       if (width === 1) {
-        hits.push(first);
+        hits[count++] = first;
         continue;
       }
       const half = width >> 1;
       // Push right first so the left half is visited first and hits come out in slot order.
-      stack.push(2 * node + 1, first + half, half, 2 * node, first, half);
+      stack[top++] = 2 * node + 1;
+      stack[top++] = first + half;
+      stack[top++] = half;
+      stack[top++] = 2 * node;
+      stack[top++] = first;
+      stack[top++] = half;
     }
-    return hits;
+    return count;
   }
 
   /** First slot whose start is >= value (binary search). */

@@ -1,9 +1,9 @@
 import { findCancelledObjects } from './cancelled.js';
-import { classify, isPast } from './classify.js';
+import { classify } from './classify.js';
 import { OverlapIndex } from './overlap-index.js';
-import { bookedAtMs, compareChronological, compareWalk, type WalkKey } from './order.js';
+import { bookedAtMs, compareChronological, compareNumbers, compareWalk, type WalkKey } from './order.js';
 import { PriorityMatcher } from './priority.js';
-import { loserReason } from './reason.js';
+import { describeOccurrence, loserReason, overlapPhrase } from './reason.js';
 import type { ClearingPlan, IgnoredOverlap, Loser, LoserAction, Occurrence, PlanInput } from './types.js';
 
 /** A walk key plus its place in the overlap index and in the walk. */
@@ -12,6 +12,14 @@ interface Candidate extends WalkKey {
   slot: number;
   /** position in the walk; winners are listed in this order */
   rank: number;
+  /**
+   * describeOccurrence of it, made the first time a reason names it: a winner is named in the
+   * reason of every occurrence it beats (issue 9: a busy year has ~12,000 losers, few winners).
+   */
+  described: string | null;
+  /** its last reason phrase (overlapPhrase) and the why it was made for, shared by the losers it beat that way */
+  phrase: string | null;
+  phraseWhy: string | null;
 }
 
 /** One lost walk step, before losers of the same deleted object are merged. */
@@ -35,7 +43,7 @@ export function planClearing(input: PlanInput): ClearingPlan {
   if (Number.isNaN(nowMs)) throw new RangeError('planClearing: now is an invalid date');
   const matcher = new PriorityMatcher(input.priorityTokens);
 
-  const keys = collapseDuplicates(input.occurrences.map((occurrence) => toWalkKey(occurrence, matcher)));
+  const keys = collapseDuplicates(input.occurrences.map((occurrence) => toCandidate(occurrence, matcher)));
   const cancelled = findCancelledObjects(
     keys.map((key) => key.occurrence),
     nowMs,
@@ -47,11 +55,11 @@ export function planClearing(input: PlanInput): ClearingPlan {
     (key) =>
       !cancelled.objectIds.has(key.occurrence.objectId) &&
       classify(key.occurrence) === 'active' &&
-      !isPast(key.occurrence, nowMs),
+      key.endMs > nowMs, // not past (isPast), on the instant read once already
   );
 
-  const candidates = assignSlotsAndRanks(active);
-  const { losses, ignored } = walk(candidates);
+  const { candidates, bySlot } = assignSlotsAndRanks(active);
+  const { losses, ignored } = walk(candidates, bySlot);
 
   return {
     deletedCancelled: cancelled.deleted,
@@ -64,7 +72,7 @@ export function planClearing(input: PlanInput): ClearingPlan {
 }
 
 /** Precomputes the sort key of one occurrence, rejecting intervals the planner cannot order. */
-function toWalkKey(occurrence: Occurrence, matcher: PriorityMatcher): WalkKey {
+function toCandidate(occurrence: Occurrence, matcher: PriorityMatcher): Candidate {
   const startMs = occurrence.start.getTime();
   const endMs = occurrence.end.getTime();
   if (Number.isNaN(startMs) || Number.isNaN(endMs) || endMs < startMs) {
@@ -72,7 +80,20 @@ function toWalkKey(occurrence: Occurrence, matcher: PriorityMatcher): WalkKey {
       `planClearing: occurrence ${occurrence.uid} (${occurrence.recurrenceId ?? 'single'}) in ${occurrence.objectId} has an invalid start/end`,
     );
   }
-  return { prioritized: matcher.isPrioritized(occurrence), bookedAt: bookedAtMs(occurrence), startMs, endMs, occurrence };
+  // Slot and rank are set once the candidates are known (assignSlotsAndRanks); one object per
+  // occurrence from here on, so none is copied on the way.
+  return {
+    prioritized: matcher.isPrioritized(occurrence),
+    bookedAt: bookedAtMs(occurrence),
+    startMs,
+    endMs,
+    occurrence,
+    slot: 0,
+    rank: 0,
+    described: null,
+    phrase: null,
+    phraseWhy: null,
+  };
 }
 
 /**
@@ -81,34 +102,45 @@ function toWalkKey(occurrence: Occurrence, matcher: PriorityMatcher): WalkKey {
  * Copies of one UID in *different* objects are kept: each is its own object on the server and is
  * judged on its own (they never conflict with each other, as same-UID occurrences never do).
  */
-function collapseDuplicates(keys: WalkKey[]): WalkKey[] {
-  const byIdentity = new Map<string, WalkKey>();
+function collapseDuplicates(keys: Candidate[]): Candidate[] {
+  // In first-appearance order, a later duplicate that walks first taking the earlier one's place.
+  const kept: Candidate[] = [];
+  // By href first: most objects hold one occurrence, whose UID/RECURRENCE-ID key is then never built.
+  const byObject = new Map<string, number | Map<string, number>>();
   for (const key of keys) {
-    const { objectId, uid, recurrenceId } = key.occurrence;
-    // NUL cannot occur in an href or a UID, so the joined key is unambiguous; '\u0001' marks "no RECURRENCE-ID".
-    const identity = `${objectId}\u0000${uid}\u0000${recurrenceId ?? '\u0001'}`;
-    const kept = byIdentity.get(identity);
-    if (kept === undefined || compareWalk(key, kept) < 0) byIdentity.set(identity, key);
+    const objectId = key.occurrence.objectId;
+    let inObject = byObject.get(objectId);
+    if (inObject === undefined) {
+      byObject.set(objectId, kept.push(key) - 1);
+      continue;
+    }
+    if (typeof inObject === 'number') {
+      inObject = new Map([[identityInObject(kept[inObject] as Candidate), inObject]]);
+      byObject.set(objectId, inObject);
+    }
+    const identity = identityInObject(key);
+    const index = inObject.get(identity);
+    if (index === undefined) inObject.set(identity, kept.push(key) - 1);
+    else if (compareWalk(key, kept[index] as Candidate) < 0) kept[index] = key;
   }
-  return [...byIdentity.values()];
+  return kept;
 }
 
-/** Gives each candidate its slot (start order, for the overlap index) and its rank (walk order). */
-function assignSlotsAndRanks(keys: readonly WalkKey[]): Candidate[] {
-  const candidates: Candidate[] = keys.map((key) => ({
-    prioritized: key.prioritized,
-    bookedAt: key.bookedAt,
-    startMs: key.startMs,
-    endMs: key.endMs,
-    occurrence: key.occurrence,
-    slot: 0,
-    rank: 0,
-  }));
-  const byStart = [...candidates].sort((a, b) => a.startMs - b.startMs);
-  for (let slot = 0; slot < byStart.length; slot++) (byStart[slot] as Candidate).slot = slot;
+/** UID and RECURRENCE-ID: NUL cannot occur in a UID, so the joined key is unambiguous; '\u0001' marks "no RECURRENCE-ID". */
+function identityInObject(key: Candidate): string {
+  return `${key.occurrence.uid}\u0000${key.occurrence.recurrenceId ?? '\u0001'}`;
+}
+
+/**
+ * Gives each candidate its slot (start order, for the overlap index) and its rank (walk order);
+ * returns them in walk order and in slot order.
+ */
+function assignSlotsAndRanks(candidates: Candidate[]): { candidates: Candidate[]; bySlot: Candidate[] } {
+  const bySlot = [...candidates].sort((a, b) => compareNumbers(a.startMs, b.startMs));
+  for (let slot = 0; slot < bySlot.length; slot++) (bySlot[slot] as Candidate).slot = slot;
   candidates.sort(compareWalk);
   for (let rank = 0; rank < candidates.length; rank++) (candidates[rank] as Candidate).rank = rank;
-  return candidates;
+  return { candidates, bySlot };
 }
 
 /**
@@ -116,26 +148,31 @@ function assignSlotsAndRanks(keys: readonly WalkKey[]): Candidate[] {
  * overlap index; rejected ones never do, so they block nothing (A overlaps B overlaps C, A beats B:
  * C is measured against A only).
  */
-function walk(candidates: readonly Candidate[]): { losses: Loss[]; ignored: IgnoredOverlap[] } {
-  const bySlot: Candidate[] = [];
-  const starts = new Float64Array(candidates.length);
-  for (const candidate of candidates) {
-    bySlot[candidate.slot] = candidate;
-    starts[candidate.slot] = candidate.startMs;
-  }
+function walk(
+  candidates: readonly Candidate[],
+  bySlot: readonly Candidate[],
+): { losses: Loss[]; ignored: IgnoredOverlap[] } {
+  const starts = new Float64Array(bySlot.length);
+  for (let slot = 0; slot < bySlot.length; slot++) starts[slot] = (bySlot[slot] as Candidate).startMs;
   const index = new OverlapIndex(starts);
   const losses: Loss[] = [];
   const ignored: IgnoredOverlap[] = [];
+  const hits: number[] = [];
 
   for (const candidate of candidates) {
+    const count = index.collect(candidate.startMs, candidate.endMs, hits);
+    if (count === 0) {
+      index.accept(candidate.slot, candidate.endMs);
+      continue;
+    }
     const winners: Candidate[] = [];
-    for (const slot of index.query(candidate.startMs, candidate.endMs)) {
-      const other = bySlot[slot];
+    for (let hit = 0; hit < count; hit++) {
+      const other = bySlot[hits[hit] as number];
       // Occurrences of one series (same UID) never conflict: a series overlapping itself is the
       // organizer's business, and copies of one event in two objects are the same booking.
       if (other !== undefined && other.occurrence.uid !== candidate.occurrence.uid) winners.push(other);
     }
-    winners.sort((a, b) => a.rank - b.rank);
+    if (winners.length > 1) winners.sort((a, b) => a.rank - b.rank);
 
     const keeps = winners.length === 0 || (candidate.prioritized && winners.every((winner) => winner.prioritized));
     if (keeps) {
@@ -172,33 +209,45 @@ function buildLosers(losses: readonly Loss[], timeZone: string | undefined): Los
     const objectId = loss.candidate.occurrence.objectId;
     const first = deleteByObject.get(objectId);
     if (first === undefined) {
-      const copy = { candidate: loss.candidate, winners: [...loss.winners] };
-      deleteByObject.set(objectId, copy);
-      merged.push(copy);
+      deleteByObject.set(objectId, loss);
+      merged.push(loss);
     } else {
+      // The walk made each loss its own winners array and nothing else holds it: merged in place.
       for (const winner of loss.winners) if (!first.winners.includes(winner)) first.winners.push(winner);
       first.winners.sort((a, b) => a.rank - b.rank);
     }
   }
 
+  const phrase = (winner: Candidate, why: string): string => {
+    if (winner.phraseWhy !== why || winner.phrase === null) {
+      winner.described ??= describeOccurrence(winner.occurrence, timeZone);
+      winner.phrase = overlapPhrase(winner.described, why);
+      winner.phraseWhy = why;
+    }
+    return winner.phrase;
+  };
   // Chronological report order on the precomputed instants (cheaper than re-reading Dates).
   merged.sort((a, b) => compareCandidatesChronologically(a.candidate, b.candidate));
-  return merged.map(
-    ({ candidate, winners }): Loser => ({
+  return merged.map(({ candidate, winners }): Loser => {
+    const overlapsWith: Occurrence[] = [];
+    // design §5 step 4: it was booked before a prioritized event that took the room from it.
+    let isDeprioritized = false;
+    for (const winner of winners) {
+      overlapsWith.push(winner.occurrence);
+      if (winner.prioritized && !candidate.prioritized && candidate.bookedAt < winner.bookedAt) isDeprioritized = true;
+    }
+    return {
       occurrence: candidate.occurrence,
       action: loserAction(candidate.occurrence),
-      overlapsWith: winners.map((winner) => winner.occurrence),
+      overlapsWith,
       isPrioritized: candidate.prioritized,
-      // design §5 step 4: it was booked before a prioritized event that took the room from it.
-      isDeprioritized: winners.some(
-        (winner) => winner.prioritized && !candidate.prioritized && candidate.bookedAt < winner.bookedAt,
-      ),
-      reason: loserReason(candidate, winners, timeZone),
-    }),
-  );
+      isDeprioritized,
+      reason: loserReason(candidate, winners, phrase),
+    };
+  });
 }
 
 /** {@link compareChronological} for candidates, using their precomputed start and end. */
 function compareCandidatesChronologically(a: Candidate, b: Candidate): number {
-  return a.startMs - b.startMs || a.endMs - b.endMs || compareChronological(a.occurrence, b.occurrence);
+  return compareNumbers(a.startMs, b.startMs) || compareNumbers(a.endMs, b.endMs) || compareChronological(a.occurrence, b.occurrence);
 }

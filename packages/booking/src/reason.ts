@@ -28,13 +28,28 @@ function whyWinnerKept(loser: ReasonParty, winner: ReasonParty): string {
   return 'booked at the same instant, so the UID decided';
 }
 
+/** One winner's part of a loser's reason: `overlaps "Finance Monthly" (…–…), booked earlier`. */
+export function overlapPhrase(described: string, why: string): string {
+  return `overlaps ${described}, ${why}`;
+}
+
 /**
  * The human sentence of a loser (design §5 step 7 adds `reason` to the seed's report), e.g.
  * `overlaps "Finance Monthly" (2025-07-15T08:00:00.000Z–2025-07-15T10:00:00.000Z), booked earlier`.
- * Several winners are listed in walk order, separated by "; ".
+ * Several winners are listed in walk order, separated by "; ". `phrase` is overlapPhrase of the
+ * winner's describeOccurrence (in the room's zone) and the why; the planner passes one that
+ * remembers each winner's text, as one winner is named in the reasons of many losers.
  */
-export function loserReason(loser: ReasonParty, winners: readonly ReasonParty[], timeZone?: string): string {
-  return winners
-    .map((winner) => `overlaps ${describeOccurrence(winner.occurrence, timeZone)}, ${whyWinnerKept(loser, winner)}`)
-    .join('; ');
+export function loserReason<P extends ReasonParty>(
+  loser: P,
+  winners: readonly P[],
+  phrase: (winner: P, why: string) => string,
+): string {
+  let reason = '';
+  for (let i = 0; i < winners.length; i++) {
+    const winner = winners[i] as P;
+    const part = phrase(winner, whyWinnerKept(loser, winner));
+    reason = i === 0 ? part : `${reason}; ${part}`;
+  }
+  return reason;
 }

@@ -57,6 +57,30 @@ export function wallClock(instant: Date, timeZone: string): WallClock {
   };
 }
 
+const offsetFormats = new Map<string, Intl.DateTimeFormat>();
+const OFFSET = /GMT(?:([+-])(\d{2}):(\d{2})(?::(\d{2}))?)?$/;
+
+/**
+ * The zone's UTC offset at `ms` in seconds (east positive): wallClock's offsetSeconds, read from
+ * Intl's 'longOffset' name ("GMT+05:45", "GMT" for zero) in one format() call instead of
+ * formatToParts and seven fields (issue 9: a year's report reads an offset per day).
+ */
+export function offsetSecondsAt(ms: number, timeZone: string): number {
+  let f = offsetFormats.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' });
+    // bounded as `formats` above
+    if (offsetFormats.size < 1000) offsetFormats.set(timeZone, f);
+  }
+  const text = f.format(ms);
+  const match = OFFSET.exec(text);
+  if (!match) throw new RangeError(`unexpected offset "${text}" for ${timeZone}`);
+  const [, sign, hours, minutes, seconds] = match;
+  if (sign === undefined) return 0;
+  const value = Number(hours) * 3600 + Number(minutes) * 60 + Number(seconds ?? 0);
+  return sign === '-' ? -value : value;
+}
+
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
 /** `2025-07-15` */

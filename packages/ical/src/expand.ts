@@ -127,6 +127,24 @@ function masterWindow(series: Series, master: Component, from: number, to: numbe
   return { notBefore: from - Math.max(0, length) - 2 * DAY_MS, to, zone: series.defaultZone };
 }
 
+/** The last room address set made, with a copy of the list it was made from. */
+let lastRooms: { addresses: string[]; rooms: ReadonlySet<string> } | null = null;
+
+/**
+ * The normalised set of `addresses`. A clear expands thousands of objects with the same addresses:
+ * the set is made again only when the list differs from the last one (compared by value, so a caller
+ * changing its array in place still gets the right set).
+ */
+function roomSet(addresses: readonly string[]): ReadonlySet<string> {
+  const last = lastRooms;
+  if (last !== null && last.addresses.length === addresses.length && last.addresses.every((address, i) => address === addresses[i])) {
+    return last.rooms;
+  }
+  const rooms = new Set(addresses.map(normaliseAddress));
+  lastRooms = { addresses: [...addresses], rooms };
+  return rooms;
+}
+
 /**
  * Every occurrence of one calendar object (master + RECURRENCE-ID overrides) that overlaps
  * [from, to), sorted by start. Recurrences are expanded here, client-side, because server-side
@@ -134,7 +152,7 @@ function masterWindow(series: Series, master: Component, from: number, to: numbe
  */
 export function expandObject(ics: string, options: ExpandOptions): ExpandedOccurrence[] {
   const root = parseJcalShared(ics);
-  const rooms = new Set(options.roomAddresses.map(normaliseAddress));
+  const rooms = roomSet(options.roomAddresses);
   return expandSingleEvent(root, options, rooms) ?? expandParsed(root, options, rooms);
 }
 

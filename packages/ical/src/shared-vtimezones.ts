@@ -30,7 +30,15 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/**
+ * The last block found in the memo. Each object's block is a new string, whose hash the Map lookup
+ * computes over all of its ~1.5 kB; comparing it with the last one (almost always the same
+ * VTIMEZONE) is a memcmp (issue 9).
+ */
+let last: { block: string; vtimezone: JcalComponent } | null = null;
+
 function sharedVtimezone(block: string): JcalComponent | null {
+  if (last !== null && last.block === block) return last.vtimezone;
   let vtimezone = memo.get(block);
   if (vtimezone === undefined) {
     const wrapper = ICAL.parse(`BEGIN:VCALENDAR\r\n${block}END:VCALENDAR\r\n`) as unknown[];
@@ -41,6 +49,7 @@ function sharedVtimezone(block: string): JcalComponent | null {
     vtimezone = deepFreeze(only);
     memo.set(block, vtimezone);
   }
+  last = { block, vtimezone };
   return vtimezone;
 }
 
@@ -64,11 +73,16 @@ export function parseJcalShared(ics: string): JcalComponent {
   if (blocks.length === 0) return parseJcal(ics);
   rest.push(ics.slice(at));
   try {
-    const vtimezones = blocks.map(sharedVtimezone);
+    const vtimezones: JcalComponent[] = [];
+    for (const block of blocks) {
+      const vtimezone = sharedVtimezone(block);
+      if (vtimezone === null) return parseJcal(ics);
+      vtimezones.push(vtimezone);
+    }
     const root = ICAL.parse(rest.join('')) as unknown[];
-    if (root[0] !== 'vcalendar' || vtimezones.some((v) => v === null)) return parseJcal(ics);
+    if (root[0] !== 'vcalendar') return parseJcal(ics);
     const calendar = root as JcalComponent;
-    calendar[2].unshift(...(vtimezones as JcalComponent[]));
+    calendar[2].unshift(...vtimezones);
     return calendar;
   } catch {
     // Whatever is wrong, ical.js's parse of the whole text says it (or it was only the cut).

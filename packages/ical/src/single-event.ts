@@ -1,7 +1,6 @@
 import ICAL from 'ical.js';
 
 import type { ExpandedOccurrence, ExpandOptions } from './expand.js';
-import { wallClockMs } from './intl-zone.js';
 import { normaliseAddress, type JcalComponent, type JcalProperty } from './parse.js';
 import { RuntimeTimezone } from './runtime-zone.js';
 import { overlapsWindow } from './time.js';
@@ -31,11 +30,6 @@ function decorated(type: string): boolean {
 class NotPlain extends Error {}
 const notPlain = new NotPlain();
 
-function firstProperty(properties: readonly JcalProperty[], name: string): JcalProperty | undefined {
-  for (const property of properties) if (property[0] === name) return property;
-  return undefined;
-}
-
 /** textValue (parse.ts) of a property: ical.js hands out the raw jCal value for undecorated types. */
 function textOf(property: JcalProperty | undefined): string | null {
   if (property === undefined || property.length <= 3) return null;
@@ -45,12 +39,19 @@ function textOf(property: JcalProperty | undefined): string | null {
   return typeof value === 'string' ? value : null;
 }
 
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(Z?)$/;
-
-/** ms of a time with wall-clock fields and a UTC offset, computed as ical.js's Time#toUnixTime does. */
-function unixMs(year: number, month: number, day: number, hour: number, minute: number, second: number, offset: number): number {
-  return (Date.UTC(year, month - 1, day, hour, minute, second - offset) / 1000) * 1000;
+/**
+ * The decimal number written in `text` at [from, from + length), or -1 when any of it is not an
+ * ASCII digit: what `\d{n}` in a regular expression accepts, without a match array and a string
+ * per field for each of the ~35,000 values of a busy year (issue 9).
+ */
+function digitsAt(text: string, from: number, length: number): number {
+  let value = 0;
+  for (let i = from; i < from + length; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
 }
 
 /** A DATE or DATE-TIME value as written: wall-clock fields, and how they are read (toInstant, time.ts). */
@@ -78,19 +79,26 @@ function wallTimeOf(property: JcalProperty, defaultZone: RuntimeTimezone): WallT
   const type = property[2];
   const value = property[3];
   if (typeof value !== 'string' || (type !== 'date' && type !== 'date-time')) throw notPlain;
-  const match = (type === 'date' ? DATE : DATE_TIME).exec(value);
-  if (!match) throw notPlain;
-  const year = Number(match[1]);
-  const month = Number(match[2]);
-  const day = Number(match[3]);
-  const hour = Number(match[4] ?? 0);
-  const minute = Number(match[5] ?? 0);
-  const second = Number(match[6] ?? 0);
-  const valid = year >= 1000 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month) && hour <= 23 && minute <= 59 && second <= 59;
+  // Only the canonical forms `YYYY-MM-DD` and `YYYY-MM-DDTHH:MM:SS` with an optional `Z`.
+  const length = value.length;
+  const utc = type === 'date-time' && length === 20 && value.charCodeAt(19) === 90; // 'Z'
+  const layout =
+    type === 'date'
+      ? length === 10
+      : (length === 19 || utc) && value[10] === 'T' && value[13] === ':' && value[16] === ':';
+  if (!layout || value[4] !== '-' || value[7] !== '-') throw notPlain;
+  const year = digitsAt(value, 0, 4);
+  const month = digitsAt(value, 5, 2);
+  const day = digitsAt(value, 8, 2);
+  const hour = type === 'date' ? 0 : digitsAt(value, 11, 2);
+  const minute = type === 'date' ? 0 : digitsAt(value, 14, 2);
+  const second = type === 'date' ? 0 : digitsAt(value, 17, 2);
+  // digitsAt's -1 fails the ranges below (every lower bound is 0 or more)
+  const valid = hour >= 0 && minute >= 0 && second >= 0 && year >= 1000 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month) && hour <= 23 && minute <= 59 && second <= 59;
   if (!valid) throw notPlain;
   const time: WallTime = { year, month, day, hour, minute, second, kind: 'zoned', zone: defaultZone };
   if (type === 'date') time.kind = 'date';
-  else if (match[7] === 'Z') time.kind = 'utc';
+  else if (utc) time.kind = 'utc';
   else {
     const tzid = property[1].tzid;
     if (tzid !== undefined) {
@@ -108,17 +116,13 @@ function wallTimeOf(property: JcalProperty, defaultZone: RuntimeTimezone): WallT
  * wall-clock time kept), as ical.js reads it.
  */
 function instantAt(time: WallTime, days: number): number {
-  let { year, month, day } = time;
-  if (days !== 0) {
-    const moved = new Date(Date.UTC(year, month - 1, day + days));
-    year = moved.getUTCFullYear();
-    month = moved.getUTCMonth() + 1;
-    day = moved.getUTCDate();
-  }
-  if (time.kind === 'date') return unixMs(year, month, day, 0, 0, 0, time.zone.wallClockOffset(wallClockMs(year, month, day, 0, 0, 0)));
-  const { hour, minute, second } = time;
-  const offset = time.kind === 'utc' ? 0 : time.zone.wallClockOffset(wallClockMs(year, month, day, hour, minute, second));
-  return unixMs(year, month, day, hour, minute, second, offset);
+  // Date.UTC carries a day past the month's end into the next month, as moving the date does, and
+  // (years being 1000 or later, see wallTimeOf) is wallClockMs of the moved fields; the instant is
+  // that wall clock minus the offset, as ical.js's Time#toUnixTime computes it — without a Date per
+  // occurrence to read the moved fields back from.
+  const date = time.kind === 'date';
+  const local = Date.UTC(time.year, time.month - 1, time.day + days, date ? 0 : time.hour, date ? 0 : time.minute, date ? 0 : time.second);
+  return time.kind === 'utc' ? local : local - time.zone.wallClockOffset(local) * 1000;
 }
 
 /** dateKey (time.ts) of `time` moved by whole days. */
@@ -202,8 +206,45 @@ function expandPlain(root: JcalComponent, options: ExpandOptions, rooms: Readonl
   let dtend: JcalProperty | undefined;
   let rrule: JcalProperty | undefined;
   let exdate = false;
+  // The first of each property read below, found in this one pass rather than a scan per name.
+  let uidProperty: JcalProperty | undefined;
+  let createdProperty: JcalProperty | undefined;
+  let dtstampProperty: JcalProperty | undefined;
+  let statusProperty: JcalProperty | undefined;
+  let organizerProperty: JcalProperty | undefined;
+  let summaryProperty: JcalProperty | undefined;
+  let descriptionProperty: JcalProperty | undefined;
+  let transpProperty: JcalProperty | undefined;
+  let priorityProperty: JcalProperty | undefined;
   for (const property of properties) {
     switch (property[0]) {
+      case 'uid':
+        uidProperty ??= property;
+        break;
+      case 'created':
+        createdProperty ??= property;
+        break;
+      case 'dtstamp':
+        dtstampProperty ??= property;
+        break;
+      case 'status':
+        statusProperty ??= property;
+        break;
+      case 'organizer':
+        organizerProperty ??= property;
+        break;
+      case 'summary':
+        summaryProperty ??= property;
+        break;
+      case 'description':
+        descriptionProperty ??= property;
+        break;
+      case 'transp':
+        transpProperty ??= property;
+        break;
+      case 'x-roombook-priority':
+        priorityProperty ??= property;
+        break;
       case 'rdate':
       case 'recurrence-id':
       case 'duration':
@@ -225,7 +266,7 @@ function expandPlain(root: JcalComponent, options: ExpandOptions, rooms: Readonl
   }
   // Without a rule EXDATE means nothing (the general path ignores it); with one it needs RecurExpansion.
   if (rrule && exdate) throw notPlain;
-  const uid = textOf(firstProperty(properties, 'uid'));
+  const uid = textOf(uidProperty);
   if (uid === null || uid === '' || dtstart === undefined) throw notPlain;
   // As openSeries: the calendar's zone first (an unknown one is the caller's error), then the object's.
   const defaultZone = ianaZone(options.defaultTimeZone);
@@ -235,8 +276,8 @@ function expandPlain(root: JcalComponent, options: ExpandOptions, rooms: Readonl
   const start = wallTimeOf(dtstart, defaultZone);
   const allDay = start.kind === 'date';
   const firstStart = instantAt(start, 0);
-  const created = dateOf(firstProperty(properties, 'created'), defaultZone) ?? dateOf(firstProperty(properties, 'dtstamp'), defaultZone);
-  const status = statusOf(firstProperty(properties, 'status'));
+  const created = dateOf(createdProperty, defaultZone) ?? dateOf(dtstampProperty, defaultZone);
+  const status = statusOf(statusProperty);
   // endReader (series.ts): with DTEND, DATE to DATE is counted in days, anything else as the exact
   // span from DTSTART; without, a DATE lasts one day and a DATE-TIME no time.
   if (dtend !== undefined && dtend.length <= 3) throw notPlain;
@@ -258,31 +299,33 @@ function expandPlain(root: JcalComponent, options: ExpandOptions, rooms: Readonl
     const endMs = endOf(startMs, days);
     if (!overlapsWindow(startMs, endMs, from, to)) continue;
     if (!fields) {
-      const organizer = textOf(firstProperty(properties, 'organizer'));
-      dtstamp = dateOf(firstProperty(properties, 'dtstamp'), defaultZone);
+      const organizer = textOf(organizerProperty);
+      dtstamp = dateOf(dtstampProperty, defaultZone);
       fields = {
         uid,
         allDay,
         isRecurring: rule !== null,
         isOverride: false,
-        summary: textOf(firstProperty(properties, 'summary')) ?? '',
-        description: textOf(firstProperty(properties, 'description')),
+        summary: textOf(summaryProperty) ?? '',
+        description: textOf(descriptionProperty),
         organizer: organizer === null ? null : normaliseAddress(organizer),
         created: created === null ? null : new Date(created),
         status,
         masterCancelled: status === 'CANCELLED',
-        transparent: textOf(firstProperty(properties, 'transp'))?.toUpperCase() === 'TRANSPARENT',
+        transparent: textOf(transpProperty)?.toUpperCase() === 'TRANSPARENT',
         roomPartstat: roomPartstat(properties, rooms),
-        priorityMark: textOf(firstProperty(properties, 'x-roombook-priority')),
+        priorityMark: textOf(priorityProperty),
       };
     }
     // A mark is the master's: it was made for the series' own first span (masterSpanOf in expand.ts).
-    const marked = fields.priorityMark !== null ? { start: firstStart, end: endOf(firstStart, 0) } : { start: startMs, end: endMs };
+    const markedStart = fields.priorityMark !== null ? firstStart : startMs;
+    const markedEnd = fields.priorityMark !== null ? endOf(firstStart, 0) : endMs;
+    const startDate = new Date(startMs);
     // Spelt out in the general path's order (expand.ts), so every occurrence shares one object shape.
     result.push({
       uid: fields.uid,
-      recurrenceId: rule === null ? null : allDay ? dateKeyAt(start, days) : new Date(startMs).toISOString(),
-      start: new Date(startMs),
+      recurrenceId: rule === null ? null : allDay ? dateKeyAt(start, days) : startDate.toISOString(),
+      start: startDate,
       end: new Date(endMs),
       allDay,
       isRecurring: fields.isRecurring,
@@ -297,7 +340,7 @@ function expandPlain(root: JcalComponent, options: ExpandOptions, rooms: Readonl
       transparent: fields.transparent,
       roomPartstat: fields.roomPartstat,
       priorityMark: fields.priorityMark,
-      markedSpan: { start: new Date(marked.start), end: new Date(marked.end) },
+      markedSpan: { start: new Date(markedStart), end: new Date(markedEnd) },
     });
   }
   return result;
