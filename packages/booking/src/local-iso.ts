@@ -5,21 +5,23 @@ const BUCKET_MS = 15 * 60_000;
 const MINUTE_MS = 60_000;
 /**
  * Before that, per UTC day: a day whose first and last second have the same offset has it throughout,
- * as no zone changes its offset twice within a day (none has twice within a week since 1970; the
- * transition finder of @roombook/ical relies on the same). A year of reports reads ~365 days' offsets
+ * as no zone changes its offset twice within a day (the transition finder of @roombook/ical relies on
+ * the same). A year of reports reads ~365 days' offsets
  * instead of tens of thousands of quarter hours' (each an Intl call; issue 9).
  */
 const DAY_MS = 86_400_000;
 /**
- * And before that, from 1970 on, per week (the same rule, a week being as short as any zone's two
- * changes have been apart since then): a year reads ~53 weeks' offsets and the days of the two or so
- * weeks with a change (issue 9).
+ * And before that, from 1970 on, per half week (the same rule with a longer span): a year reads ~105
+ * spans' offsets and the days of the few spans with a change (issue 9). Not a whole week: since 1970
+ * one zone's two changes have been as little as 6 days 23 hours apart (America/Boa_Vista, Noronha,
+ * Recife and Cambridge_Bay in October 2000, per `zdump -v -c 1970,2038` over every zone Intl knows),
+ * and a change and its reversal inside one span would look like no change at all.
  */
-const WEEK_MS = 7 * DAY_MS;
+const SPAN_MS = 3.5 * DAY_MS;
 
 interface ZoneOffsets {
   /** offset at the start of each span read so far, per span width */
-  weeks: Map<number, number>;
+  halfWeeks: Map<number, number>;
   days: Map<number, number>;
   quarters: Map<number, number>;
 }
@@ -48,12 +50,12 @@ function spanOffset(memo: Map<number, number>, index: number, width: number, tim
   return first === startOffset(memo, index + 1, width, timeZone) ? first : null;
 }
 
-/** The offset shared by the whole week, day or else quarter hour around `ms`, or null when it changes inside it. */
+/** The offset shared by the whole half week, day or else quarter hour around `ms`, or null when it changes inside it. */
 function bucketOffset(ms: number, timeZone: string): number | null {
   let zone = offsets.get(timeZone);
-  if (!zone) offsets.set(timeZone, (zone = { weeks: new Map(), days: new Map(), quarters: new Map() }));
+  if (!zone) offsets.set(timeZone, (zone = { halfWeeks: new Map(), days: new Map(), quarters: new Map() }));
   return (
-    (ms >= 0 ? spanOffset(zone.weeks, Math.floor(ms / WEEK_MS), WEEK_MS, timeZone) : null) ??
+    (ms >= 0 ? spanOffset(zone.halfWeeks, Math.floor(ms / SPAN_MS), SPAN_MS, timeZone) : null) ??
     spanOffset(zone.days, Math.floor(ms / DAY_MS), DAY_MS, timeZone) ??
     spanOffset(zone.quarters, Math.floor(ms / BUCKET_MS), BUCKET_MS, timeZone)
   );

@@ -26,6 +26,20 @@ describe('localIso (free/busy answers and clear reports)', () => {
     }
   });
 
+  it('prints each hour as date-fns-tz does where a zone changed twice within a week (October 2000)', () => {
+    // The closest two changes of one zone since 1970: a DST start revoked 6 days 23 hours later.
+    // localIso's widest span must stay shorter, or the pair would read as no change at all.
+    const cases: Array<[string, number]> = [['America/Boa_Vista', Date.UTC(2000, 9, 1)], ['America/Noronha', Date.UTC(2000, 9, 1)], ['America/Recife', Date.UTC(2000, 9, 1)], ['America/Cambridge_Bay', Date.UTC(2000, 9, 22)]];
+    for (const [zone, from] of cases) {
+      const offsets = new Set<string>();
+      for (let ms = from; ms < from + 21 * 86_400_000; ms += 3_600_000) {
+        expect(isoInZone(ms, zone), `${zone} ${ms}`).toBe(reference(ms, zone));
+        offsets.add(reference(ms, zone).slice(19));
+      }
+      expect(offsets.size, zone).toBeGreaterThan(1);
+    }
+  });
+
   it('agrees at scattered instants over a decade, and for Date as for epoch milliseconds', () => {
     let seed = 7;
     const next = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
