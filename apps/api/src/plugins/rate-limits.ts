@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 
 import rateLimit from '@fastify/rate-limit';
+import { createWorkerConnection } from '@roombook/queue';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 
+import { createAuthBlocks, type AuthBlocks } from '../lib/auth-blocks.js';
 import { leasedRedisStore } from '../lib/leased-rate-store.js';
 import { HttpProblem, sendProblem } from '../problems.js';
 
@@ -16,6 +18,8 @@ declare module 'fastify' {
      * jobs only sometimes, such as `GET /api/freebusy?fresh=true` (issue 12).
      */
     jobRateLimit: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+    /** The addresses turned away for failed authentications (see auth-blocks.ts). */
+    authBlocks: AuthBlocks;
   }
 }
 
@@ -87,22 +91,29 @@ export const rateLimitsPlugin = fp(
       timeWindow: settings.authWindowMs,
       keyGenerator: (request) => `auth:${request.ip}`,
     });
-    const blockKey = (request: FastifyRequest) => `${prefix}auth-blocked:${request.ip}`;
-    app.addHook('onRequest', async (request, reply) => {
-      if (!GUARDED.test(request.url)) return;
-      const ttl = await redis.pttl(blockKey(request)).catch(() => -2);
-      if (ttl > 0) {
-        const seconds = Math.ceil(ttl / 1000);
-        // Sent here, not thrown: Bull Board's context has an error handler of its own (500s).
-        return sendProblem(request, reply.header('retry-after', seconds), tooMany(seconds, 'too many failed authentications from this address'));
-      }
+    const subscriber = createWorkerConnection(app.config.REDIS_URL);
+    subscriber.on('error', (error) => app.log.warn({ err: error }, 'redis (failed-authentication blocks) connection error'));
+    const blocks = createAuthBlocks(redis, subscriber, prefix, (error, what) => app.log.warn({ err: error }, what));
+    app.decorate('authBlocks', blocks);
+    app.addHook('onClose', () => blocks.close());
+    const refuse = (request: FastifyRequest, reply: FastifyReply, ttl: number) => {
+      const seconds = Math.ceil(ttl / 1000);
+      // Sent here, not thrown: Bull Board's context has an error handler of its own (500s).
+      sendProblem(request, reply.header('retry-after', seconds), tooMany(seconds, 'too many failed authentications from this address'));
+    };
+    // A callback hook: the answer is known in process nearly always, without a promise per request.
+    app.addHook('onRequest', (request, reply, done) => {
+      if (!GUARDED.test(request.url)) return done();
+      const ttl = blocks.remainingMs(request.ip);
+      if (typeof ttl === 'number') return ttl > 0 ? refuse(request, reply, ttl) : done();
+      void ttl.then((left) => (left > 0 ? refuse(request, reply, left) : done()));
     });
     // onSend, not onResponse: awaited before the answer leaves, so the next request sees the count.
     app.addHook('onSend', async (request, reply) => {
       if (reply.statusCode !== 401 || !GUARDED.test(request.url)) return;
       const result = await countAuthFailure(request);
       // The limit is the number of failures allowed: once it is used up, the address waits out the window.
-      if (!result.isAllowed && result.remaining === 0) await redis.set(blockKey(request), '1', 'PX', Math.max(result.ttl, 1000)).catch(() => undefined);
+      if (!result.isAllowed && result.remaining === 0) await blocks.block(request.ip, Math.max(result.ttl, 1000)).catch(() => undefined);
     });
 
     app.decorate('acquireWaitSlot', async (request: FastifyRequest) => {
