@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 import rateLimit from '@fastify/rate-limit';
 import { createWorkerConnection } from '@roombook/queue';
@@ -36,7 +36,8 @@ const tooMany = (seconds: number, what: string) =>
 
 /** The API key a request authenticated with, as a hash: raw tokens never become Redis keys. */
 export function apiKeyId(request: FastifyRequest): string {
-  return createHash('sha256').update(request.headers.authorization ?? '').digest('hex').slice(0, 32);
+  // one-shot hash: half the cost of createHash, on every job-creating request
+  return hash('sha256', request.headers.authorization ?? '', 'hex').slice(0, 32);
 }
 
 const JOB_METHODS = new Set(['POST', 'DELETE']);
