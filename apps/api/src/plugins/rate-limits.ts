@@ -109,12 +109,16 @@ export const rateLimitsPlugin = fp(
       if (typeof ttl === 'number') return ttl > 0 ? refuse(request, reply, ttl) : done();
       void ttl.then((left) => (left > 0 ? refuse(request, reply, left) : done()));
     });
-    // onSend, not onResponse: awaited before the answer leaves, so the next request sees the count.
-    app.addHook('onSend', async (request, reply) => {
-      if (reply.statusCode !== 401 || !GUARDED.test(request.url)) return;
-      const result = await countAuthFailure(request);
-      // The limit is the number of failures allowed: once it is used up, the address waits out the window.
-      if (!result.isAllowed && result.remaining === 0) await blocks.block(request.ip, Math.max(result.ttl, 1000)).catch(() => undefined);
+    // onSend, not onResponse: done before the answer leaves, so the next request sees the count. A
+    // callback hook: every other answer passes without a promise.
+    app.addHook('onSend', (request, reply, payload, done) => {
+      if (reply.statusCode !== 401 || !GUARDED.test(request.url)) return done(null, payload);
+      void countAuthFailure(request)
+        .then(async (result) => {
+          // The limit is the number of failures allowed: once it is used up, the address waits out the window.
+          if (!result.isAllowed && result.remaining === 0) await blocks.block(request.ip, Math.max(result.ttl, 1000)).catch(() => undefined);
+        })
+        .then(() => done(null, payload), done);
     });
 
     app.decorate('acquireWaitSlot', async (request: FastifyRequest) => {
