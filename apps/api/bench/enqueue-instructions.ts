@@ -8,6 +8,9 @@ import { processEnv } from '@roombook/config';
  * checkout's built API instead, for a before/after in one sitting. Counts user-space instructions
  * of all the process's threads, after a warm-up of the same size; kernel time (syscalls) is not in
  * it, and JIT tiering under valgrind differs from a real run, so compare builds, not machines.
+ * Nor does it see how requests group: answering the failed-authentication block in process counted
+ * ~15 % fewer instructions per request here but measured ~20 % more CPU per request in the bench
+ * (rate-limits.ts), so check a change's direction with `npm run bench` too.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

@@ -20,7 +20,7 @@ describe('access cache and enqueue path', () => {
   beforeAll(async () => {
     one = await buildTestApp(config);
     two = await buildTestApp(config); // a second API process: same database and Redis prefix
-    await Promise.all([one.app.access.listening, two.app.access.listening, one.app.authBlocks.current(), two.app.authBlocks.current()]);
+    await Promise.all([one.app.access.listening, two.app.access.listening]);
   });
 
   afterAll(async () => {
@@ -52,10 +52,10 @@ describe('access cache and enqueue path', () => {
       expect(response.json().job.state).toBe('waiting');
       expect(authenticate).not.toHaveBeenCalled();
       expect(findForUser).not.toHaveBeenCalled();
-      // the job's add script, nothing else: the failed-authentication block is known in process
-      // (auth-blocks.ts), no getState after the add, and the per-key job limit's count comes from
-      // the lease of counts the first booking took (1 % of the default 300, leased-rate-store.ts)
-      expect(commands.mock.calls.map(([command]) => command.name)).toEqual(['evalsha']);
+      // the failed-authentication block check (pttl), then the job's add script, nothing else: no
+      // getState after it, and the per-key job limit's count comes from the lease of counts the
+      // first booking took (1 % of the default 300, leased-rate-store.ts)
+      expect(commands.mock.calls.map(([command]) => command.name)).toEqual(['pttl', 'evalsha']);
       const job = await one.app.queues.calendar.getJob(response.json().job.id);
       expect(job?.data).toMatchObject({ calendarId: alice.calendar.id, userId: alice.user.id, start: wallClockIso(addDays(first, 1), '10:00', 'Europe/Berlin') });
     } finally {
