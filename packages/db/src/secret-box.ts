@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes, scryptSync } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hash, randomBytes, scryptSync } from 'node:crypto';
 
 const VERSION = 'v1';
 
@@ -42,7 +42,8 @@ export type SecretBox = ReturnType<typeof createSecretBox>;
 
 /** API tokens are high-entropy random strings, so a plain SHA-256 (no salt, no KDF) is enough. */
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
+  // one-shot hash: half the cost of createHash, and it runs on every authenticated request
+  return hash('sha256', token, 'hex');
 }
 
 /** A new API token `rbk_<prefix>_<secret>`; the prefix is stored in clear to name the key. */
