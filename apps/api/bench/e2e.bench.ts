@@ -27,6 +27,7 @@ import { workerEnv, workerNodeFlags } from '@roombook/worker/process-settings';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 
+import { benchDay } from './bench-fixture.js';
 import { freePort, repoRoot, startNode, type Child } from './processes.js';
 
 const bench = loadConfig(BenchEnv, processEnv());
@@ -122,7 +123,7 @@ export async function run(): Promise<void> {
       const policy = i % 2 === 0 ? 'allow' : 'reject';
       const n = Math.floor(i / 2);
       await cpuMark(n >= 5 ? policy : undefined);
-      const day = `2027-03-${String(1 + (n % 28)).padStart(2, '0')}`;
+      const day = benchDay(n % 28);
       const hour = String(8 + Math.floor(n / 28)).padStart(2, '0');
       const sent = Date.now();
       let started = performance.now();

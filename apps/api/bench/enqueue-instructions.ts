@@ -18,10 +18,11 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { createCalendarsRepository, createDatabase, createSecretBox, createUsersRepository } from '@roombook/db';
+import { createDatabase } from '@roombook/db';
 import { createTestDatabase, waitForPort } from '@roombook/testing';
 import autocannon from 'autocannon';
 
+import { seedEnqueueRoom } from './bench-fixture.js';
 import { freePort, repoRoot } from './processes.js';
 
 const env = processEnv();
@@ -33,13 +34,7 @@ const database = await createTestDatabase();
 const db = createDatabase(database.url, { max: 2 });
 const out = mkdtempSync(join(tmpdir(), 'roombook-callgrind-'));
 try {
-  const users = createUsersRepository(db.db);
-  const calendars = createCalendarsRepository(db.db, createSecretBox('bench-secret-key-0123456789'));
-  await users.create({ name: 'bench' });
-  const { token } = await users.createKey({ userName: 'bench' });
-  await calendars.create({ slug: 'room', url: 'http://127.0.0.1:9/room/', username: 'u', password: 'p', timeZone: 'Europe/Berlin' });
-  await calendars.grant('room', 'bench');
-  const body = JSON.stringify({ name: 'Load', start: '2027-01-04T10:00', end: '2027-01-04T11:00' });
+  const { token, body } = await seedEnqueueRoom(db.db);
   const port = await freePort();
   const prefix = `bench-${randomBytes(3).toString('hex')}`;
   // vgdb names its pipes after $HOST, which the API reads as its listen address: one value for both.

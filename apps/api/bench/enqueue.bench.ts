@@ -8,12 +8,13 @@ import { BenchEnv, loadConfig, processEnv } from '@roombook/config';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 
-import { createCalendarsRepository, createDatabase, createSecretBox, createUsersRepository } from '@roombook/db';
+import { createDatabase } from '@roombook/db';
 import { createTestDatabase } from '@roombook/testing';
 import autocannon from 'autocannon';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 
+import { seedEnqueueRoom } from './bench-fixture.js';
 import { freePort, repoRoot, startNode, type Child } from './processes.js';
 
 const bench = loadConfig(BenchEnv, processEnv());
@@ -66,14 +67,7 @@ export async function run(): Promise<void> {
   const queue = new Queue('calendar', { connection: redis, prefix });
   const children: { stop(): Promise<void> }[] = [];
   try {
-    const users = createUsersRepository(db.db);
-    const calendars = createCalendarsRepository(db.db, createSecretBox('bench-secret-key-0123456789'));
-    await users.create({ name: 'bench' });
-    const { token } = await users.createKey({ userName: 'bench' });
-    // The API never talks CalDAV: the calendar row needs no server behind it.
-    await calendars.create({ slug: 'room', url: 'http://127.0.0.1:9/room/', username: 'u', password: 'p', timeZone: 'Europe/Berlin' });
-    await calendars.grant('room', 'bench');
-    const body = JSON.stringify({ name: 'Load', start: '2027-01-04T10:00', end: '2027-01-04T11:00' });
+    const { token, body } = await seedEnqueueRoom(db.db);
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
 
     const barePort = await freePort();

@@ -8,10 +8,12 @@ import { randomBytes } from 'node:crypto';
 
 import { createCalendarsRepository, createDatabase, createSecretBox, createUsersRepository } from '@roombook/db';
 import { createTestDatabase, makeCalendar, putObject, startRadicale } from '@roombook/testing';
+
 import { loadWorkerConfig, startWorkers } from '@roombook/worker';
 
 import { buildApp } from '../src/app.js';
 import { loadApiConfig } from '../src/config.js';
+import { benchDay } from './bench-fixture.js';
 
 const SECRET = 'bench-secret-key-0123456789';
 
@@ -63,7 +65,8 @@ export async function run(): Promise<void> {
   try {
     // 1. API: validate + authenticate + enqueue, over HTTP, 32 clients for 5 s (bounded).
     await room('throughput');
-    const body = JSON.stringify({ name: 'Load', start: '2027-01-04T10:00', end: '2027-01-04T11:00' });
+    const loadDay = benchDay();
+    const body = JSON.stringify({ name: 'Load', start: `${loadDay}T10:00`, end: `${loadDay}T11:00` });
     const latencies: number[] = [];
     const until = Date.now() + 5000;
     await Promise.all(
@@ -95,7 +98,7 @@ export async function run(): Promise<void> {
         method: 'POST',
         headers: { ...headers, prefer: 'wait=30' },
         // distinct slots: the room refuses a clash at booking time (issue 11)
-        body: JSON.stringify({ name: `E2E ${i}`, start: `2027-02-${String(1 + (i % 28)).padStart(2, '0')}T${i < 28 ? 10 : 12}:00`, end: `2027-02-${String(1 + (i % 28)).padStart(2, '0')}T${i < 28 ? 10 : 12}:30` }),
+        body: JSON.stringify({ name: `E2E ${i}`, start: `${benchDay(1 + (i % 28))}T${i < 28 ? 10 : 12}:00`, end: `${benchDay(1 + (i % 28))}T${i < 28 ? 10 : 12}:30` }),
       });
       await response.arrayBuffer();
       if (response.status !== 201) throw new Error(`unexpected ${response.status}`);
@@ -115,7 +118,7 @@ export async function run(): Promise<void> {
       }
       const checked: number[] = [];
       for (let i = 0; i < 20; i++) {
-        const date = `2027-03-${String(1 + i).padStart(2, '0')}`;
+        const date = benchDay(30 + i);
         const started = performance.now();
         const response = await fetch(`${address}/api/${slug}/events`, {
           method: 'POST',

@@ -17,6 +17,7 @@ import { createTestDatabase, makeCalendar, startRadicale } from '@roombook/testi
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 
+import { benchDay } from './bench-fixture.js';
 import { freePort, repoRoot, startNode, type Child } from './processes.js';
 
 const SECRET = 'bench-secret-key-0123456789';
@@ -74,7 +75,7 @@ export async function run(): Promise<void> {
     const answered = new Map<string, number>();
     for (let i = 0; i < ROUNDS + WARMUP; i++) {
       for (const setup of setups) {
-        const day = `2027-04-${String(1 + (i % 28)).padStart(2, '0')}`;
+        const day = benchDay(i % 28);
         const hour = String(8 + Math.floor(i / 28)).padStart(2, '0');
         const started = performance.now();
         const response = await fetch(`http://127.0.0.1:${apiPort}/api/hooks-${setup}/events`, {
