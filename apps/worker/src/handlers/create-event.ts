@@ -32,15 +32,17 @@ import { JobFailure } from '../job-failure.js';
  */
 export async function createEvent(job: Job, ctx: WorkerContext): Promise<CreateEventResult> {
   const payload = parsePayload(CreateEventPayload, job.data);
+  // The booking's owner (issue 10), written here rather than by the API (issue 9) and awaited before
+  // the PUT, so no event is on the server without its row; until then the pending job stands for it.
+  // Sent first: of the round trips that start here it is the one the PUT waits for last (its
+  // commit waits for PostgreSQL's flush).
+  const owning = ctx.calendars.recordBooking(payload.calendarId, payload.uid, payload.userId);
+  owning.catch(() => {});
   // The calendar's row is read while the lock is taken (two round trips at once, issue 9); it is
   // awaited first thing under the lock, and a failed read is not left unobserved when the lock
   // is not got (the job is parked).
   const opening = ctx.openCalendar(payload.calendarId);
   opening.catch(() => {});
-  // The booking's owner (issue 10), written here rather than by the API (issue 9) and awaited before
-  // the PUT, so no event is on the server without its row; until then the pending job stands for it.
-  const owning = ctx.calendars.recordBooking(payload.calendarId, payload.uid, payload.userId);
-  owning.catch(() => {});
   const now = new Date();
   const event: BuildEventInput = {
     uid: payload.uid,

@@ -14,11 +14,13 @@ export function withWebhookEvents<T>(emitter: WebhookEmitter, log: Logger, handl
   const safely = (job: Job, work: Promise<void>) =>
     work.catch((error: unknown) => log.warn({ jobId: job.id, job: job.name, err: error }, 'could not queue webhook events'));
   return async (job: Job): Promise<T> => {
-    // Started now, used at the end: the subscriber lookup overlaps the job instead of following it.
+    // The job starts first, so its own first queries (a booking's owner row, which its PUT waits
+    // for) go out ahead of this lookup; the lookup, used at the end, still overlaps the job.
+    const running = handle(job);
     const audience = emitter.prepare(job);
     let result: T;
     try {
-      result = await handle(job);
+      result = await running;
     } catch (error) {
       // A job parked while its calendar is busy has not failed.
       if (!(error instanceof DelayedError)) {

@@ -87,6 +87,24 @@ function definedOnly<T extends object>(fields: T): T {
 }
 
 export function createCalendarsRepository(db: Database, secrets?: SecretBox) {
+  // Prepared (postgres.js caches each per connection): drizzle's other queries go out unprepared,
+  // and postgres.js then sends a parameterised one in two round trips (Parse/Describe, wait for
+  // the parameter types, then Bind/Execute). These two are on every booking's way to its PUT
+  // (issue 9); built on first use, since the service makes a repository per operation.
+  let byIdQuery: ReturnType<typeof prepareById> | undefined;
+  const prepareById = () => db.select().from(calendars).where(eq(calendars.id, sql.placeholder('id'))).prepare('calendar_by_id');
+  let recordBookingQuery: ReturnType<typeof prepareRecordBooking> | undefined;
+  const prepareRecordBooking = () =>
+    db
+      .insert(bookings)
+      .values({
+        calendarId: sql.placeholder('calendarId'),
+        uid: sql.placeholder('uid'),
+        userId: sql`(select ${users.id} from ${users} where ${users.id} = ${sql.placeholder('userId')})`,
+      })
+      .onConflictDoNothing()
+      .prepare('record_booking');
+
   function box(): SecretBox {
     if (!secrets) throw new Error('SECRET_KEY is required to read or write CalDAV passwords');
     return secrets;
@@ -99,7 +117,7 @@ export function createCalendarsRepository(db: Database, secrets?: SecretBox) {
   }
 
   async function requireById(id: number): Promise<CalendarRow> {
-    const [row] = await db.select().from(calendars).where(eq(calendars.id, id));
+    const [row] = await (byIdQuery ??= prepareById()).execute({ id });
     if (!row) throw new NotFoundError(`calendar ${id} no longer exists`);
     return row;
   }
@@ -208,10 +226,7 @@ export function createCalendarsRepository(db: Database, secrets?: SecretBox) {
      * afterwards (the foreign key would otherwise fail the booking).
      */
     async recordBooking(calendarId: number, uid: string, userId: number): Promise<void> {
-      await db
-        .insert(bookings)
-        .values({ calendarId, uid, userId: sql`(select ${users.id} from ${users} where ${users.id} = ${userId})` })
-        .onConflictDoNothing();
+      await (recordBookingQuery ??= prepareRecordBooking()).execute({ calendarId, uid, userId });
     },
 
     /** Who booked this UID through the API: a user id, null (the user was deleted), undefined (not booked through the API). */

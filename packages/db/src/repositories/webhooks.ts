@@ -49,6 +49,22 @@ const columns = {
 
 /** Webhooks and their delivery log (issue 12). `secrets` is needed to create one or read its secret. */
 export function createWebhooksRepository(db: Database, secrets?: SecretBox) {
+  // Prepared, as calendars.ts explains: one PostgreSQL round trip instead of two for a query that
+  // runs with every booking job (its subscriber lookup) (issue 9); built on first use.
+  let subscribedQuery: ReturnType<typeof prepareSubscribed> | undefined;
+  const prepareSubscribed = () =>
+    db
+      .select({ id: webhooks.id, userId: webhooks.userId })
+      .from(webhooks)
+      .where(
+        and(
+          isNull(webhooks.revokedAt),
+          sql`${webhooks.userId} = any(${sql.placeholder('userIds')}::int[])`,
+          or(eq(sql`cardinality(${webhooks.events})`, 0), arrayContains(webhooks.events, sql.placeholder('types'))),
+        ),
+      )
+      .orderBy(asc(webhooks.id))
+      .prepare('webhooks_subscribed');
   function box(): SecretBox {
     if (!secrets) throw new Error('this webhooks repository was created without a secret box');
     return secrets;
@@ -106,17 +122,7 @@ export function createWebhooksRepository(db: Database, secrets?: SecretBox) {
     /** The active webhooks of these users that want `type` (an empty event list wants every type). */
     async subscribed(userIds: readonly number[], type: string): Promise<{ id: number; userId: number }[]> {
       if (userIds.length === 0) return [];
-      return db
-        .select({ id: webhooks.id, userId: webhooks.userId })
-        .from(webhooks)
-        .where(
-          and(
-            isNull(webhooks.revokedAt),
-            sql`${webhooks.userId} = any(${sql.param([...userIds])}::int[])`,
-            or(eq(sql`cardinality(${webhooks.events})`, 0), arrayContains(webhooks.events, [type])),
-          ),
-        )
-        .orderBy(asc(webhooks.id));
+      return (subscribedQuery ??= prepareSubscribed()).execute({ userIds: [...userIds], types: [type] });
     },
 
     /** The users granted a calendar: who hears of a clear that no user asked for (schedule, after a booking). */
