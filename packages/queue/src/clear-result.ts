@@ -123,11 +123,7 @@ export function isExpiredClearReport(value: unknown): value is ExpiredClearRepor
   return typeof value === 'object' && value !== null && (value as { report_expired?: unknown }).report_expired === true;
 }
 
-/** Where a report's JSON is kept: addressed by its content, so identical reports share one key. */
-export function clearReportKey(prefix: string, json: string): string {
-  return reportKeyOf(prefix, createHash('sha256').update(json).digest('hex'));
-}
-
+/** Where a report's JSON is kept: addressed by its content (SHA-256 of its JSON), so identical reports share one key. */
 const reportKeyOf = (prefix: string, sha256: string) => `${prefix}:clear-report:${sha256}`;
 
 /**

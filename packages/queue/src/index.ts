@@ -12,7 +12,6 @@ export { InvalidPayloadError, parsePayload } from './validate.js';
 export { JobErrorCode, formatJobError, parseJobError } from './job-errors.js';
 export { emptyReport, mergeReports } from './clear-report.js';
 export {
-  clearReportKey,
   clearReportTtlSeconds,
   clearSummaryOf,
   createClearReportStore,
