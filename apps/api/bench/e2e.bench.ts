@@ -9,7 +9,7 @@ import { BenchEnv, loadConfig, processEnv } from '@roombook/config';
  *   the worker first reads the room to refuse a clash, issue 11, a REPORT the anchor does not make).
  *   Each booking's time is split by its job's own timestamps: request -> job added -> taken by the
  *   worker -> finished -> answer received;
- * `ROOMBOOK_BENCH_CPU_PROF=DIR` writes a V8 CPU profile of the worker process into DIR.
+ * `ROOMBOOK_BENCH_CPU_PROF=DIR` writes V8 CPU profiles of the API and worker processes into DIR.
  * The worker runs with its process settings (Node flags, glibc malloc settings), as `npm start` and compose run it.
  * - soak: the worker's RSS after a warm-up and after ROOMBOOK_BENCH_SOAK_JOBS (50,000; 0 skips it) create jobs.
  *   They write to a loopback stub that answers every PUT with 201 at once, so the soak measures
@@ -85,14 +85,15 @@ export async function run(): Promise<void> {
 
     const env = { DATABASE_URL: database.url, QUEUE_PREFIX: prefix, SECRET_KEY: SECRET, LOG_LEVEL: 'warn', ADMIN_TOKEN: '' };
     const apiPort = await freePort();
-    const api = await startNode(join(repoRoot, 'apps/api/dist/server.js'), { ...env, HOST: '127.0.0.1', PORT: String(apiPort) }, { port: apiPort });
-    children.push(api);
     const profileDir = bench.ROOMBOOK_BENCH_CPU_PROF;
+    const profileArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+    const api = await startNode(join(repoRoot, 'apps/api/dist/server.js'), { ...env, HOST: '127.0.0.1', PORT: String(apiPort) }, { port: apiPort, nodeArgs: profileArgs });
+    children.push(api);
     // Started as every launcher starts it: with its memory settings (apps/worker/src/process-settings.ts),
     // unless ROOMBOOK_BENCH_WORKER_SETTINGS=false asks for Node's defaults to compare.
     const settings = bench.ROOMBOOK_BENCH_WORKER_SETTINGS;
     const worker = await startNode(join(repoRoot, 'apps/worker/dist/main.js'), { ...env, ...(settings ? workerEnv : {}) }, {
-      nodeArgs: [...(settings ? workerNodeFlags : []), ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
+      nodeArgs: [...(settings ? workerNodeFlags : []), ...profileArgs],
     });
     children.push(worker);
     // Ready once it has started its workers (BullMQ's scripts loaded); idle, nothing processed yet.
