@@ -108,21 +108,33 @@ async function enqueue<Extra>(app: FastifyInstance, submission: Submission<Extra
  * Answers for a submitted job. Without `Prefer: wait` (or when the job is not done in time):
  * 202 with the job reference and a Location to poll. When the job finished in time: whatever
  * `completed` returns (the seed's synchronous answer); when it failed: its problem document.
+ * Takes the submission still on its way, so that the wait slot is asked for beside the job's add
+ * (one Redis round trip fewer per waited booking, issue 9); a submission that fails gives the
+ * slot back and its error is the answer.
  */
-export async function answerJob<Accepted, Completed>(
+export async function answerJob<Extra, Accepted, Completed>(
   app: FastifyInstance,
   request: FastifyRequest,
   reply: FastifyReply,
-  job: Job,
+  submitted: Promise<{ job: Job; extra: Extra }>,
   handlers: {
-    accepted: (ref: JobRef) => Accepted;
+    accepted: (ref: JobRef, extra: Extra) => Accepted;
     /** sets the status code and returns the body of the synchronous answer */
-    completed: (result: unknown) => Completed;
+    completed: (result: unknown, extra: Extra) => Completed;
   },
 ): Promise<Accepted | Completed> {
-  return answerJobs(app, request, reply, [job], {
-    accepted: ([ref]) => handlers.accepted(ref!),
-    completed: ([result]) => handlers.completed(result),
+  const slot = waitSlot(app, request);
+  let submission: { job: Job; extra: Extra };
+  try {
+    submission = await submitted;
+  } catch (error) {
+    void slot.then((held) => held?.release());
+    throw error;
+  }
+  const { job, extra } = submission;
+  return answerWithSlot(app, request, reply, [job], slot, {
+    accepted: ([ref]) => handlers.accepted(ref!, extra),
+    completed: ([result]) => handlers.completed(result, extra),
   });
 }
 
@@ -137,17 +149,40 @@ export async function answerJobs<Accepted, Completed>(
     completed: (results: unknown[]) => Completed;
   },
 ): Promise<Accepted | Completed> {
+  return answerWithSlot(app, request, reply, jobs, waitSlot(app, request), handlers);
+}
+
+type Release = () => Promise<void>;
+
+/**
+ * The wait the request asked for, as a slot of its key's (RATE_LIMIT_WAITS_MAX): undefined when it
+ * did not ask or the key holds too many waits already; then the preference is not applied (RFC
+ * 7240 lets a server ignore it) and the answer is the usual 202.
+ */
+function waitSlot(app: FastifyInstance, request: FastifyRequest): Promise<{ release: Release; wait: number } | undefined> {
   const asked = preferredWait(request.headers.prefer);
-  // Each key may hold only so many waits open (RATE_LIMIT_WAITS_MAX); beyond that the preference
-  // is not applied (RFC 7240 lets a server ignore it) and the answer is the usual 202.
-  const release = asked !== undefined && asked > 0 ? await app.acquireWaitSlot(request) : undefined;
-  const wait = release ? asked : undefined;
+  if (asked === undefined || asked <= 0) return Promise.resolve(undefined);
+  return app.acquireWaitSlot(request).then((release) => release && { release, wait: asked });
+}
+
+async function answerWithSlot<Accepted, Completed>(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  jobs: Job[],
+  slot: Promise<{ release: Release; wait: number } | undefined>,
+  handlers: {
+    accepted: (refs: JobRef[]) => Accepted;
+    completed: (results: unknown[]) => Completed;
+  },
+): Promise<Accepted | Completed> {
+  const held = await slot;
   try {
-    return await answerOrWait(app, reply, jobs, handlers, wait);
+    return await answerOrWait(app, reply, jobs, handlers, held?.wait);
   } finally {
     // Sent, not awaited (a round trip fewer per waited booking, issue 9): the producer connection
     // keeps order, so this key's next request from this process counts after the release.
-    void release?.();
+    void held?.release();
   }
 }
 

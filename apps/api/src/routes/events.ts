@@ -75,7 +75,8 @@ const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         }
         const writeZone = body.timezone ?? (calendar.timeZone || app.config.TIME_ZONE);
         const policy = checkBookingPolicy(calendar, { start: start!, end: end!, timeZone: writeZone, rrule: body.rrule }, new Date());
-        const { job, extra } = await submitJob(app, request, () => {
+        // Not awaited here: answerJob asks for the wait slot beside the add.
+        const submitted = submitJob(app, request, () => {
           const uid = newEventId();
           const payload: CreateEventPayload = {
             calendarId: calendar.id,
@@ -94,9 +95,9 @@ const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
           // PostgreSQL (before its PUT), the pending job is the owner's record (assertMayCancel).
           return { name: CalendarJob.createEvent, payload, extra: { id: uid }, jobId: uid };
         });
-        return answerJob(app, request, reply, job, {
-          accepted: (ref) => ({ id: extra.id, job: ref }),
-          completed: (result) => {
+        return answerJob(app, request, reply, submitted, {
+          accepted: (ref, extra) => ({ id: extra.id, job: ref }),
+          completed: (result, extra) => {
             reply.code(201);
             const created = result as CreateEventResult;
             if (created.occurrences === undefined) return { id: extra.id };
@@ -125,7 +126,7 @@ const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       async (request, reply) => {
         const calendar = await requireCalendar(app, request.user!.id, request.params.calendar);
         await assertMayCancel(app, request.user!.id, calendar, request.params.id);
-        const { job } = await submitJob(app, request, () => {
+        const submitted = submitJob(app, request, () => {
           const occurrence = request.query.occurrence;
           const payload: DeleteEventPayload = {
             calendarId: calendar.id,
@@ -135,7 +136,7 @@ const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
           };
           return { name: CalendarJob.deleteEvent, payload, extra: null };
         });
-        return answerJob(app, request, reply, job, {
+        return answerJob(app, request, reply, submitted, {
           accepted: (ref) => ({ job: ref }),
           completed: () => {
             reply.code(204);
