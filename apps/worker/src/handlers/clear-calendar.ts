@@ -95,7 +95,7 @@ export async function clearCalendar(job: Job, ctx: WorkerContext): Promise<Clear
         // Our own writes reach the store through a refresh job of the mirror queue, as a booking's
         // do. Not inline: the store lock parks a job whose calendar is busy (moveToDelayed), and a
         // clear parked after its writes would run again and report them as an earlier attempt's.
-        await ctx.mirror.written(calendar).catch(() => undefined);
+        ctx.mirror.written(calendar);
       }
     }
 

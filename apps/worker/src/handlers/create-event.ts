@@ -93,14 +93,9 @@ export async function createEvent(job: Job, ctx: WorkerContext): Promise<CreateE
     // The work builds again under the lock and fails the job there, as any failure under it does.
   }
   const result = await locked;
-  // Also when it already existed: the attempt that wrote it may have died before saying so. The
-  // store's refresh is queued without waiting for Redis's answer: it runs after this job anyway,
-  // nothing about the job depends on it, and a failure to queue it never failed the job (the
-  // schedule catches up), so the booking's answer need not wait a round trip for it (issue 9).
-  // Queued on the next turn, not now: building BullMQ's add (~0.3 ms) would otherwise run before
-  // this job's completion is sent, and the answer waits for that.
+  // Also when it already existed: the attempt that wrote it may have died before saying so.
   const { calendar } = await opening;
-  setImmediate(() => void ctx.mirror.written(calendar));
+  ctx.mirror.written(calendar);
   if (calendar.autoClear) await clearSoon(payload.calendarId, ctx);
   // No updateProgress(100): the job completes right after, and a Redis round trip per booking
   // for a figure nobody can observe before `completed` was pure overhead (issue 9).

@@ -48,7 +48,7 @@ export async function deleteEvent(job: Job, ctx: WorkerContext): Promise<DeleteE
     await job.updateProgress(100);
     return { id: payload.uid, href: object.href, deleted: true, auditId };
   });
-  await ctx.mirror.written(calendar);
+  ctx.mirror.written(calendar);
   return result;
 }
 

@@ -21,14 +21,21 @@ import type { Queue } from 'bullmq';
  */
 export function createMirrorSignals(queue: Queue, delayMs: number) {
   return {
-    /** After a write of ours to the calendar. Never throws: the scheduled refresh catches up anyway. */
-    async written(calendar: Pick<CalendarRow, 'id' | 'conflictPolicy'>): Promise<void> {
+    /**
+     * After a write of ours to the calendar. Queued on the next turn and not awaited: nothing about
+     * the job depends on it, so its answer waits neither for the round trip nor for building
+     * BullMQ's add (~0.3 ms of CPU that ran before the job's completion was sent, issue 9). Never
+     * fails the job: the write stands either way and the store catches up within
+     * MIRROR_REFRESH_SECONDS.
+     */
+    written(calendar: Pick<CalendarRow, 'id' | 'conflictPolicy'>): void {
       const data: RefreshCalendarPayload = { calendarId: calendar.id, reason: 'write' };
       const delay = calendar.conflictPolicy === 'reject' ? 0 : delayMs;
-      // The booking stands either way; the store catches up within MIRROR_REFRESH_SECONDS.
-      await queue
-        .add(MirrorJob.refresh, data, { delay, deduplication: { id: `mirror-write-${calendar.id}`, keepLastIfActive: true } })
-        .catch(() => undefined);
+      setImmediate(() => {
+        queue
+          .add(MirrorJob.refresh, data, { delay, deduplication: { id: `mirror-write-${calendar.id}`, keepLastIfActive: true } })
+          .catch(() => undefined);
+      });
     },
   };
 }
