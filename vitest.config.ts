@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 
-const packages = ['config', 'db', 'queue', 'ical', 'booking', 'caldav', 'email', 'service', 'testing'];
+const packages = ['config', 'db', 'queue', 'zones', 'ical', 'booking', 'caldav', 'email', 'service', 'testing'];
 const apps = ['api', 'worker', 'cli'];
 
 /**

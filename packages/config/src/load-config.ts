@@ -1,5 +1,6 @@
 import { Type, type TObject, type TProperties, type Static } from 'typebox';
 import { Value } from 'typebox/value';
+import { isTimeZone } from '@roombook/zones';
 
 /** Thrown when the environment does not satisfy the schema; the message names every bad variable. */
 export class ConfigError extends Error {
@@ -52,14 +53,4 @@ export function loadConfig<T extends TObject>(
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return withDefaults as Static<T>;
-}
-
-/** True when the runtime's ICU knows the zone (IANA names, e.g. Europe/Berlin, and UTC). */
-export function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
 }

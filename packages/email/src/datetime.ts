@@ -1,3 +1,5 @@
+import { isTimeZone } from '@roombook/zones';
+
 /**
  * How an instant appears in a template. A frozen plain object rather than a liquidjs `Drop`:
  * liquidjs lets templates read (and call) any property of a Drop, prototype included, while for
@@ -32,11 +34,7 @@ export const defaultLocale = 'en-GB';
  * misconfiguration does not surface as an obscure error inside a filter.
  */
 export function assertTimeZone(timeZone: string): void {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone });
-  } catch {
-    throw new RangeError(`unknown time zone: ${timeZone}`);
-  }
+  if (!isTimeZone(timeZone)) throw new RangeError(`unknown time zone: ${timeZone}`);
 }
 
 /**

@@ -12,7 +12,10 @@
  * conversions are left as written, as liquidjs does.
  */
 
-interface WallClock {
+import { wallClock } from '@roombook/zones';
+
+/** The fields the conversions read: @roombook/zones' wall clock plus what strftime counts differently. */
+interface StrftimeClock {
   year: number;
   month: number;
   day: number;
@@ -26,27 +29,8 @@ interface WallClock {
   dayOfYear: number;
 }
 
-const numericParts = (timeZone: string): Intl.DateTimeFormat =>
-  new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-    hourCycle: 'h23',
-  });
-
-function wallClock(date: Date, timeZone: string): WallClock {
-  const parts: Record<string, number> = {};
-  for (const p of numericParts(timeZone).formatToParts(date)) {
-    if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  }
-  const get = (k: string): number => parts[k] ?? 0;
-  const [year, month, day, hour, minute, second] = [get('year'), get('month'), get('day'), get('hour'), get('minute'), get('second')];
-  const wallAsUtc = Date.UTC(year, month - 1, day, hour, minute, second);
-  const instantSeconds = Math.floor(date.getTime() / 1000) * 1000;
+function strftimeClock(date: Date, timeZone: string): StrftimeClock {
+  const { year, month, day, hour, minute, second, weekday, offsetMinutes } = wallClock(date, timeZone);
   const midnight = Date.UTC(year, month - 1, day);
   return {
     year,
@@ -55,8 +39,8 @@ function wallClock(date: Date, timeZone: string): WallClock {
     hour,
     minute,
     second,
-    offset: Math.round((wallAsUtc - instantSeconds) / 60_000),
-    weekday: new Date(midnight).getUTCDay(),
+    offset: offsetMinutes,
+    weekday: weekday % 7,
     dayOfYear: Math.round((midnight - Date.UTC(year, 0, 1)) / 86_400_000) + 1,
   };
 }
@@ -80,7 +64,7 @@ const conversion = /%([-^]*)(:?[a-zA-Z%])/g;
 
 /** Formats `date` in `timeZone` (IANA) with a strftime pattern; names follow `locale`. */
 export function strftime(date: Date, format: string, timeZone: string, locale: string): string {
-  const w = wallClock(date, timeZone);
+  const w = strftimeClock(date, timeZone);
   const expand = (code: string, noPad: boolean): string | undefined => {
     switch (code) {
       case 'a': return name(date, timeZone, locale, { weekday: 'short' });

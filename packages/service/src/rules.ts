@@ -1,4 +1,4 @@
-import { isTimeZone } from '@roombook/config';
+import { canonicalZoneName } from '@roombook/zones';
 
 /**
  * Input rules shared by every front end: the CLI wraps them as option parsers, the admin API uses
@@ -47,8 +47,8 @@ export function checkHttpUrl(value: string): string {
 
 /** An IANA zone the runtime knows. Case is fixed up ("europe/berlin"), links are kept as given. */
 export function checkTimeZone(value: string): string {
-  if (!isTimeZone(value)) throw new InvalidInputError('Unknown IANA time zone; expected e.g. Europe/Berlin or UTC.');
-  const resolved = new Intl.DateTimeFormat('en', { timeZone: value }).resolvedOptions().timeZone;
+  const resolved = canonicalZoneName(value);
+  if (resolved === null) throw new InvalidInputError('Unknown IANA time zone; expected e.g. Europe/Berlin or UTC.');
   return resolved.toLowerCase() === value.toLowerCase() ? resolved : value;
 }
 

@@ -8,9 +8,11 @@
  * side of "today", yet well inside the default clear horizon (365 days) and any days-ahead rule a
  * test sets itself.
  *
- * Written with Intl and UTC day arithmetic rather than date-fns/date-fns-tz: adding a dependency
- * to this package would change the lockfile for three one-line conversions.
+ * Written with @roombook/zones (the runtime's zone rules, as the code under test reads them) and UTC
+ * day arithmetic rather than date-fns/date-fns-tz.
  */
+
+import { offsetSecondsAt, wallClock } from '@roombook/zones';
 
 const DAY_MS = 86_400_000;
 
@@ -22,9 +24,8 @@ export const TEST_ZONE = 'Europe/Berlin';
 
 /** The calendar day `offsetDays` after today in `timeZone`, as YYYY-MM-DD. */
 export function futureDay(offsetDays: number = DAYS_AHEAD, timeZone: string = TEST_ZONE, now: Date = new Date()): string {
-  // en-CA formats as YYYY-MM-DD.
-  const today = new Intl.DateTimeFormat('en-CA', { timeZone }).format(now);
-  return addDays(today, offsetDays);
+  const { year, month, day } = wallClock(now, timeZone);
+  return new Date(Date.UTC(year, month - 1, day) + offsetDays * DAY_MS).toISOString().slice(0, 10);
 }
 
 /** `day` (YYYY-MM-DD) moved by whole calendar days. */
@@ -99,13 +100,10 @@ export function nextOffsetChange(timeZone: string, direction: 'forward' | 'back'
 /** Minutes east of UTC in `timeZone` at about noon local time of `day` (a day without an offset change, for exact answers). */
 export function offsetAtNoon(timeZone: string, day: string): number {
   // 12:00 UTC is within a day of local noon everywhere, and on the right local day for |offset| < 12h.
-  const instant = new Date(utcMidnight(day) + DAY_MS / 2);
-  const name = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' }).formatToParts(instant).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
-  const match = /^GMT(?:([+-])(\d{2}):(\d{2}))?$/.exec(name);
-  if (!match) throw new Error(`unexpected offset name ${name} for ${timeZone}`);
-  if (!match[1]) return 0;
-  const minutes = Number(match[2]) * 60 + Number(match[3]);
-  return match[1] === '-' ? -minutes : minutes;
+  const seconds = offsetSecondsAt(utcMidnight(day) + DAY_MS / 2, timeZone);
+  // the helpers write HH:MM offsets; a local mean time (before ~1900) has none
+  if (seconds % 60 !== 0) throw new RangeError(`${timeZone} is ${seconds} s from UTC on ${day}, not whole minutes`);
+  return seconds / 60;
 }
 
 function utcMidnight(day: string): number {
