@@ -15,10 +15,17 @@ async function storedCalendar(slug: string) {
   return row;
 }
 
+/**
+ * The password every calendar here is created with. Long and unlike anything generated: the list
+ * holds every calendar of the run's database, and a short one ('pw-1') turned up inside another
+ * test's random slug.
+ */
+const PASSWORD = 'listed-nowhere-Zq7-password';
+
 async function createCalendar(extra: string[] = []): Promise<string> {
   const slug = uniqueName('room');
   const result = await run([
-    'calendar', 'create', '--slug', slug, '--url', `${URL_BASE}${slug}/`, '--username', 'rooms', '--password', 'pw-1', '--no-verify', ...extra,
+    'calendar', 'create', '--slug', slug, '--url', `${URL_BASE}${slug}/`, '--username', 'rooms', '--password', PASSWORD, '--no-verify', ...extra,
   ]);
   if (result.code !== 0) throw new Error(result.stderr);
   return slug;
@@ -253,11 +260,12 @@ describe('calendar grant and list', () => {
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/^SLUG\s+NAME\s+TIME ZONE\s+AUTO CLEAR/);
     expect(text.stdout).toMatch(new RegExp(`${slug}\\s+${slug}\\s+UTC\\s+15m\\s+365d`));
-    expect(text.stdout).not.toContain('pw-1');
+    expect(text.stdout).not.toContain(PASSWORD);
     expect(text.stdout).not.toContain(row.passwordEncrypted);
 
     const json = await run(['calendar', 'list', '--json']);
     expect(json.stdout).not.toContain(row.passwordEncrypted);
+    expect(json.stdout).not.toContain(PASSWORD);
     const calendars = JSON.parse(json.stdout) as Record<string, unknown>[];
     const entry = calendars.find((c) => c['slug'] === slug)!;
     expect(entry).toMatchObject({ autoClear: true, clearIntervalSeconds: 900, url: row.url });
