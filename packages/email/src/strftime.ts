@@ -12,37 +12,17 @@
  * conversions are left as written, as liquidjs does.
  */
 
-import { wallClock } from '@roombook/zones';
+import { wallClock, type WallClock } from '@roombook/zones';
 
-/** The fields the conversions read: @roombook/zones' wall clock plus what strftime counts differently. */
-interface StrftimeClock {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-  /** Minutes east of UTC at this instant in the zone. */
-  offset: number;
-  /** 0 = Sunday. */
-  weekday: number;
+/** @roombook/zones' wall clock (ISO weekday, offset in minutes) and the day of the year. */
+interface StrftimeClock extends WallClock {
   dayOfYear: number;
 }
 
 function strftimeClock(date: Date, timeZone: string): StrftimeClock {
-  const { year, month, day, hour, minute, second, weekday, offsetMinutes } = wallClock(date, timeZone);
-  const midnight = Date.UTC(year, month - 1, day);
-  return {
-    year,
-    month,
-    day,
-    hour,
-    minute,
-    second,
-    offset: offsetMinutes,
-    weekday: weekday % 7,
-    dayOfYear: Math.round((midnight - Date.UTC(year, 0, 1)) / 86_400_000) + 1,
-  };
+  const clock = wallClock(date, timeZone);
+  const midnight = Date.UTC(clock.year, clock.month - 1, clock.day);
+  return { ...clock, dayOfYear: Math.round((midnight - Date.UTC(clock.year, 0, 1)) / 86_400_000) + 1 };
 }
 
 function name(date: Date, timeZone: string, locale: string, options: Intl.DateTimeFormatOptions): string {
@@ -88,10 +68,10 @@ export function strftime(date: Date, format: string, timeZone: string, locale: s
       case 'p': return w.hour < 12 ? 'AM' : 'PM';
       case 'P': return w.hour < 12 ? 'am' : 'pm';
       case 's': return String(Math.floor(date.getTime() / 1000));
-      case 'u': return String(w.weekday || 7);
-      case 'w': return String(w.weekday);
-      case 'z': return offsetText(w.offset, false);
-      case ':z': return offsetText(w.offset, true);
+      case 'u': return String(w.weekday);
+      case 'w': return String(w.weekday % 7);
+      case 'z': return offsetText(w.offsetMinutes, false);
+      case ':z': return offsetText(w.offsetMinutes, true);
       case 'Z': return timeZone;
       case 'F': return `${w.year}-${pad(w.month, 2, false)}-${pad(w.day, 2, false)}`;
       case 'T': return `${pad(w.hour, 2, false)}:${pad(w.minute, 2, false)}:${pad(w.second, 2, false)}`;
