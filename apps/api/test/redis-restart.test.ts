@@ -25,7 +25,11 @@ describe('a Redis restart while bookings are processed', () => {
     ctx = await buildTestApp(testConfig({ REDIS_URL: redis.url }));
     collection = await makeCalendar(inject('radicaleUrl'), rooms!, uniqueName('redis-restart'));
     room = await seedUser(ctx.db, collection);
-    workers = await startTestWorkers(ctx.config, { CALDAV_TIMEOUT_MS: '5000' });
+    // A short claim: when Redis dies between handing a job out (moveToActive, kept by its append-only
+    // file) and its answer reaching the worker, the job sits active and unclaimed until its claim
+    // runs out (JOB_LOCK_MS, default 60 s) and the stalled-job check hands it out again. With the
+    // default that took longer than this test waits (seen in 1 of ~5 runs: the booking arrived late).
+    workers = await startTestWorkers(ctx.config, { CALDAV_TIMEOUT_MS: '5000', JOB_LOCK_MS: '5000' });
   });
   afterAll(async () => {
     await workers.close();

@@ -233,6 +233,9 @@ function attachLogging(worker: Worker, log: Logger) {
   worker.on('failed', (job, error) =>
     log.warn({ jobId: job?.id, job: job?.name, attempts: job?.attemptsMade, error: error.message }, 'job failed'),
   );
+  // BullMQ hands a job whose claim was not renewed for JOB_LOCK_MS to a worker again: its worker
+  // died, or Redis restarted while the job was being handed out and the answer never arrived.
+  worker.on('stalled', (jobId, previous) => log.warn({ jobId, previous }, 'job stalled: its claim ran out; it runs again'));
   worker.on('error', (error) => log.error({ err: error }, 'worker error'));
 }
 
