@@ -34,10 +34,12 @@ if (process.argv[2] === 'parse') {
   const t0 = performance.now();
   const occurrences: Occurrence[] = [];
   objects.forEach((ics, i) => {
-    // The planner's occurrence, as the worker's store makes it (apps/worker/src/clearing/occurrences.ts).
+    // The planner's occurrence, as the worker's store makes it (apps/worker/src/clearing/occurrences.ts):
+    // one href string per object, shared by its occurrences.
+    const objectId = `/rooms/bench/${i}.ics`;
     for (const o of expandObject(ics, options)) {
       occurrences.push({
-        objectId: `/rooms/bench/${i}.ics`,
+        objectId,
         uid: o.uid,
         recurrenceId: o.recurrenceId,
         isRecurring: o.isRecurring || o.recurrenceId !== null,

@@ -15,15 +15,18 @@ export interface CancelledObjects {
  * An object is only deleted when at least one of its occurrences in the input ends after `now`:
  * clearing never touches the past, and a cancelled event that is wholly over is history, not a
  * leftover blocking the room. The representative occurrence reported is the earliest of the object
- * that ends after `now` — the first one its deletion actually frees.
+ * that ends after `now` — the first one its deletion actually frees. `items` are anything holding an
+ * occurrence (the planner's candidates), so the planner need not copy its occurrences into an array.
  */
-export function findCancelledObjects(occurrences: readonly Occurrence[], nowMs: number): CancelledObjects {
+export function findCancelledObjects(items: readonly { occurrence: Occurrence }[], nowMs: number): CancelledObjects {
   const cancelledIds = new Set<string>();
-  for (const occurrence of occurrences) {
+  for (const { occurrence } of items) {
     if (marksObjectCancelled(occurrence)) cancelledIds.add(occurrence.objectId);
   }
   const representative = new Map<string, Occurrence>();
-  for (const occurrence of occurrences) {
+  // Nothing cancelled (the usual calendar): no second pass over every occurrence.
+  for (let i = 0; cancelledIds.size > 0 && i < items.length; i++) {
+    const occurrence = (items[i] as { occurrence: Occurrence }).occurrence;
     if (!cancelledIds.has(occurrence.objectId) || isPast(occurrence, nowMs)) continue;
     const current = representative.get(occurrence.objectId);
     if (current === undefined || compareChronological(occurrence, current) < 0) {

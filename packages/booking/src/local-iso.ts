@@ -63,6 +63,19 @@ function bucketOffset(ms: number, timeZone: string): number | null {
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
+/** The printed offset (`+02:00`, `Z`) of the last offset printed: a zone has one or two in a year. */
+let lastOffset = Number.NaN;
+let lastSuffix = '';
+
+function offsetSuffix(offset: number): string {
+  if (offset !== lastOffset) {
+    const minutes = Math.abs(offset) / MINUTE_MS;
+    lastSuffix = offset === 0 ? 'Z' : `${offset < 0 ? '-' : '+'}${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`;
+    lastOffset = offset;
+  }
+  return lastSuffix;
+}
+
 /**
  * Printed instants per zone: a clear's report prints the same starts and ends many times (each event,
  * each winner it lost to, each reason). Bounded: dropped whole when it grows past MEMO_LIMIT.
@@ -84,18 +97,17 @@ export function localIso(instant: Date | number, timeZone: string): string {
   const known = memo.get(ms);
   if (known !== undefined) return known;
   if (memo.size >= MEMO_LIMIT) memo.clear();
-  const text = print(new Date(ms), ms, timeZone);
+  const text = print(ms, timeZone);
   memo.set(ms, text);
   return text;
 }
 
-function print(instant: Date, ms: number, timeZone: string): string {
+/** One Date per instant printed (the wall clock's), none for the instant itself unless zonedIso needs it. */
+function print(ms: number, timeZone: string): string {
   const offset = Number.isFinite(ms) ? bucketOffset(ms, timeZone) : null;
-  if (offset === null || offset % MINUTE_MS !== 0) return zonedIso(instant, timeZone);
+  if (offset === null || offset % MINUTE_MS !== 0) return zonedIso(new Date(ms), timeZone);
   const wall = new Date(ms + offset);
   const year = wall.getUTCFullYear();
-  if (year < 1000 || year > 9999) return zonedIso(instant, timeZone);
-  const minutes = Math.abs(offset) / MINUTE_MS;
-  const zone = offset === 0 ? 'Z' : `${offset < 0 ? '-' : '+'}${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`;
-  return `${wall.toISOString().slice(0, 19)}${zone}`;
+  if (year < 1000 || year > 9999) return zonedIso(new Date(ms), timeZone);
+  return `${wall.toISOString().slice(0, 19)}${offsetSuffix(offset)}`;
 }

@@ -26,6 +26,8 @@ interface Candidate extends WalkKey {
 interface Loss {
   candidate: Candidate;
   winners: Candidate[];
+  /** loserAction of the candidate's occurrence, decided once */
+  action: LoserAction;
 }
 
 /**
@@ -43,11 +45,8 @@ export function planClearing(input: PlanInput): ClearingPlan {
   if (Number.isNaN(nowMs)) throw new RangeError('planClearing: now is an invalid date');
   const matcher = new PriorityMatcher(input.priorityTokens);
 
-  const keys = collapseDuplicates(input.occurrences.map((occurrence) => toCandidate(occurrence, matcher)));
-  const cancelled = findCancelledObjects(
-    keys.map((key) => key.occurrence),
-    nowMs,
-  );
+  const keys = collapseDuplicates(input.occurrences, matcher);
+  const cancelled = findCancelledObjects(keys, nowMs);
 
   // Only active, not-yet-ended occurrences of objects that stay take part (design §5 steps 2 and
   // "past events are never touched"): everything else neither blocks nor loses.
@@ -101,14 +100,18 @@ function toCandidate(occurrence: Occurrence, matcher: PriorityMatcher): Candidat
  * yields an instant twice) to the one first in walk order, so a booking is never judged twice.
  * Copies of one UID in *different* objects are kept: each is its own object on the server and is
  * judged on its own (they never conflict with each other, as same-UID occurrences never do).
+ * Occurrences are made candidates (toCandidate) in input order, so the first invalid one throws.
  */
-function collapseDuplicates(keys: Candidate[]): Candidate[] {
+function collapseDuplicates(occurrences: readonly Occurrence[], matcher: PriorityMatcher): Candidate[] {
   // In first-appearance order, a later duplicate that walks first taking the earlier one's place.
   const kept: Candidate[] = [];
   // By href first: most objects hold one occurrence, whose UID/RECURRENCE-ID key is then never built.
   const byObject = new Map<string, number | Map<string, number>>();
-  for (const key of keys) {
-    const objectId = key.occurrence.objectId;
+  // Each occurrence made a candidate here rather than in a pass of its own: in a cold process every
+  // pass over a year's ~16,000 occurrences runs interpreted until the optimizer compiles it (issue 9).
+  for (const occurrence of occurrences) {
+    const key = toCandidate(occurrence, matcher);
+    const objectId = occurrence.objectId;
     let inObject = byObject.get(objectId);
     if (inObject === undefined) {
       byObject.set(objectId, kept.push(key) - 1);
@@ -174,14 +177,16 @@ function walk(
     }
     if (winners.length > 1) winners.sort((a, b) => a.rank - b.rank);
 
-    const keeps = winners.length === 0 || (candidate.prioritized && winners.every((winner) => winner.prioritized));
+    let keeps = winners.length === 0 || candidate.prioritized;
+    // A loop, not winners.every(callback): a closure per overlap in the walk's hottest loop.
+    for (let i = 0; keeps && i < winners.length; i++) keeps = (winners[i] as Candidate).prioritized;
     if (keeps) {
       index.accept(candidate.slot, candidate.endMs);
       for (const winner of winners) {
         ignored.push({ occurrence: candidate.occurrence, overlapsWith: winner.occurrence });
       }
     } else {
-      losses.push({ candidate, winners });
+      losses.push({ candidate, winners, action: loserAction(candidate.occurrence) });
     }
   }
   return { losses, ignored };
@@ -202,7 +207,7 @@ function buildLosers(losses: readonly Loss[], timeZone: string | undefined): Los
   const merged: Loss[] = [];
   const deleteByObject = new Map<string, Loss>();
   for (const loss of losses) {
-    if (loserAction(loss.candidate.occurrence) !== 'delete') {
+    if (loss.action !== 'delete') {
       merged.push(loss);
       continue;
     }
@@ -228,7 +233,7 @@ function buildLosers(losses: readonly Loss[], timeZone: string | undefined): Los
   };
   // Chronological report order on the precomputed instants (cheaper than re-reading Dates).
   merged.sort((a, b) => compareCandidatesChronologically(a.candidate, b.candidate));
-  return merged.map(({ candidate, winners }): Loser => {
+  return merged.map(({ candidate, winners, action }): Loser => {
     const overlapsWith: Occurrence[] = [];
     // design §5 step 4: it was booked before a prioritized event that took the room from it.
     let isDeprioritized = false;
@@ -238,7 +243,7 @@ function buildLosers(losses: readonly Loss[], timeZone: string | undefined): Los
     }
     return {
       occurrence: candidate.occurrence,
-      action: loserAction(candidate.occurrence),
+      action,
       overlapsWith,
       isPrioritized: candidate.prioritized,
       isDeprioritized,

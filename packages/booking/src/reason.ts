@@ -15,9 +15,8 @@ export interface ReasonParty {
  * UTC instants (`2025-07-15T08:00:00.000Z`).
  */
 export function describeOccurrence(occurrence: Occurrence, timeZone?: string): string {
-  const at = (instant: Date) =>
-    timeZone === undefined ? instant.toISOString() : localIso(instant, timeZone);
-  return `"${occurrence.name}" (${at(occurrence.start)}–${at(occurrence.end)})`;
+  if (timeZone === undefined) return `"${occurrence.name}" (${occurrence.start.toISOString()}–${occurrence.end.toISOString()})`;
+  return `"${occurrence.name}" (${localIso(occurrence.start, timeZone)}–${localIso(occurrence.end, timeZone)})`;
 }
 
 /** Why one winner kept the room over the loser, from the loser's point of view. */

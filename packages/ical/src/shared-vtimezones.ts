@@ -62,7 +62,9 @@ export function parseJcalShared(ics: string): JcalComponent {
   const blocks: string[] = [];
   const rest: string[] = [];
   let at = 0;
-  for (const match of ics.matchAll(BLOCK)) {
+  // exec from lastIndex 0 rather than matchAll, which clones the expression for every object.
+  BLOCK.lastIndex = 0;
+  for (let match = BLOCK.exec(ics); match !== null; match = BLOCK.exec(ics)) {
     // Only lines of the VCALENDAR itself may come before or between the VTIMEZONEs.
     const before = ics.slice(at, match.index);
     if (BOUNDARY.test(at === 0 ? before.slice('BEGIN:VCALENDAR'.length) : before)) break;
