@@ -86,6 +86,9 @@ export async function createEvent(job: Job, ctx: WorkerContext): Promise<CreateE
     if (payload.rrule === undefined) return base;
     return { ...base, occurrences: slots.length - skipped.length, skipped_occurrences: skipped.map((s) => slotView(s, calendar.timeZone)) };
   });
+  // Observed now: the lock may fail (an error reply to its SET) before the turn below ends, and an
+  // unobserved rejection until then would be an unhandled one. It is still awaited below.
+  locked.catch(() => {});
   await new Promise<void>((resolve) => setImmediate(resolve));
   try {
     built ??= build();
