@@ -1,4 +1,4 @@
-import { offsetSecondsAt, zonedIso } from './zoned-time.js';
+import { isoOffset, offsetSecondsAt, zonedIso } from './zoned-time.js';
 
 /** Offsets are looked up per quarter hour: every zone's transitions of the last century fall on one. */
 const BUCKET_MS = 15 * 60_000;
@@ -61,21 +61,6 @@ function bucketOffset(ms: number, timeZone: string): number | null {
   );
 }
 
-const pad = (n: number) => String(n).padStart(2, '0');
-
-/** The printed offset (`+02:00`, `Z`) of the last offset printed: a zone has one or two in a year. */
-let lastOffset = Number.NaN;
-let lastSuffix = '';
-
-function offsetSuffix(offset: number): string {
-  if (offset !== lastOffset) {
-    const minutes = Math.abs(offset) / MINUTE_MS;
-    lastSuffix = offset === 0 ? 'Z' : `${offset < 0 ? '-' : '+'}${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`;
-    lastOffset = offset;
-  }
-  return lastSuffix;
-}
-
 /**
  * Printed instants per zone: a clear's report prints the same starts and ends many times (each event,
  * each winner it lost to, each reason). Bounded: dropped whole when it grows past MEMO_LIMIT.
@@ -109,5 +94,5 @@ function print(ms: number, timeZone: string): string {
   const wall = new Date(ms + offset);
   const year = wall.getUTCFullYear();
   if (year < 1000 || year > 9999) return zonedIso(new Date(ms), timeZone);
-  return `${wall.toISOString().slice(0, 19)}${offsetSuffix(offset)}`;
+  return `${wall.toISOString().slice(0, 19)}${isoOffset(offset / 1000)}`;
 }

@@ -4,7 +4,7 @@
  * zone's offsets (a second zone library would carry its own, possibly older, tz data).
  */
 
-import { type WallClock, wallClock } from '@roombook/zones';
+import { wallClock, type WallClock } from '@roombook/zones';
 
 // The package's one zone reading: every local time here comes from these two.
 export { offsetSecondsAt, wallClock, type WallClock } from '@roombook/zones';
@@ -20,12 +20,17 @@ export const localHourMinute = (c: WallClock) => `${pad(c.hour)}:${pad(c.minute)
 /** `Tue` */
 export const weekdayName = (c: WallClock) => WEEKDAYS[c.weekday - 1]!;
 
+/**
+ * An offset as RFC 3339 prints it: `+02:00`, `-03:30`, `Z` for zero. Whole minutes toward zero, as
+ * date-fns-tz and earlier reports printed a local mean time's offset (+05:53:28 is `+05:53`).
+ */
+export function isoOffset(offsetSeconds: number): string {
+  const abs = Math.floor(Math.abs(offsetSeconds) / 60);
+  return abs === 0 ? 'Z' : `${offsetSeconds < 0 ? '-' : '+'}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}
+
 /** `2025-07-15T10:00:00+02:00` (`Z` for a zero offset, as RFC 3339 writes UTC). */
 export function zonedIso(instant: Date, timeZone: string): string {
   const c = wallClock(instant, timeZone);
-  const sign = c.offsetSeconds < 0 ? '-' : '+';
-  // whole minutes toward zero, as date-fns-tz and earlier reports printed a local mean time's offset
-  const abs = Math.floor(Math.abs(c.offsetSeconds) / 60);
-  const offset = abs === 0 ? 'Z' : `${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
-  return `${localDate(c)}T${localHourMinute(c)}:${pad(c.second)}${offset}`;
+  return `${localDate(c)}T${localHourMinute(c)}:${pad(c.second)}${isoOffset(c.offsetSeconds)}`;
 }
