@@ -2,9 +2,10 @@ import { BenchEnv, loadConfig, processEnv } from '@roombook/config';
 /**
  * Booking end to end and the worker's memory (issue 9). The API and the worker run as processes
  * of their own, against a private Radicale:
- * - end to end: `POST /events` with `Prefer: wait=30`, one at a time, beside the anchor: a plain
- *   conditional PUT (`If-None-Match: *`) of the same kind of event to the same Radicale, from here;
- *   the difference is the service's own overhead (API, queue, lock, database, job state). Two rooms:
+ * - end to end: `POST /events` with `Prefer: wait=30`, one at a time, each followed by the anchor:
+ *   a plain conditional PUT (`If-None-Match: *`) of the same kind of event to the same Radicale,
+ *   from here; the difference is the service's own overhead (API, queue, lock, database, job
+ *   state). Two rooms, one after the other (40 bookings each, after 5 not counted):
  *   `conflicts=allow` (the booking is one PUT, as the anchor) and `conflicts=reject` (the default:
  *   the worker first reads the room to refuse a clash, issue 11, a REPORT the anchor does not make).
  *   Each booking's time is split by its job's own timestamps: request -> job added -> taken by the
@@ -100,16 +101,18 @@ export async function run(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 3000));
     const idleRss = await worker.rssMb();
 
-    // End to end, alternating with the anchor so both see the same machine load.
+    // End to end, one room at a time, each booking followed by the anchor so both see the same
+    // machine load: a room's bookings come back to back, as one client's do. (Alternating the rooms,
+    // as this bench first did, put the `reject` room's store refresh beside every `allow` booking,
+    // and hid that a `reject` booking arriving while its room's refresh ran was parked for 125-250 ms.)
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json', prefer: 'wait=30' };
     const auth = `Basic ${Buffer.from(`${rooms!.username}:${rooms!.password}`).toString('base64')}`;
     const booking = { allow: [] as number[], reject: [] as number[] };
     const phases = { allow: [] as number[][], reject: [] as number[][] };
     const put: number[] = [];
     // CPU of the worker and the API per booking, from /proc: less noisy than wall time on a shared
-    // machine. Each room's share runs from its request to the next request of the other room, so
-    // it includes the store refresh the booking queues (and, for `reject`, the anchor's PUT, which
-    // costs these processes nothing).
+    // machine. Each booking's share runs from its request to the next booking's, so it includes the
+    // store refresh the booking queues (and the anchor's PUT, which costs these processes nothing).
     const cpu = { allow: { worker: 0, api: 0 }, reject: { worker: 0, api: 0 } };
     let mark: { policy: 'allow' | 'reject'; worker: number; api: number } | undefined;
     const cpuMark = async (next?: 'allow' | 'reject') => {
@@ -120,9 +123,10 @@ export async function run(): Promise<void> {
       }
       mark = next && { policy: next, worker: workerMs, api: apiMs };
     };
-    for (let i = 0; i < 2 * (ROUNDS + 5); i++) {
-      const policy = i % 2 === 0 ? 'allow' : 'reject';
-      const n = Math.floor(i / 2);
+    const perRoom = ROUNDS + 5;
+    for (let i = 0; i < 2 * perRoom; i++) {
+      const policy = i < perRoom ? 'allow' : 'reject';
+      const n = i % perRoom;
       await cpuMark(n >= 5 ? policy : undefined);
       const day = benchDay(n % 28);
       const hour = String(8 + Math.floor(n / 28)).padStart(2, '0');
@@ -145,7 +149,6 @@ export async function run(): Promise<void> {
           phases[policy].push([job.timestamp - sent, job.processedOn - job.timestamp, job.finishedOn - job.processedOn, answered - job.finishedOn]);
         }
       }
-      if (policy === 'allow') continue;
       const uid = `anchor-${i}-${randomBytes(4).toString('hex')}`;
       const ics = buildEvent({
         uid, summary: `E2E ${i}`, start: new Date(`${day}T${hour}:00:00Z`), end: new Date(`${day}T${hour}:30:00Z`),

@@ -45,6 +45,12 @@ import { ReportCache } from './clearing/report-cache.js';
 
 /** How often each worker re-reads auto_clear settings into job schedulers. */
 const SCHEDULE_SYNC_MS = 60_000;
+/**
+ * How long a job looks again for a busy calendar store before it is parked: longer than a
+ * refresh of a few changed objects, shorter than a first refresh of a busy room (seconds), which
+ * parks the job as before rather than holding a worker slot and the calendar's write lock.
+ */
+const STORE_LOCK_WAIT_IN_JOB_MS = 1000;
 
 export interface RunningWorkers {
   /** Finishes active jobs, then closes queues, Redis and PostgreSQL, in that order. */
@@ -107,6 +113,10 @@ export async function startWorkers(config: WorkerConfig, options: { logger?: Log
     }),
     withStoreLock: createCalendarLock(redis, `${config.QUEUE_PREFIX}:mirror`, {
       leaseMs: leaseMsFor(config.CALDAV_TIMEOUT_MS),
+      // Its holders are short: the refresh our own write queued (tens of ms when one object
+      // changed) or a booking's conflict check. A `reject` room's next booking used to find the
+      // previous one's refresh running and was parked for 125-250 ms; it now waits for it.
+      waitInJobMs: STORE_LOCK_WAIT_IN_JOB_MS,
       onLeaseLost: (calendarId, reason) => log.warn({ calendarId, reason }, 'calendar store lock lease lost'),
     }),
     mirror: createMirrorSignals(mirrorQueue, config.MIRROR_WRITE_DELAY_MS),

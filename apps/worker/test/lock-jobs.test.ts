@@ -74,6 +74,37 @@ describe('calendar lock in jobs', () => {
     expect(await getObject(new URL('parked-1.ics', busyUrl).href, rooms!)).toContain('UID:parked-1');
   });
 
+  it("waits for its room's store refresh instead of being parked, and is parked when the refresh runs long", async () => {
+    const { prefix, queue } = await setUp(1);
+    const roomUrl = await makeCalendar(inject('radicaleUrl'), rooms!, uniqueName('refreshing'));
+    // The default policy (reject): the booking refreshes the store under its lock before its conflict check.
+    const room = await seedCalendar(inject('databaseUrl'), roomUrl, rooms!);
+    const storeKey = `${prefix}:mirror:lock:calendar:${room.calendar.id}`;
+
+    // A short holder (the refresh a previous booking queued): the job waits in its slot and goes on.
+    await connection.set(storeKey, 'a-refresh', 'PX', 60_000);
+    setTimeout(() => void connection.del(storeKey), 300);
+    const short = await queue.add(CalendarJob.createEvent, booking(room.calendar.id, room.user.id, 'after-refresh'), { attempts: 2 });
+    await until(async () => (await short.getState()) === 'completed', 'the booking after the short refresh', 200, 25);
+    const shortDone = (await queue.getJob(short.id!)) as Job;
+    expect(shortDone.attemptsStarted).toBe(1);
+    expect(shortDone.finishedOn! - shortDone.processedOn!).toBeGreaterThanOrEqual(250);
+    expect(await getObject(new URL('after-refresh.ics', roomUrl).href, rooms!)).toContain('UID:after-refresh');
+
+    // A long holder (a first refresh of a busy room): after a second of looking, the job is parked.
+    await connection.set(storeKey, 'a-long-refresh', 'PX', 60_000);
+    const later = { ...booking(room.calendar.id, room.user.id, 'after-long-refresh'), start: `${day}T11:00:00.000Z`, end: `${day}T12:00:00.000Z` };
+    const long = await queue.add(CalendarJob.createEvent, later, { attempts: 2 });
+    await until(async () => (await long.getState()) === 'delayed', 'the booking to be parked', 200, 25);
+    expect(await getObject(new URL('after-long-refresh.ics', roomUrl).href, rooms!)).toBeUndefined();
+    await connection.del(storeKey);
+    await until(async () => (await long.getState()) === 'completed', 'the parked booking after the refresh');
+    const longDone = (await queue.getJob(long.id!)) as Job;
+    expect(longDone.attemptsStarted).toBeGreaterThan(1);
+    expect(longDone.attemptsMade).toBe(1);
+    expect(await getObject(new URL('after-long-refresh.ics', roomUrl).href, rooms!)).toContain('UID:after-long-refresh');
+  });
+
   it('stops a clear whose lease was taken over before its next write; the job retries and finishes the work', async () => {
     const { prefix, queue } = await setUp(2);
     const collection = await makeCalendar(inject('radicaleUrl'), rooms!, uniqueName('stolen'));

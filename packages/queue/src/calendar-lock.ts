@@ -45,6 +45,10 @@ interface Lease {
  */
 const AHEAD_MS = 1000;
 
+/** {@link CalendarLockOptions.waitInJobMs}'s looks: the first after 5 ms, each 1.25x later, at most every 50 ms. */
+const IN_JOB_FIRST_DELAY_MS = 5;
+const IN_JOB_MAX_DELAY_MS = 50;
+
 const held = new AsyncLocalStorage<ReadonlyMap<number, Lease>>();
 
 /**
@@ -82,6 +86,13 @@ export interface CalendarLockOptions {
   busyDelayMs?: number;
   /** Cap of that delay. Default 5 s. */
   maxBusyDelayMs?: number;
+  /**
+   * Inside a job, how long to look again (every few milliseconds) before parking it. Default 0:
+   * park at once, for locks whose holders can run for minutes (a clear). A lock whose holders are
+   * short (the calendar store's: a refresh or a booking's conflict check, tens of milliseconds)
+   * waits this long first, since parking costs the job at least half of `busyDelayMs`.
+   */
+  waitInJobMs?: number;
   /** Observers for metrics and logs. */
   onWait?: (calendarId: number, delayMs: number) => void;
   onLeaseLost?: (calendarId: number, reason: string) => void;
@@ -97,19 +108,34 @@ export interface CalendarLockOptions {
  *
  * Inside a BullMQ job a busy calendar does not hold the worker slot: the job is moved to the
  * delayed set (`moveToDelayed`, which does not count an attempt) and the processor ends with
- * DelayedError, so the slot runs other jobs meanwhile. Outside a job it polls up to `waitMs`.
+ * DelayedError, so the slot runs other jobs meanwhile (after looking again for `waitInJobMs`, when
+ * set). Outside a job it polls up to `waitMs`.
  */
 export function createCalendarLock(redis: Redis, prefix: string, options: CalendarLockOptions = {}) {
   const leaseMs = options.leaseMs ?? 60_000;
   const waitMs = options.waitMs ?? 60_000;
   const busyDelayMs = options.busyDelayMs ?? 250;
   const maxBusyDelayMs = options.maxBusyDelayMs ?? 5_000;
+  const waitInJobMs = options.waitInJobMs ?? 0;
 
   const acquire = (key: string, token: string) => redis.set(key, token, 'PX', leaseMs, 'NX').then((r) => r === 'OK');
+
+  /** Looks again until `forMs` has passed: often at first (a short holder is gone in tens of ms), then less. */
+  async function retryFor(key: string, token: string, forMs: number): Promise<boolean> {
+    const deadline = performance.now() + forMs;
+    let delay = IN_JOB_FIRST_DELAY_MS;
+    while (performance.now() + delay <= deadline) {
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      if (await acquire(key, token)) return true;
+      delay = Math.min(delay * 1.25, IN_JOB_MAX_DELAY_MS);
+    }
+    return false;
+  }
 
   async function waitForLock(calendarId: number, key: string, token: string): Promise<void> {
     const scope = currentJobScope();
     if (scope?.token !== undefined) {
+      if (waitInJobMs > 0 && (await retryFor(key, token, waitInJobMs))) return;
       const { job, token: jobToken } = scope;
       // attemptsStarted counts every activation, attemptsMade only real failures: the difference
       // is how often this job already found the calendar busy.
