@@ -5,7 +5,7 @@ const BUCKET_MS = 15 * 60_000;
 const MINUTE_MS = 60_000;
 /**
  * Before that, per UTC day: a day whose first and last second have the same offset has it throughout,
- * as no zone changes its offset twice within a day (the transition finder of @roombook/ical relies on
+ * as no zone changes its offset twice within a day (the transition finder of @roombook/zones relies on
  * the same). A year of reports reads ~365 days' offsets
  * instead of tens of thousands of quarter hours' (each an Intl call; issue 9).
  */

@@ -1,7 +1,8 @@
+import { offsetAt } from '@roombook/zones';
 import ical, { type ICalLuxonDateTimeStub } from 'ical-generator';
 
 import { IcalError } from './errors.js';
-import { offsetAt, runtimeZoneName } from './runtime-zone.js';
+import { runtimeZoneName } from './runtime-zone.js';
 import { exdateLines } from './recurring-booking.js';
 import { isUtcZoneId } from './tzid.js';
 import { vtimezoneText, type ZoneRange } from './vtimezone.js';

@@ -13,19 +13,8 @@ export { canonicalZoneName as runtimeZoneName } from '@roombook/zones';
 
 /**
  * UTC offset (seconds, east positive) of `zone` at the instant `ms`, straight from Intl (a few µs a
- * call; offsetAt in runtime-zone.ts answers repeated questions from the transitions it derives).
+ * call; @roombook/zones' offsetAt answers repeated questions from the transitions it derives).
  */
 export function intlOffset(zone: string, ms: number): number {
   return offsetSecondsAt(ms, zone);
-}
-
-/** The wall-clock fields of a local time as if they were UTC, in ms (years 0–99 included). */
-export function wallClockMs(year: number, month: number, day: number, hour: number, minute: number, second: number): number {
-  // Date.UTC allocates nothing (this runs for every offset ical.js asks for); it reads years 0–99 as
-  // 1900–1999, so those take the slow path.
-  if (year >= 100) return Date.UTC(year, month - 1, day, hour, minute, second);
-  const date = new Date(0);
-  date.setUTCFullYear(year, month - 1, day);
-  date.setUTCHours(hour, minute, second, 0);
-  return date.getTime();
 }

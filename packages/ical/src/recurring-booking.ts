@@ -1,8 +1,8 @@
+import { offsetAt, offsetForWallClock } from '@roombook/zones';
 import ICAL from 'ical.js';
 
 import { IcalError } from './errors.js';
 import { expandObject } from './expand.js';
-import { offsetAt, offsetForWallClock } from './runtime-zone.js';
 import { isUtcZoneId } from './tzid.js';
 
 /** At most this many occurrences in a series booked through the API (a year of daily meetings). */

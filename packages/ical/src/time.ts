@@ -1,6 +1,7 @@
+import { offsetAt } from '@roombook/zones';
 import ICAL from 'ical.js';
 
-import { RuntimeTimezone, offsetAt } from './runtime-zone.js';
+import { RuntimeTimezone } from './runtime-zone.js';
 
 type Time = ICAL.Time;
 type Timezone = ICAL.Timezone;

@@ -1,14 +1,15 @@
+import { findTransitions, type Transition } from '@roombook/zones';
+
 import { intlOffset } from './intl-zone.js';
-import { findTransitions, type Transition } from './zone-transitions.js';
 
 /**
- * VTIMEZONE components generated from the runtime's zone rules (runtime-zone.ts).
+ * VTIMEZONE components generated from the runtime's zone rules (@roombook/zones).
  *
  * Hand-written because no maintained package does this from current data: the npm VTIMEZONE
  * packages (@touch4it/ical-timezones, timezones-ical-library, icalzone) ship tables compiled at
  * their release — the cause of issue 8 — while ICU inside Node.js is updated with every release.
- * Intl gives only the offset at an instant, so the transitions are found by probing
- * (zone-transitions.ts) and then written as observances: a transition that recurs every year on the
+ * Intl gives only the offset at an instant, so the transitions are found by probing (findTransitions
+ * of @roombook/zones) and then written as observances: a transition that recurs every year on the
  * same rule ("last Sunday of March, 02:00") becomes one STANDARD/DAYLIGHT with an RRULE, which goes
  * on past the generated range as long as the zone keeps that rule; anything irregular (Morocco's
  * Ramadan changes, one-off changes of a zone's offset) becomes a plain observance per transition.

@@ -1,16 +1,17 @@
-import { fromZonedTime } from 'date-fns-tz';
+import { instantOfWallClock } from '@roombook/zones';
 
 /** ISO-8601 date-time as the seed accepted it: seconds optional (`date --iso-8601=minutes`), offset optional. */
 export const LOCAL_OR_OFFSET_DATETIME =
   '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:?\\d{2})?$';
 
 const HAS_OFFSET = /(Z|[+-]\d{2}:?\d{2})$/;
-const NAIVE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?/;
+/** A naive date-time: the date, then optionally (after `T` or a space) hours, minutes, seconds and a fraction. */
+const NAIVE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2})(?::?(\d{2})(?::?(\d{2})(?:[.,](\d+))?)?)?)?$/;
 
 /**
  * Turns a request date-time into an instant. With an offset it is exact; a naive value is wall-clock
- * time in `timeZone` (date-fns-tz resolves DST gaps and overlaps the way Temporal's 'compatible' does).
- * Returns undefined for impossible dates such as 2025-02-30T10:00.
+ * time in `timeZone`, a DST gap or overlap resolved as RFC 5545 and Temporal's 'compatible' do (see
+ * fromWallClock). Returns undefined for impossible dates such as 2025-02-30T10:00.
  */
 export function toInstant(value: string, timeZone: string): Date | undefined {
   const [, month, day] = /^\d{4}-(\d{2})-(\d{2})/.exec(value) ?? [];
@@ -22,44 +23,40 @@ export function toInstant(value: string, timeZone: string): Date | undefined {
   return instant;
 }
 
-/** Wall-clock quarter hours: every zone's transitions of the last century fall on one, in UTC and on the wall. */
-const BUCKET_MS = 15 * 60_000;
-const MEMO_LIMIT = 100_000;
-/** zone -> wall-clock quarter hour -> the offset fromZonedTime applies throughout it (null: not one offset). */
-const offsets = new Map<string, Map<number, number | null>>();
-let cached = 0;
-
 /**
- * fromZonedTime, with its offset cached per zone and wall-clock quarter hour: it asks Intl for
- * every field on each call, which was ~4 % of the API's CPU per booking (issue 9). The cached
- * offset is fromZonedTime's own, read at both ends of the quarter hour, so gaps and overlaps
- * resolve exactly as it does; a quarter hour whose ends disagree, an offset that is not whole
- * minutes, and anything Date.UTC would read otherwise than the text (24:00) go to fromZonedTime.
+ * A naive date-time as wall-clock time in `timeZone` (the Invalid Date when it is not one), by
+ * @roombook/zones' rule: a time that occurs twice when clocks go back is its first occurrence, one
+ * skipped when they go forward is read with the offset before the gap (02:30 on Berlin's spring day is
+ * 03:30 CEST). Hour 24 reads as hour 0 of the same date: date-fns-tz, which read these before,
+ * did so, and requests may rely on it.
  */
 export function fromWallClock(value: string, timeZone: string): Date {
   const fields = NAIVE.exec(value);
-  if (!fields || Number(fields[4]) > 23 || Number(fields[5]) > 59 || Number(fields[6] ?? 0) > 59) return fromZonedTime(value, timeZone);
-  const wall = Date.parse(`${value}Z`);
-  if (Number.isNaN(wall)) return fromZonedTime(value, timeZone);
-  let zone = offsets.get(timeZone);
-  if (!zone) offsets.set(timeZone, (zone = new Map()));
-  const bucket = Math.floor(wall / BUCKET_MS);
-  let offset = zone.get(bucket);
-  if (offset === undefined) {
-    if (cached >= MEMO_LIMIT) {
-      offsets.clear();
-      offsets.set(timeZone, zone);
-      zone.clear();
-      cached = 0;
-    }
-    const start = bucket * BUCKET_MS;
-    const first = start - fromZonedTime(new Date(start).toISOString().slice(0, 19), timeZone).getTime();
-    const last = start + BUCKET_MS - 1000 - fromZonedTime(new Date(start + BUCKET_MS - 1000).toISOString().slice(0, 19), timeZone).getTime();
-    offset = first === last && first % 60_000 === 0 ? first : null;
-    zone.set(bucket, offset);
-    cached += 1;
-  }
-  return offset === null ? fromZonedTime(value, timeZone) : new Date(wall - offset);
+  if (!fields) return new Date(Number.NaN);
+  const [, year, month, day, hour = '0', minute = '0', second = '0', fraction = ''] = fields;
+  const outOfRange = Number(month) < 1 || Number(month) > 12 || Number(day) < 1 || Number(day) > daysInMonth(Number(year), Number(month))
+    || Number(hour) > 24 || Number(minute) > 59 || Number(second) > 59;
+  if (outOfRange) return new Date(Number.NaN);
+  return instantOfWallClock(
+    {
+      year: Number(year),
+      month: Number(month),
+      day: Number(day),
+      hour: Number(hour) % 24,
+      minute: Number(minute),
+      second: Number(second),
+      // milliseconds: digits past the third are dropped (Date keeps whole milliseconds)
+      millisecond: Number(fraction.slice(0, 3).padEnd(3, '0')),
+    },
+    timeZone,
+  );
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function daysInMonth(year: number, month: number): number {
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!;
 }
 
 /**

@@ -1,14 +1,15 @@
 import { isTimeZone } from '@roombook/config';
-import { formatInTimeZone, fromZonedTime } from 'date-fns-tz';
+import { instantOfWallClock, wallClock } from '@roombook/zones';
 
 import { problem, type FieldError } from '../problems.js';
 import { toInstant } from './local-time.js';
 
 /** `days` later on the zone's wall clock (62 days from 1 October end on 2 December at the same time of day, across the DST switch). */
 function addWallClockDays(instant: Date, days: number, timeZone: string): Date {
-  const local = new Date(`${formatInTimeZone(instant, timeZone, "yyyy-MM-dd'T'HH:mm:ss.SSS")}Z`);
-  local.setUTCDate(local.getUTCDate() + days);
-  return fromZonedTime(local.toISOString().slice(0, -1), timeZone);
+  const local = wallClock(instant, timeZone);
+  // wallClock reads whole seconds; the instant's milliseconds carry over unchanged
+  const millisecond = instant.getTime() - Math.floor(instant.getTime() / 1000) * 1000;
+  return instantOfWallClock({ ...local, day: local.day + days, millisecond }, timeZone);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { intlOffset } from './intl-zone.js';
+import { offsetSecondsAt } from './offset.js';
 
 /** One change of a zone's UTC offset. */
 export interface Transition {
@@ -13,7 +13,8 @@ export interface Transition {
  * The probe step. Intl answers only "which offset at this instant", so transitions are found by
  * probing and then bisecting to the second. Two transitions inside one step that cancel out would be
  * missed; no zone has had two within a week since 1970 (the closest are Morocco's Ramadan pauses,
- * about a month apart), which the every-zone test in vtimezone.test.ts keeps checking.
+ * about a month apart), which the every-zone test in
+ * packages/ical/test/vtimezone.test.ts keeps checking.
  */
 export const PROBE_STEP_MS = 7 * 86_400_000;
 
@@ -21,10 +22,10 @@ export const PROBE_STEP_MS = 7 * 86_400_000;
 export function findTransitions(zone: string, fromMs: number, toMs: number): Transition[] {
   const found: Transition[] = [];
   let at = Math.floor(fromMs / 1000) * 1000;
-  let offset = intlOffset(zone, at);
+  let offset = offsetSecondsAt(at, zone);
   while (at < toMs) {
     const next = Math.min(at + PROBE_STEP_MS, Math.ceil(toMs / 1000) * 1000);
-    const nextOffset = intlOffset(zone, next);
+    const nextOffset = offsetSecondsAt(next, zone);
     if (nextOffset === offset) {
       at = next;
       continue;
@@ -34,10 +35,10 @@ export function findTransitions(zone: string, fromMs: number, toMs: number): Tra
     let high = next;
     while (high - low > 1000) {
       const middle = low + Math.floor((high - low) / 2000) * 1000;
-      if (intlOffset(zone, middle) === offset) low = middle;
+      if (offsetSecondsAt(middle, zone) === offset) low = middle;
       else high = middle;
     }
-    const to = intlOffset(zone, high);
+    const to = offsetSecondsAt(high, zone);
     if (high >= toMs) break;
     found.push({ at: high, from: offset, to });
     at = high;
