@@ -64,11 +64,21 @@ describe('fromWallClock', () => {
     }
   });
 
-  it('reads the ISO forms date-fns-tz read before: hour 24 as midnight of that date, no seconds or minutes, a space, a date alone', () => {
-    for (const value of ['2027-01-04T24:00', '2027-01-04T24:59:59', '2027-01-04T10', '2027-01-04T1030', '2027-01-04 10:30', '2027-01-04', '2027-01-04T10:30:15,5']) {
+  it('reads the ISO forms date-fns-tz read before: no seconds or minutes, a space, a date alone', () => {
+    for (const value of ['2027-01-04T10', '2027-01-04T1030', '2027-01-04 10:30', '2027-01-04', '2027-01-04T10:30:15,5']) {
       expect(fromWallClock(value, 'Europe/Berlin').getTime(), value).toBe(fromZonedTime(value, 'Europe/Berlin').getTime());
     }
-    expect(iso(toInstant('2027-01-04T24:00', 'Europe/Berlin'))).toBe('2027-01-03T23:00:00.000Z');
+  });
+
+  it('reads 24:00 as the end of its day, as ISO 8601 and a value with an offset do; other 24:xx times are no time', () => {
+    // date-fns-tz read it as the start of the same day, so a booking "10:00 to 24:00" ended before it began.
+    expect(iso(toInstant('2027-01-04T24:00', 'Europe/Berlin'))).toBe('2027-01-04T23:00:00.000Z');
+    expect(iso(toInstant('2027-01-04T24:00:00', 'Europe/Berlin'))).toBe(iso(toInstant('2027-01-05T00:00', 'Europe/Berlin')));
+    expect(iso(toInstant('2027-01-04T24:00+01:00', 'UTC'))).toBe('2027-01-04T23:00:00.000Z');
+    expect(iso(toInstant('2027-01-31T24:00', 'UTC'))).toBe('2027-02-01T00:00:00.000Z');
+    for (const value of ['2027-01-04T24:01', '2027-01-04T24:00:01', '2027-01-04T24:59:59', '2027-01-04T24:00:00.5']) {
+      expect(toInstant(value, 'Europe/Berlin'), value).toBeUndefined();
+    }
   });
 
   it('still refuses impossible dates and times', () => {

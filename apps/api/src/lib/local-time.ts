@@ -27,22 +27,24 @@ export function toInstant(value: string, timeZone: string): Date | undefined {
  * A naive date-time as wall-clock time in `timeZone` (the Invalid Date when it is not one), by
  * @roombook/zones' rule: a time that occurs twice when clocks go back is its first occurrence, one
  * skipped when they go forward is read with the offset before the gap (02:30 on Berlin's spring day is
- * 03:30 CEST). Hour 24 reads as hour 0 of the same date: date-fns-tz, which read these before,
- * did so, and requests may rely on it.
+ * 03:30 CEST). `24:00` is the end of its day (ISO 8601, and what a value with an offset already
+ * meant); date-fns-tz, which read these before, made it the start of the same day.
  */
 export function fromWallClock(value: string, timeZone: string): Date {
   const fields = NAIVE.exec(value);
   if (!fields) return new Date(Number.NaN);
   const [, year, month, day, hour = '0', minute = '0', second = '0', fraction = ''] = fields;
+  const endOfDay = Number(hour) === 24 && Number(minute) === 0 && Number(second) === 0 && Number(fraction || '0') === 0;
   const outOfRange = Number(month) < 1 || Number(month) > 12 || Number(day) < 1 || Number(day) > daysInMonth(Number(year), Number(month))
-    || Number(hour) > 24 || Number(minute) > 59 || Number(second) > 59;
+    || (Number(hour) > 23 && !endOfDay) || Number(minute) > 59 || Number(second) > 59;
   if (outOfRange) return new Date(Number.NaN);
   return instantOfWallClock(
     {
       year: Number(year),
       month: Number(month),
       day: Number(day),
-      hour: Number(hour) % 24,
+      // 24:00 carries into the next day's 00:00 (instantOfWallClock's fields carry as Date.UTC's do)
+      hour: Number(hour),
       minute: Number(minute),
       second: Number(second),
       // milliseconds: digits past the third are dropped (Date keeps whole milliseconds)
