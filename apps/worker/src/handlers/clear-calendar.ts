@@ -7,6 +7,7 @@ import type { Job } from 'bullmq';
 import { reconcilePending } from '../reconcile-pending.js';
 import { applyPlan } from '../clearing/apply.js';
 import { JobFailure } from '../job-failure.js';
+import { jobEntries } from '../job-entries.js';
 import { expandOne, type ExpandSettings } from '../clearing/occurrences.js';
 import { addEarlierWrites, buildReport, carryOver, dedupeChanges, stoppedReport, truncatedReport, type Outcomes } from '../clearing/report.js';
 import type { ReportKey } from '../clearing/report-cache.js';
@@ -107,7 +108,7 @@ export async function clearCalendar(job: Job, ctx: WorkerContext): Promise<Clear
     carryOver(report, earlierAttempt, reconciledUids);
     if (!payload.test) {
       // After a crash no stopped report is left; the audit log says what the dead attempt did.
-      addEarlierWrites(report, await ctx.audit.byJob(String(job.id)), {
+      addEarlierWrites(report, await ctx.audit.byJob(jobEntries(job, calendar.id)), {
         calendar: calendar.slug,
         timeZone: calendar.timeZone,
         expand: (ics) => expandOne({ href: 'earlier', etag: null, data: ics }, settings),

@@ -6,6 +6,7 @@ import type { Job } from 'bullmq';
 import { reconcilePending } from '../reconcile-pending.js';
 import type { WorkerContext } from '../context.js';
 import { JobFailure } from '../job-failure.js';
+import { jobEntries } from '../job-entries.js';
 
 /**
  * Deletes the object holding this UID, whatever its file name, as an audited write: its text goes
@@ -24,7 +25,7 @@ export async function deleteEvent(job: Job, ctx: WorkerContext): Promise<DeleteE
     const found = await client.findByUid(payload.uid);
     if (!found) {
       // An earlier attempt may have deleted it and died before reporting: that is success.
-      const done = await ctx.audit.findByJob(String(job.id), payload.uid, 'deleted');
+      const done = await ctx.audit.findByJob(jobEntries(job, payload.calendarId), payload.uid, 'deleted');
       if (done) return { id: payload.uid, href: done.href, deleted: true, auditId: done.id };
       throw new JobFailure(JobErrorCode.notFound, `event "${payload.uid}" not found in the calendar`, true);
     }
@@ -66,7 +67,7 @@ async function excludeOne(job: Job, ctx: WorkerContext, client: CalDavClient, ti
     occurrences.find((o) => o.recurrenceId !== null && o.start.getTime() === at) ??
     occurrences.find((o) => o.recurrenceId !== null && Date.parse(o.recurrenceId) === at);
   if (!target || target.recurrenceId === null) {
-    const done = await ctx.audit.findByJob(String(job.id), payload.uid, 'occurrence-cancelled');
+    const done = await ctx.audit.findByJob(jobEntries(job, payload.calendarId), payload.uid, 'occurrence-cancelled');
     if (done) return { id: payload.uid, href: done.href, deleted: true, auditId: done.id, excluded_occurrence: done.recurrenceId ?? payload.occurrence! };
     const why = occurrences.length === 0 && !object.data.match(/^(RRULE|RDATE)[:;]/m) ? 'is not a recurring series' : `has no occurrence starting ${payload.occurrence}`;
     throw new JobFailure(JobErrorCode.notFound, `event "${payload.uid}" ${why}`, true);

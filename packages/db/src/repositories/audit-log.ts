@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte } from 'drizzle-orm';
 
 import type { Database } from '../client.js';
 import { NotFoundError } from '../errors.js';
@@ -20,6 +20,26 @@ export type AuditMeta = Pick<NewAuditEntry, 'calendarId' | 'jobId' | 'userId' | 
   /** Mail payloads that follow the write once it is applied. */
   notifications?: unknown[] | null;
 };
+
+/**
+ * One job's entries. A BullMQ job id is unique in its queue only while Redis keeps that queue: ids
+ * start again at 1 after Redis lost its data, and another deployment (QUEUE_PREFIX) sharing the
+ * database counts its own. So a job's entries are also those of its calendar, written since it was
+ * added; the test suite's workers, one database and many queue prefixes, mixed another clear's
+ * removals into a report by the id alone.
+ */
+export interface JobEntries {
+  calendarId: number;
+  jobId: string;
+  /** When the job was added (BullMQ's `job.timestamp`), on the clock of the host that added it. */
+  addedAt: Date;
+}
+
+/** How far PostgreSQL's clock may be behind the clock of the host that added a job. */
+const JOB_CLOCK_SKEW_MS = 5 * 60_000;
+
+const ofJob = (job: JobEntries) =>
+  and(eq(auditLog.calendarId, job.calendarId), eq(auditLog.jobId, job.jobId), gte(auditLog.at, new Date(job.addedAt.getTime() - JOB_CLOCK_SKEW_MS)));
 
 /** What the audited write (@roombook/caldav) is told about the write it records. */
 export interface PendingWriteRow {
@@ -67,16 +87,16 @@ export function createAuditLogRepository(db: Database) {
     },
 
     /** Entries a job wrote, oldest first (every state). */
-    byJob(jobId: string): Promise<AuditEntry[]> {
-      return db.select().from(auditLog).where(eq(auditLog.jobId, jobId)).orderBy(asc(auditLog.id));
+    byJob(job: JobEntries): Promise<AuditEntry[]> {
+      return db.select().from(auditLog).where(ofJob(job)).orderBy(asc(auditLog.id));
     },
 
     /** The applied entry a job wrote for this uid and action, if any: lets a retried job see its own earlier work. */
-    async findByJob(jobId: string, uid: string, action: string): Promise<AuditEntry | undefined> {
+    async findByJob(job: JobEntries, uid: string, action: string): Promise<AuditEntry | undefined> {
       const [row] = await db
         .select()
         .from(auditLog)
-        .where(and(eq(auditLog.jobId, jobId), eq(auditLog.uid, uid), eq(auditLog.action, action), eq(auditLog.state, 'applied')))
+        .where(and(ofJob(job), eq(auditLog.uid, uid), eq(auditLog.action, action), eq(auditLog.state, 'applied')))
         .orderBy(desc(auditLog.id))
         .limit(1);
       return row;
