@@ -59,8 +59,10 @@ describe('a PostgreSQL outage shorter than the retry budget', () => {
     const deletion: DeleteEventPayload = { calendarId: calendar.id, userId: user.id, uid: 'existing-1' };
     jobs.push(await queue.add(CalendarJob.deleteEvent, deletion, retries));
 
-    // every job has met the outage at least once
-    for (let i = 0; i < 600; i++) {
+    // every job has met the outage at least once (up to a minute: the create jobs share one
+    // calendar, and each that finds it locked by another's failing attempt is parked, for longer
+    // each time; on a loaded machine 30 s was not always enough)
+    for (let i = 0; i < 1200; i++) {
       const fresh = await Promise.all(jobs.map((job) => queue.getJob(job.id!)));
       if (fresh.every((job) => (job?.attemptsMade ?? 0) >= 1)) break;
       await new Promise((r) => setTimeout(r, 50));
