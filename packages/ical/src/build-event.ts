@@ -102,6 +102,15 @@ export function vtimezoneRange(input: Pick<BuildEventInput, 'start' | 'end' | 's
 }
 
 /**
+ * Where the VTIMEZONE goes in ical-generator's text. ical-generator 10 folds its whole output one
+ * character at a time, with a new TextEncoder per character (11 does not, but needs Node 22): about
+ * 0.5 µs a character, and the VTIMEZONE is two thirds of a booking's text, built on the worker's way
+ * to its PUT (issue 9). Its lines are ASCII, so vtimezoneText folds them by length, once per zone
+ * and range, and the text goes in after ical-generator's folding.
+ */
+const VTIMEZONE_HERE = 'X-ROOMBOOK-VTIMEZONE:HERE';
+
+/**
  * The iCalendar text of a new booking, ready for a CalDAV PUT: one VEVENT with DTSTART/DTEND in the
  * booking's zone (TZID + generated VTIMEZONE; UTC as 'Z' times), and no METHOD (RFC 4791 §4.1 forbids
  * it in calendar object resources). Throws IcalError for an unknown zone or end not after start.
@@ -116,7 +125,7 @@ export function buildEvent(input: BuildEventInput): string {
     prodId: { company: 'roombook', product: 'roombook', language: 'EN' },
     // The TZID is the name the booking gave (Europe/Kyiv stays Europe/Kyiv, even where the runtime's
     // canonical name is the older Europe/Kiev); its rules are the runtime's.
-    timezone: utc ? null : { name: null, generator: (tzid) => vtimezoneText(tzid, zone, range) },
+    timezone: utc ? null : { name: null, generator: () => VTIMEZONE_HERE },
   });
   calendar.createEvent({
     id: input.uid,
@@ -130,7 +139,8 @@ export function buildEvent(input: BuildEventInput): string {
     organizer: input.organizer ? parseOrganizer(input.organizer) : null,
     x: input.priorityMark ? [{ key: PRIORITY_PROPERTY, value: input.priorityMark }] : [],
   });
-  const text = calendar.toString();
+  const folded = calendar.toString();
+  const text = utc ? folded : folded.replace(`${VTIMEZONE_HERE}\r\n`, () => vtimezoneText(input.timeZone, zone, range));
   if (input.rrule === undefined) return text;
   // ical-generator's own RRULE writer knows no BYMONTHDAY and writes EXDATE in the process's zone,
   // so the rule (already checked by parseBookingRrule) and its exceptions go in as lines.

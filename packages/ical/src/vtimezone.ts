@@ -197,12 +197,21 @@ export function vtimezoneLines(tzid: string, zone: string, range: ZoneRange): st
 const texts = new Map<string, string>();
 const MAX_TEXTS = 256;
 
-/** vtimezoneLines as iCalendar text (CRLF line ends). */
+/**
+ * A content line folded as ical-generator folds: 74 octets, then CRLF and a space before each next
+ * 74 (RFC 5545 §3.1). VTIMEZONE lines are ASCII (zone names included), so an octet is a character;
+ * a yearly rule with BYMONTHDAY and UNTIL is longer than a line may be.
+ */
+const foldAscii = (line: string): string => (line.length <= FOLD_AT ? line : (line.match(FOLD_PIECES) ?? [line]).join('\r\n '));
+const FOLD_AT = 74;
+const FOLD_PIECES = /[^]{1,74}/g;
+
+/** vtimezoneLines as iCalendar text (CRLF line ends), folded. */
 export function vtimezoneText(tzid: string, zone: string, range: ZoneRange): string {
   const key = `${tzid}\u0000${zone}\u0000${range.from}\u0000${range.to}`;
   let text = texts.get(key);
   if (text === undefined) {
-    text = `${vtimezoneLines(tzid, zone, range).join('\r\n')}\r\n`;
+    text = `${vtimezoneLines(tzid, zone, range).map(foldAscii).join('\r\n')}\r\n`;
     if (texts.size >= MAX_TEXTS) texts.delete(texts.keys().next().value!);
     texts.set(key, text);
   }
