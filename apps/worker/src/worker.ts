@@ -51,6 +51,12 @@ const SCHEDULE_SYNC_MS = 60_000;
  * parks the job as before rather than holding a worker slot and the calendar's write lock.
  */
 const STORE_LOCK_WAIT_IN_JOB_MS = 1000;
+/**
+ * The same for a calendar's write lock: long enough for the booking or cancellation ahead of a job
+ * to finish (tens of ms; two clients booking one room at once), short, since a clear may hold the
+ * lock for minutes and the waiting job holds a worker slot meanwhile.
+ */
+const CALENDAR_LOCK_WAIT_IN_JOB_MS = 250;
 
 export interface RunningWorkers {
   /** Finishes active jobs, then closes queues, Redis and PostgreSQL, in that order. */
@@ -105,6 +111,8 @@ export async function startWorkers(config: WorkerConfig, options: { logger?: Log
     mailEnabled: smtp !== null,
     withCalendarLock: createCalendarLock(redis, config.QUEUE_PREFIX, {
       leaseMs: leaseMsFor(config.CALDAV_TIMEOUT_MS),
+      // A booking behind another booking of the same room was parked for 125-250 ms.
+      waitInJobMs: CALENDAR_LOCK_WAIT_IN_JOB_MS,
       onWait: (_calendarId, delayMs) => metrics.lockWait(delayMs),
       onLeaseLost: (calendarId, reason) => {
         metrics.leaseLost();

@@ -74,6 +74,22 @@ describe('calendar lock in jobs', () => {
     expect(await getObject(new URL('parked-1.ics', busyUrl).href, rooms!)).toContain('UID:parked-1');
   });
 
+  it('waits in its slot for a booking ahead of it in the same room instead of being parked', async () => {
+    const { prefix, queue } = await setUp(1);
+    const roomUrl = await makeCalendar(inject('radicaleUrl'), rooms!, uniqueName('behind'));
+    const room = await seedCalendar(inject('databaseUrl'), roomUrl, rooms!);
+    const lockKey = `${prefix}:lock:calendar:${room.calendar.id}`;
+    // Held as a booking holds it (tens of ms; here 120): the job looks again and goes on in its slot.
+    await connection.set(lockKey, 'a-booking-ahead', 'PX', 60_000);
+    setTimeout(() => void connection.del(lockKey), 120);
+    const behind = await queue.add(CalendarJob.createEvent, booking(room.calendar.id, room.user.id, 'behind-1'), { attempts: 2 });
+    await until(async () => (await behind.getState()) === 'completed', 'the booking behind the other', 200, 25);
+    const done = (await queue.getJob(behind.id!)) as Job;
+    expect(done.attemptsStarted).toBe(1);
+    expect(done.finishedOn! - done.processedOn!).toBeGreaterThanOrEqual(100);
+    expect(await getObject(new URL('behind-1.ics', roomUrl).href, rooms!)).toContain('UID:behind-1');
+  });
+
   it("waits for its room's store refresh instead of being parked, and is parked when the refresh runs long", async () => {
     const { prefix, queue } = await setUp(1);
     const roomUrl = await makeCalendar(inject('radicaleUrl'), rooms!, uniqueName('refreshing'));
