@@ -12,6 +12,7 @@ import { BenchEnv, loadConfig, processEnv } from '@roombook/config';
  *   worker -> finished -> answer received;
  * `ROOMBOOK_BENCH_CPU_PROF=DIR` writes V8 CPU profiles of the API and worker processes into DIR.
  * The worker runs with its process settings (Node flags, glibc malloc settings), as `npm start` and compose run it.
+ *   Then bursts: 8 bookings into the `allow` room at once, 5 times; each waits for the room's lock in turn.
  * - soak: the worker's RSS after a warm-up and after ROOMBOOK_BENCH_SOAK_JOBS (50,000; 0 skips it) create jobs.
  *   They write to a loopback stub that answers every PUT with 201 at once, so the soak measures
  *   the worker and not Radicale's storage (which would take tens of minutes for 50,000 objects).
@@ -35,6 +36,8 @@ const bench = loadConfig(BenchEnv, processEnv());
 
 const SECRET = 'bench-secret-key-0123456789';
 const ROUNDS = 40;
+const BURST = 8;
+const BURSTS = 5;
 const SOAK_JOBS = bench.ROOMBOOK_BENCH_SOAK_JOBS;
 const SOAK_ROOMS = 16;
 
@@ -180,6 +183,32 @@ export async function run(): Promise<void> {
           `CPU per booking: worker ${ms(cpu[policy].worker / ROUNDS)}, API ${ms(cpu[policy].api / ROUNDS)}`,
       );
     }
+
+    // Bursts: BURST bookings into one `allow` room at once (several clients booking one room), so
+    // the worker's slots (WORKER_CONCURRENCY, 4) take them together and each waits for the room's
+    // write lock in turn. Each burst's time is until its last answer.
+    const bursts: number[] = [];
+    for (let b = 0; b < BURSTS; b++) {
+      const day = benchDay(b % 28);
+      const started = performance.now();
+      const answers = await Promise.all(
+        Array.from({ length: BURST }, async (_, k) => {
+          const response = await fetch(`http://127.0.0.1:${apiPort}/api/latency-allow/events`, {
+            method: 'POST',
+            headers,
+            body: JSON.stringify({ name: `Burst ${b}.${k}`, start: `${day}T${String(12 + k).padStart(2, '0')}:00`, end: `${day}T${String(12 + k).padStart(2, '0')}:30` }),
+          });
+          await response.arrayBuffer();
+          return response.status;
+        }),
+      );
+      if (answers.some((status) => status !== 201)) throw new Error(`a burst booking answered ${answers.join(', ')}`);
+      bursts.push(performance.now() - started);
+    }
+    console.log(
+      `  burst of ${BURST} at once into the allow room, until the last answer: median ${ms(median(bursts))} over ${BURSTS} bursts ` +
+        `(${ms(median(bursts) / BURST)} per booking; one after another they take ${ms(median(booking.allow))} each)`,
+    );
 
     // Soak: the worker's memory over many jobs (ROOMBOOK_BENCH_SOAK_JOBS=0 skips it).
     if (SOAK_JOBS <= 0) return;
