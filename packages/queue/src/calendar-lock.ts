@@ -88,9 +88,10 @@ export interface CalendarLockOptions {
   maxBusyDelayMs?: number;
   /**
    * Inside a job, how long to look again (every few milliseconds) before parking it. Default 0:
-   * park at once, for locks whose holders can run for minutes (a clear). A lock whose holders are
-   * short (the calendar store's: a refresh or a booking's conflict check, tens of milliseconds)
-   * waits this long first, since parking costs the job at least half of `busyDelayMs`.
+   * park at once. Parking costs the job at least half of `busyDelayMs` however soon the holder is
+   * done, so a lock whose holders are mostly short (a booking holds a calendar for tens of
+   * milliseconds, a refresh its store) waits about as long as such a holder takes; a holder that
+   * runs for minutes (a clear) still gets the jobs behind it parked.
    */
   waitInJobMs?: number;
   /** Observers for metrics and logs. */
