@@ -2,7 +2,10 @@ import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 
 import { toJobError } from '../job-failure.js';
-import type { WebhookEmitter } from './events.js';
+import type { PreparedAudience, WebhookEmitter } from './events.js';
+
+/** How far into a job its webhook audience is looked up (see withWebhookEvents). */
+const AUDIENCE_LOOKUP_AFTER_MS = 5;
 
 /**
  * Wraps the calendar queue's handler so each job's outcome becomes webhook events: on completion,
@@ -14,14 +17,18 @@ export function withWebhookEvents<T>(emitter: WebhookEmitter, log: Logger, handl
   const safely = (job: Job, work: Promise<void>) =>
     work.catch((error: unknown) => log.warn({ jobId: job.id, job: job.name, err: error }, 'could not queue webhook events'));
   return async (job: Job): Promise<T> => {
-    // The job starts first, so its own first queries (a booking's owner row, which its PUT waits
-    // for) go out ahead of this lookup; the lookup, used at the end, still overlaps the job.
     const running = handle(job);
-    const audience = emitter.prepare(job);
+    // Looked up a few ms into the job, once its own first queries (the lock, the calendar row, a
+    // booking's owner row, which its PUT waits for) are answered: sent beside them, it was a third
+    // PostgreSQL backend woken at once and delayed them by ~0.3 ms (issue 9; worker timestamps). It
+    // still overlaps the job's CalDAV request. A job done sooner looks its audience up at the end.
+    let audience: PreparedAudience | undefined;
+    const lookup = setTimeout(() => (audience = emitter.prepare(job)), AUDIENCE_LOOKUP_AFTER_MS);
     let result: T;
     try {
       result = await running;
     } catch (error) {
+      clearTimeout(lookup);
       // A job parked while its calendar is busy has not failed.
       if (!(error instanceof DelayedError)) {
         const classified = toJobError(error);
@@ -30,6 +37,7 @@ export function withWebhookEvents<T>(emitter: WebhookEmitter, log: Logger, handl
       }
       throw error;
     }
+    clearTimeout(lookup);
     await safely(job, emitter.completed(job, result, audience));
     return result;
   };
