@@ -14,13 +14,11 @@ const NAIVE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2})(?::?(\d{2})(?::?(\d{2})(?:
  * fromWallClock). Returns undefined for impossible dates such as 2025-02-30T10:00.
  */
 export function toInstant(value: string, timeZone: string): Date | undefined {
-  const [, month, day] = /^\d{4}-(\d{2})-(\d{2})/.exec(value) ?? [];
-  const instant = HAS_OFFSET.test(value) ? new Date(value) : fromWallClock(value, timeZone);
-  if (Number.isNaN(instant.getTime())) return undefined;
+  const [, year, month, day] = /^(\d{4})-(\d{2})-(\d{2})/.exec(value) ?? [];
   // Date silently rolls 02-30 over to 03-02; refuse instead of booking the wrong day.
-  const check = new Date(`${value.slice(0, 10)}T12:00:00Z`);
-  if (check.getUTCMonth() + 1 !== Number(month) || check.getUTCDate() !== Number(day)) return undefined;
-  return instant;
+  if (!isCalendarDate(Number(year), Number(month), Number(day))) return undefined;
+  const instant = HAS_OFFSET.test(value) ? new Date(value) : fromWallClock(value, timeZone);
+  return Number.isNaN(instant.getTime()) ? undefined : instant;
 }
 
 /**
@@ -35,7 +33,7 @@ export function fromWallClock(value: string, timeZone: string): Date {
   if (!fields) return new Date(Number.NaN);
   const [, year, month, day, hour = '0', minute = '0', second = '0', fraction = ''] = fields;
   const endOfDay = Number(hour) === 24 && Number(minute) === 0 && Number(second) === 0 && Number(fraction || '0') === 0;
-  const outOfRange = Number(month) < 1 || Number(month) > 12 || Number(day) < 1 || Number(day) > daysInMonth(Number(year), Number(month))
+  const outOfRange = !isCalendarDate(Number(year), Number(month), Number(day))
     || (Number(hour) > 23 && !endOfDay) || Number(minute) > 59 || Number(second) > 59;
   if (outOfRange) return new Date(Number.NaN);
   return instantOfWallClock(
@@ -56,9 +54,11 @@ export function fromWallClock(value: string, timeZone: string): Date {
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-function daysInMonth(year: number, month: number): number {
+/** Whether the date exists (no 30 February, no month 13): false for NaN fields. */
+function isCalendarDate(year: number, month: number, day: number): boolean {
+  if (!(month >= 1 && month <= 12 && day >= 1)) return false;
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  return month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!;
+  return day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!);
 }
 
 /**
