@@ -3,7 +3,8 @@ import ICAL from 'ical.js';
 
 type Time = ICAL.Time;
 
-export { runtimeZoneName } from './intl-zone.js';
+/** The runtime's canonical name for a zone id (IANA names and their aliases), or null when unknown. */
+export { canonicalZoneName as runtimeZoneName } from '@roombook/zones';
 
 const DAY_MS = 86_400_000;
 

@@ -1,6 +1,6 @@
 import { WINDOWS_TO_IANA_MAP } from 'windows-iana';
 
-import { runtimeZoneName } from './intl-zone.js';
+import { canonicalZoneName as runtimeZoneName } from '@roombook/zones';
 
 const UTC_IDS = new Set(['UTC', 'Z', 'GMT', 'ETC/UTC', 'ETC/GMT', 'ETC/ZULU', 'ZULU', 'UNIVERSAL']);
 

@@ -1,6 +1,5 @@
-import { findTransitions, type Transition } from '@roombook/zones';
+import { findTransitions, offsetSecondsAt, type Transition } from '@roombook/zones';
 
-import { intlOffset } from './intl-zone.js';
 
 /**
  * VTIMEZONE components generated from the runtime's zone rules (@roombook/zones).
@@ -153,7 +152,7 @@ export function vtimezoneLines(tzid: string, zone: string, range: ZoneRange): st
   // The rule in force at the start of the range, as an observance starting exactly there.
   const firstInside = all.findIndex((t) => t.at >= range.from);
   const startIndex = firstInside === -1 ? all.length : firstInside;
-  const offset = intlOffset(zone, range.from);
+  const offset = offsetSecondsAt(range.from, zone);
   const startKind = startIndex > 0 ? kindOf(all, startIndex - 1) : 'STANDARD';
   lines.push(...observance(startKind, offset, offset, localText(range.from, offset)));
 

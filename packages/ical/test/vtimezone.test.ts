@@ -1,9 +1,10 @@
-import { findTransitions } from '@roombook/zones';
+import { findTransitions, offsetSecondsAt } from '@roombook/zones';
 import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
 
 import { buildEvent } from '../src/index.js';
-import { intlOffset as offsetAt } from '../src/intl-zone.js';
+
+const offsetAt = (zone: string, ms: number) => offsetSecondsAt(ms, zone);
 
 /**
  * Issue 8: the VTIMEZONE written into every new event must agree with the runtime's own offset at
