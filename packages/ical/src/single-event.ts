@@ -1,3 +1,4 @@
+import { daysInMonth, type DateTimeFields } from '@roombook/zones';
 import ICAL from 'ical.js';
 
 import type { ExpandedOccurrence, ExpandOptions } from './expand.js';
@@ -55,21 +56,11 @@ function digitsAt(text: string, from: number, length: number): number {
 }
 
 /** A DATE or DATE-TIME value as written: wall-clock fields, and how they are read (toInstant, time.ts). */
-interface WallTime {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
+interface WallTime extends DateTimeFields {
   /** A DATE (midnight in the calendar's zone), UTC ('Z'), or in `zone` (its TZID's, or the calendar's when floating). */
   kind: 'date' | 'utc' | 'zoned';
   zone: RuntimeTimezone;
 }
-
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-const daysInMonth = (year: number, month: number) =>
-  month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
 
 /**
  * The Time ical.js would decode from a DATE or DATE-TIME property, for values in canonical form only

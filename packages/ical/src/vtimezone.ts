@@ -1,4 +1,4 @@
-import { findTransitions, offsetSecondsAt, type Transition } from '@roombook/zones';
+import { daysInMonth, findTransitions, offsetSecondsAt, type Transition } from '@roombook/zones';
 
 
 /**
@@ -67,10 +67,6 @@ function onsetOf(transition: Transition, kind: Kind): Onset {
     weekday: d.getUTCDay(),
     clock: localText(transition.at, transition.from).slice(9),
   };
-}
-
-function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
 /**

@@ -9,6 +9,7 @@
 export { offsetSecondsAt } from './offset.js';
 export { findTransitions, type Transition } from './transitions.js';
 export { offsetAt, offsetForWallClock, steadyOffset } from './zone-offsets.js';
+export { daysInMonth } from './calendar-date.js';
 export { instantOfWallClock, wallClockMs, type LocalDateTime } from './instant.js';
-export { wallClock, type WallClock } from './wall-clock.js';
+export { wallClock, type DateTimeFields, type WallClock } from './wall-clock.js';
 export { canonicalZoneName, isTimeZone } from './zone-name.js';

@@ -1,12 +1,17 @@
 import { newFormat } from './formats.js';
 
-export interface WallClock {
+/** A date and a time of day as a clock shows them (month 1–12, hour 0–23). */
+export interface DateTimeFields {
   year: number;
   month: number;
   day: number;
   hour: number;
   minute: number;
   second: number;
+}
+
+/** Where `timeZone`'s wall clock stands at an instant. */
+export interface WallClock extends DateTimeFields {
   /** ISO weekday: 1 = Monday … 7 = Sunday */
   weekday: number;
   /** UTC offset in minutes, east positive */

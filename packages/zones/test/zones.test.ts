@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { canonicalZoneName, isTimeZone, offsetSecondsAt, wallClock } from '../src/index.js';
+import { canonicalZoneName, daysInMonth, isTimeZone, offsetSecondsAt, wallClock } from '../src/index.js';
 
 const at = (iso: string) => Date.parse(iso);
 
@@ -83,5 +83,13 @@ describe('zone names', () => {
     expect(isTimeZone('UTC')).toBe(true);
     expect(isTimeZone('Mars/Olympus')).toBe(false);
     expect(isTimeZone('')).toBe(false);
+  });
+});
+
+describe('daysInMonth', () => {
+  it('knows leap years by the Gregorian rule and has no days for a month that does not exist', () => {
+    expect([1, 2, 3, 4, 12].map((month) => daysInMonth(2027, month))).toEqual([31, 28, 31, 30, 31]);
+    expect([2028, 2000, 1900, 0].map((year) => daysInMonth(year, 2))).toEqual([29, 29, 28, 29]);
+    expect([0, 13, Number.NaN].map((month) => daysInMonth(2027, month))).toEqual([0, 0, 0]);
   });
 });

@@ -1,4 +1,4 @@
-import { instantOfWallClock } from '@roombook/zones';
+import { daysInMonth, instantOfWallClock } from '@roombook/zones';
 
 /** ISO-8601 date-time as the seed accepted it: seconds optional (`date --iso-8601=minutes`), offset optional. */
 export const LOCAL_OR_OFFSET_DATETIME =
@@ -52,14 +52,8 @@ export function fromWallClock(value: string, timeZone: string): Date {
   );
 }
 
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
 /** Whether the date exists (no 30 February, no month 13): false for NaN fields. */
-function isCalendarDate(year: number, month: number, day: number): boolean {
-  if (!(month >= 1 && month <= 12 && day >= 1)) return false;
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  return day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!);
-}
+const isCalendarDate = (year: number, month: number, day: number): boolean => day >= 1 && day <= daysInMonth(year, month);
 
 /**
  * The zone a naive request time is read in (issue 8): the request's `timezone`, else the calendar's
