@@ -25,8 +25,7 @@ export function findCancelledObjects(items: readonly { occurrence: Occurrence }[
   }
   const representative = new Map<string, Occurrence>();
   // Nothing cancelled (the usual calendar): no second pass over every occurrence.
-  for (let i = 0; cancelledIds.size > 0 && i < items.length; i++) {
-    const occurrence = (items[i] as { occurrence: Occurrence }).occurrence;
+  for (const { occurrence } of cancelledIds.size > 0 ? items : []) {
     if (!cancelledIds.has(occurrence.objectId) || isPast(occurrence, nowMs)) continue;
     const current = representative.get(occurrence.objectId);
     if (current === undefined || compareChronological(occurrence, current) < 0) {
