@@ -45,9 +45,9 @@ interface Lease {
  */
 const AHEAD_MS = 1000;
 
-/** {@link CalendarLockOptions.waitInJobMs}'s looks: the first after 5 ms, each 1.25x later, at most every 50 ms. */
-const IN_JOB_FIRST_DELAY_MS = 5;
-const IN_JOB_MAX_DELAY_MS = 50;
+/** Looks at a busy lock (outside a job, and for waitInJobMs inside one): the first after 5 ms, each 1.25x later, at most every 50 ms. */
+const RETRY_FIRST_DELAY_MS = 5;
+const RETRY_MAX_DELAY_MS = 50;
 
 const held = new AsyncLocalStorage<ReadonlyMap<number, Lease>>();
 
@@ -124,11 +124,11 @@ export function createCalendarLock(redis: Redis, prefix: string, options: Calend
   /** Looks again until `forMs` has passed: often at first (a short holder is gone in tens of ms), then less. */
   async function retryFor(key: string, token: string, forMs: number): Promise<boolean> {
     const deadline = performance.now() + forMs;
-    let delay = IN_JOB_FIRST_DELAY_MS;
+    let delay = RETRY_FIRST_DELAY_MS;
     while (performance.now() + delay <= deadline) {
       await new Promise((resolve) => setTimeout(resolve, delay));
       if (await acquire(key, token)) return true;
-      delay = Math.min(delay * 1.25, IN_JOB_MAX_DELAY_MS);
+      delay = Math.min(delay * 1.25, RETRY_MAX_DELAY_MS);
     }
     return false;
   }
@@ -147,13 +147,7 @@ export function createCalendarLock(redis: Redis, prefix: string, options: Calend
       options.onWait?.(calendarId, delay);
       throw new DelayedError(`calendar ${calendarId} is busy; job parked for ${delay} ms`);
     }
-    const deadline = Date.now() + waitMs;
-    let delay = 25;
-    while (!(await acquire(key, token))) {
-      if (Date.now() > deadline) throw new CalendarBusyError(`calendar ${calendarId} is busy with another job`);
-      await new Promise((resolve) => setTimeout(resolve, delay));
-      delay = Math.min(delay * 2, 500);
-    }
+    if (!(await retryFor(key, token, waitMs))) throw new CalendarBusyError(`calendar ${calendarId} is busy with another job`);
   }
 
   return async function withCalendarLock<T>(calendarId: number, work: () => Promise<T>): Promise<T> {
