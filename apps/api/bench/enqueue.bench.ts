@@ -2,8 +2,10 @@ import { BenchEnv, loadConfig, processEnv } from '@roombook/config';
 /**
  * Enqueue throughput (issue 9): `POST /api/{calendar}/events` of the real API (its own process,
  * worker stopped) against bare Fastify with the same route shape and body schema (also its own
- * process), both driven by autocannon from this process, 50 connections, one after the other.
- * `ROOMBOOK_BENCH_CPU_PROF=DIR` writes a V8 CPU profile of the API process into DIR.
+ * process), both driven by autocannon from this process, 50 connections, one after the other. A
+ * third run, the same bare Fastify adding each body as a BullMQ job, shows what the fixed stack
+ * (Fastify + BullMQ on ioredis) allows before any work of ours.
+ * `ROOMBOOK_BENCH_CPU_PROF=DIR` writes a V8 CPU profile of the API process and of the floor's into DIR.
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -79,14 +81,29 @@ export async function run(): Promise<void> {
     const anchor = await load(`http://127.0.0.1:${barePort}/api/room/events`, headers, body, bare, redis);
     await bare.stop();
 
-    const apiPort = await freePort();
     const profileDir = bench.ROOMBOOK_BENCH_CPU_PROF;
+    const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+    const floorPort = await freePort();
+    const floorPrefix = `${prefix}-floor`;
+    const floor = await startNode(join(repoRoot, 'apps/api/bench/bare-fastify.ts'), { PORT: String(floorPort), QUEUE_PREFIX: floorPrefix }, {
+      port: floorPort,
+      nodeArgs: ['--conditions=source', '--import', 'tsx', ...profile],
+    });
+    children.push(floor);
+    const stackFloor = await load(`http://127.0.0.1:${floorPort}/api/room/events`, headers, body, floor, redis);
+    await floor.stop();
+    const floorQueue = new Queue('calendar', { connection: redis, prefix: floorPrefix });
+    const floorJobs = await floorQueue.count();
+    await floorQueue.obliterate({ force: true }).catch(() => {});
+    await floorQueue.close();
+
+    const apiPort = await freePort();
     const api = await startNode(
       join(repoRoot, 'apps/api/dist/server.js'),
       { DATABASE_URL: database.url, QUEUE_PREFIX: prefix, HOST: '127.0.0.1', PORT: String(apiPort), LOG_LEVEL: 'info', ADMIN_TOKEN: '',
         // The per-key job limit still runs on every request; it is only set above what the load can reach.
         RATE_LIMIT_JOBS_MAX: '100000000' },
-      { port: apiPort, quiet: true, nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [] },
+      { port: apiPort, quiet: true, nodeArgs: profile },
     );
     children.push(api);
     const ours = await load(`http://127.0.0.1:${apiPort}/api/room/events`, headers, body, api, redis);
@@ -96,7 +113,9 @@ export async function run(): Promise<void> {
     console.log(`enqueue, POST /api/{calendar}/events, autocannon ${CONNECTIONS} connections, ${SECONDS} s each, worker stopped:`);
     console.log(`  roombook API      ${line(ours)} (${jobs.toLocaleString('en')} jobs enqueued)`);
     console.log(`  bare Fastify      ${line(anchor)}   <- anchor, same route shape and body schema`);
+    console.log(`  Fastify + add     ${line(stackFloor)} (${floorJobs.toLocaleString('en')} jobs enqueued)   <- the same bare Fastify adding each body as a BullMQ job: the stack's floor`);
     console.log(`  ratio             ${((ours.rps / anchor.rps) * 100).toFixed(1)} % of bare Fastify's req/s (target >= 35 %, p99 < 25 ms); server CPU per request ${(ours.cpuUs / anchor.cpuUs).toFixed(1)}x bare Fastify's`);
+    console.log(`  the stack's floor ${((stackFloor.rps / anchor.rps) * 100).toFixed(1)} % of bare Fastify's req/s; roombook ${((ours.rps / stackFloor.rps) * 100).toFixed(1)} % of the floor's req/s, server CPU per request ${(ours.cpuUs / stackFloor.cpuUs).toFixed(1)}x the floor's`);
   } finally {
     for (const child of children) await child.stop();
     await queue.obliterate({ force: true }).catch(() => {});
