@@ -76,7 +76,7 @@ describe('calendar store refresh (real Radicale + PostgreSQL)', () => {
     expect(planned.unreadable).toEqual([{ href: expect.stringMatching(/broken\.ics$/), error: expect.any(String) }]);
   });
 
-  it('an unchanged calendar costs one PROPFIND and parses nothing; a change fetches and parses only what changed', async () => {
+  it('an unchanged calendar costs one REPORT and parses nothing; a change fetches and parses only what changed', async () => {
     const r = await room();
     for (const name of ['a', 'b', 'c', 'd']) await putObject(r.url, rooms!, `${name}.ics`, vevent({ uid: name, start: at(0), end: at(1) }));
     await r.refresh();
@@ -85,7 +85,9 @@ describe('calendar store refresh (real Radicale + PostgreSQL)', () => {
     r.requests.length = 0;
     const quiet = await r.refresh();
     expect(quiet).toMatchObject({ method: 'sync-token', unchanged: true, fetched: 0, removed: 0, objects: 4, expanded: 0 });
-    expect(r.requests).toEqual(['PROPFIND']);
+    expect(r.requests).toEqual(['REPORT']); // sync-collection from the stored token, answered empty
+    // No PROPFIND, so no ctag: a stale one could match again (Radicale's comes back when a change is undone).
+    expect((await store.state(r.id))!.ctag).toBeNull();
     // What a reused dry-run report rests on: an unchanged store digests the same, a changed one not.
     expect(await store.fingerprint(r.id)).toBe(digest);
 
@@ -96,7 +98,7 @@ describe('calendar store refresh (real Radicale + PostgreSQL)', () => {
     r.requests.length = 0;
     const changed = await r.refresh();
     expect(changed).toMatchObject({ method: 'sync-collection', unchanged: false, fetched: 2, removed: 1, objects: 4, expanded: 2 });
-    expect(r.requests).toEqual(['PROPFIND', 'REPORT', 'REPORT']);
+    expect(r.requests).toEqual(['REPORT', 'REPORT']); // the changes since the stored token, one multiget
     expect(await store.fingerprint(r.id)).not.toBe(digest);
     expect((await r.busy()).map(([href, start]) => [href, start])).toEqual([
       ['a.ics', at(0).toISOString()],
@@ -112,9 +114,14 @@ describe('calendar store refresh (real Radicale + PostgreSQL)', () => {
     await r.refresh();
     await database.db.update(schema.calendars).set({ mirrorSyncToken: 'http://radicale.org/ns/sync/forged' }).where(eq(schema.calendars.id, r.id));
     await putObject(r.url, rooms!, 'b.ics', vevent({ uid: 'b', start: at(2), end: at(3) }));
+    r.requests.length = 0;
     const result = await r.refresh();
     expect(result).toMatchObject({ method: 'etags', fetched: 1, removed: 0, objects: 2, expanded: 1 });
-    expect((await store.state(r.id))!.syncToken).not.toBe('http://radicale.org/ns/sync/forged');
+    // the refused sync, then the token and ctag, the listing and one multiget: the token is not tried twice
+    expect(r.requests).toEqual(['REPORT', 'PROPFIND', 'REPORT', 'REPORT']);
+    const state = (await store.state(r.id))!;
+    expect(state.syncToken).not.toBe('http://radicale.org/ns/sync/forged');
+    expect(state.ctag).not.toBeNull();
   });
 
   it('re-expands from the stored text, without fetching, when the window has moved past the expansion or the zone changed', async () => {
@@ -127,7 +134,7 @@ describe('calendar store refresh (real Radicale + PostgreSQL)', () => {
     const moved = await r.refresh(nextWeek);
     expect(moved).toMatchObject({ fetched: 0, unchanged: true, expanded: 3 });
     expect(await store.fingerprint(r.id)).not.toBe(digest); // re-expanded: same ETags, other occurrences
-    expect(r.requests).toEqual(['PROPFIND']);
+    expect(r.requests).toEqual(['REPORT']);
     const planned = await storedCalendar(store, r.id, moved.window, () => false);
     expect(Math.min(...planned.occurrences.map((o) => o.start.getTime()))).toBeGreaterThanOrEqual(moved.window.from.getTime());
     expect(planned.occurrences).toHaveLength(3 * 5); // weekly over a 30-day window, at most 5 per series

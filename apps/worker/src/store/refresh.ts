@@ -39,9 +39,9 @@ function hrefKey(href: string): string {
 
 /**
  * Brings one calendar's store up to date with its server (issues 9 and 12), as cheaply as the server
- * allows: one PROPFIND for the sync token and ctag — equal to what the last refresh stored means
- * nothing changed; else RFC 6578 sync-collection from the stored token; else (no token, or the server
- * forgot it) an ETag listing compared with the stored ETags. Only new or changed objects are fetched
+ * allows: RFC 6578 sync-collection from the stored sync token (one REPORT; no changes means nothing
+ * changed); else (no token, or the server refused it) one PROPFIND for the token and ctag — a ctag
+ * equal to the stored one means nothing changed — and an ETag listing compared with the stored ETags. Only new or changed objects are fetched
  * (multiget) and expanded; stored objects whose expansion no longer covers the clearing window (it
  * moved on, or the room's zone or address changed) are re-expanded from their stored text, without a
  * fetch. Changed objects are fetched, expanded and written a chunk at a time (one transaction each);
@@ -67,14 +67,21 @@ export async function refreshStore(input: RefreshInput): Promise<RefreshOutcome>
 async function refresh({ calendar, client, store, now, chunk = REFRESH_CHUNK }: RefreshInput): Promise<RefreshOutcome> {
   const window = storeWindow(now, calendar);
   const expandKey = expandKeyOf(calendar);
-  const [state, remote] = await Promise.all([store.state(calendar.id), client.collectionState()]);
+  const state = await store.state(calendar.id);
   const known = state?.refreshedAt != null;
-  const quiet: string | null =
-    known && remote.syncToken !== null && remote.syncToken === state?.syncToken
+  // A store that holds a sync token asks for the changes since it at once (RFC 6578): one request
+  // whether or not anything changed, where reading the token first (a PROPFIND) cost a second one
+  // whenever something had, as after each booking of a `reject` room (issue 9). A refused or
+  // forgotten token falls back to the PROPFIND and an ETag listing.
+  const synced = known && state.syncToken ? await client.syncChanges(state.syncToken) : null;
+  const remote = synced ? null : await client.collectionState();
+  const quiet: string | null = synced
+    ? synced.changed.length === 0 && synced.removed.length === 0
       ? 'sync-token'
-      : known && remote.syncToken === null && remote.ctag !== null && remote.ctag === state?.ctag
-        ? 'ctag'
-        : null;
+      : null
+    : known && remote!.syncToken === null && remote!.ctag !== null && remote!.ctag === state.ctag
+      ? 'ctag'
+      : null;
   // Nothing changed on the server: only the objects to re-expand are read, not every object's version
   // (the common case of a clear or a scheduled refresh, issue 9).
   const uncovered = quiet ? await store.uncovered(calendar.id, window, expandKey) : null;
@@ -82,33 +89,32 @@ async function refresh({ calendar, client, store, now, chunk = REFRESH_CHUNK }: 
   const held = new Map(versions.map((v) => [hrefKey(v.href), v]));
 
   let method: string;
-  let syncToken = remote.syncToken;
+  const syncToken = synced ? synced.syncToken : remote!.syncToken;
+  // Not read when the sync answered: stored as unknown, since a stale ctag could match again later
+  // (Radicale's is a hash of the ETags, so it comes back when a change is undone).
+  const ctag = remote ? remote.ctag : null;
   const toFetch: string[] = [];
   const removed = new Map<string, string>();
   const changed = (href: string, etag: string | null) => etag === null || held.get(hrefKey(href))?.etag !== etag;
 
   if (quiet) method = quiet;
-  else {
-    const changes = known && state?.syncToken && remote.syncToken ? await client.syncChanges(state.syncToken) : null;
-    if (changes) {
-      method = 'sync-collection';
-      syncToken = changes.syncToken;
-      for (const v of changes.changed) if (changed(v.href, v.etag)) toFetch.push(v.href);
-      for (const href of changes.removed) {
-        const stored = held.get(hrefKey(href));
-        if (stored) removed.set(hrefKey(href), stored.href);
-      }
-    } else {
-      // The token read above, before the listing: a change made meanwhile shows up again next time.
-      method = known ? 'etags' : 'full';
-      const listed = await client.listObjects();
-      const seen = new Set<string>();
-      for (const v of listed) {
-        seen.add(hrefKey(v.href));
-        if (changed(v.href, v.etag)) toFetch.push(v.href);
-      }
-      for (const [key, stored] of held) if (!seen.has(key)) removed.set(key, stored.href);
+  else if (synced) {
+    method = 'sync-collection';
+    for (const v of synced.changed) if (changed(v.href, v.etag)) toFetch.push(v.href);
+    for (const href of synced.removed) {
+      const stored = held.get(hrefKey(href));
+      if (stored) removed.set(hrefKey(href), stored.href);
     }
+  } else {
+    // The token read above, before the listing: a change made meanwhile shows up again next time.
+    method = known ? 'etags' : 'full';
+    const listed = await client.listObjects();
+    const seen = new Set<string>();
+    for (const v of listed) {
+      seen.add(hrefKey(v.href));
+      if (changed(v.href, v.etag)) toFetch.push(v.href);
+    }
+    for (const [key, stored] of held) if (!seen.has(key)) removed.set(key, stored.href);
   }
 
   const settings: ExpansionSettings = {
@@ -155,7 +161,7 @@ async function refresh({ calendar, client, store, now, chunk = REFRESH_CHUNK }: 
   await store.apply(calendar.id, {
     upserts: [],
     removed: [...removed.values()],
-    state: { refreshedAt: now, syncToken, ctag: remote.ctag, from: window.from, to: window.to },
+    state: { refreshedAt: now, syncToken, ctag, from: window.from, to: window.to },
   });
   return {
     method,
