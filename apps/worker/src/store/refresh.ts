@@ -125,13 +125,21 @@ async function refresh({ calendar, client, store, now, chunk = REFRESH_CHUNK }: 
   };
   // Fetched, expanded and written a chunk at a time, so a first refresh of a busy room holds one
   // chunk's texts and expansions instead of the whole year's (issue 9: worker RSS while clearing).
-  // Each chunk is its own transaction; the sync state goes last, with the removals, so a refresh
+  // Each chunk is its own transaction; the sync state goes last, with the removals and the last
+  // chunk (one commit fewer: the usual refresh after a booking fetches one object), so a refresh
   // that stops half-way leaves the old token, and the next one lists the changes again and skips
   // what its ETags show as stored.
   const fetchedKeys = new Set<string>();
   let added = 0;
   let expanded = 0;
+  // The chunk held back for the last transaction; written before the next chunk is read.
+  let last: StoredObjectRow[] = [];
+  const flush = async () => {
+    if (last.length > 0) await store.apply(calendar.id, { upserts: last, removed: [] });
+    last = [];
+  };
   for (let i = 0; i < toFetch.length; i += chunk) {
+    await flush();
     const upserts: StoredObjectRow[] = [];
     for (const object of await client.fetchObjectsAt(toFetch.slice(i, i + chunk))) {
       const key = hrefKey(object.href);
@@ -143,7 +151,7 @@ async function refresh({ calendar, client, store, now, chunk = REFRESH_CHUNK }: 
       upserts.push(storedObject({ ...object, href: stored?.href ?? object.href }, settings));
     }
     expanded += upserts.length;
-    if (upserts.length > 0) await store.apply(calendar.id, { upserts, removed: [] });
+    last = upserts;
   }
   for (const href of toFetch) {
     // Listed or reported as changed, then deleted before the multiget.
@@ -153,13 +161,13 @@ async function refresh({ calendar, client, store, now, chunk = REFRESH_CHUNK }: 
 
   const stale = versions.filter((v) => !fetchedKeys.has(hrefKey(v.href)) && !removed.has(hrefKey(v.href)) && !expansionCovers(v, window, expandKey));
   for (let i = 0; i < stale.length; i += chunk) {
-    const upserts = (await store.objects(calendar.id, stale.slice(i, i + chunk).map((v) => v.href))).map((object) => storedObject(object, settings));
-    expanded += upserts.length;
-    await store.apply(calendar.id, { upserts, removed: [] });
+    await flush();
+    last = (await store.objects(calendar.id, stale.slice(i, i + chunk).map((v) => v.href))).map((object) => storedObject(object, settings));
+    expanded += last.length;
   }
 
   await store.apply(calendar.id, {
-    upserts: [],
+    upserts: last,
     removed: [...removed.values()],
     state: { refreshedAt: now, syncToken, ctag, from: window.from, to: window.to },
   });
