@@ -52,21 +52,32 @@ export async function run(): Promise<void> {
   const redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
   const queue = new Queue('calendar', { connection: redis, prefix });
   const children: Child[] = [];
-  // PUT: 201; REPORT (the conflict check of a `reject` room): an empty room; PROPFIND (the store
-  // refresh each booking queues): a sync token that never moves, so after a room's first refresh
-  // (an empty listing) each one is that single PROPFIND. It answered 404 before, and every refresh
-  // failed, logged a stack and recorded the failure: work a real server does not cause.
+  // PUT: 201; REPORT: an empty room (the conflict check of a `reject` room read past the store's
+  // window, or a listing), and to the store refresh's sync-collection from its token no changes and
+  // the same token; PROPFIND: that token, so after a room's first refresh (an empty listing) each
+  // refresh is that single sync REPORT, as on a real server where nothing changed. (The stub once
+  // answered 404, and every refresh failed, logged a stack and recorded the failure: work a real
+  // server does not cause.)
   const emptyMultistatus = '<?xml version="1.0" encoding="utf-8"?>\n<multistatus xmlns="DAV:"/>';
+  const noChanges = '<?xml version="1.0" encoding="utf-8"?>\n<multistatus xmlns="DAV:"><sync-token>http://stub/sync/1</sync-token></multistatus>';
   const collectionState = (path: string) =>
     '<?xml version="1.0" encoding="utf-8"?>\n<multistatus xmlns="DAV:" xmlns:cs="http://calendarserver.org/ns/"><response>' +
     `<href>${path}</href><propstat><prop><sync-token>http://stub/sync/1</sync-token><cs:getctag>1</cs:getctag></prop>` +
     '<status>HTTP/1.1 200 OK</status></propstat></response></multistatus>';
+  // What the soak's jobs asked of the stub, by kind: a refresh that fell back to listings shows here.
+  const stubRequests = new Map<string, number>();
+  const stubRequestKind = (method: string | undefined, body: string) =>
+    method === 'REPORT' ? (body.includes('sync-collection') ? 'sync REPORT' : 'other REPORT') : (method ?? '?');
   const stub = createServer((request, response) => {
-    request.resume();
+    let body = '';
+    request.setEncoding('utf8');
+    request.on('data', (chunk: string) => (body += chunk));
     request.on('end', () => {
+      const kind = stubRequestKind(request.method, body);
+      stubRequests.set(kind, (stubRequests.get(kind) ?? 0) + 1);
       if (request.method === 'REPORT' || request.method === 'PROPFIND') {
         response.writeHead(207, { 'content-type': 'application/xml; charset=utf-8' });
-        response.end(request.method === 'REPORT' ? emptyMultistatus : collectionState(request.url ?? '/'));
+        response.end(request.method === 'PROPFIND' ? collectionState(request.url ?? '/') : body.includes('sync-collection') ? noChanges : emptyMultistatus);
         return;
       }
       response.writeHead(request.method === 'PUT' ? 201 : 404, { etag: `"${randomBytes(6).toString('hex')}"` });
@@ -271,6 +282,7 @@ export async function run(): Promise<void> {
     console.log(`worker memory soak, ${SOAK_JOBS.toLocaleString('en')} create jobs over ${SOAK_ROOMS} rooms (loopback PUT stub), ${seconds.toFixed(0)} s, ${Math.round(SOAK_JOBS / seconds)} jobs/s${failed ? `, ${failed} FAILED` : ''}:`);
     console.log(`  worker RSS        ${idleRss.toFixed(0)} MB idle at start, ${before.toFixed(0)} MB after 2,000 warm-up jobs -> ${after.toFixed(0)} MB after ${SOAK_JOBS.toLocaleString('en')} more (target: no growth, < 200 MB)`);
     console.log(`  RSS every ${step.toLocaleString('en')} jobs  ${series.map((v) => v.toFixed(0)).join(' ')} MB`);
+    console.log(`  stub requests     ${[...stubRequests].map(([kind, n]) => `${kind} ${n.toLocaleString('en')}`).join(', ')} (warm-up included)`);
   } finally {
     for (const child of children.reverse()) await child.stop();
     stub.close();
