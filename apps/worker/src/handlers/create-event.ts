@@ -115,7 +115,7 @@ async function clashesToSkip(
   const stored = storeWindow(now, calendar);
   let occurrences: Occurrence[];
   if (from.getTime() >= stored.from.getTime() && to.getTime() <= stored.to.getTime()) {
-    // Inside what the store expands (issue 9): refresh it — one PROPFIND when nothing changed, else
+    // Inside what the store expands (issue 9): refresh it — one sync REPORT when nothing changed, else
     // only the changed objects — and read the slot from it instead of fetching and parsing everything.
     await ctx.withStoreLock(calendar.id, () => refreshStore({ calendar, client, store: ctx.store, now }));
     ({ occurrences } = await storedCalendar(ctx.store, calendar.id, { from, to }, isPriorityMarkValid));

@@ -8,8 +8,9 @@ import type { Queue } from 'bullmq';
  * one refresh after the burst instead of one beside each booking (where it loaded the worker and
  * the room's server while the next booking waited for them). Except on a `reject` room: its next
  * booking refreshes the store itself before its conflict check, so there the refresh runs at once,
- * as before, and that check finds the store current (one PROPFIND) instead of catching up with this
- * write on its own way to the PUT (two more requests to the room's server).
+ * as before, and that check finds the store current (one sync REPORT that lists no change) instead
+ * of catching up with this write on its own way to the PUT (a multiget, the expansion and a store
+ * write more; measured: letting the check catch up was slower than waiting for this refresh).
  *
  * Deduplication is BullMQ's simple mode (while the job exists, waiting or delayed, a write joins
  * it: the refresh has not read the server yet, so it sees the write) with `keepLastIfActive`: a

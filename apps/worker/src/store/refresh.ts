@@ -39,13 +39,14 @@ function hrefKey(href: string): string {
 
 /**
  * Brings one calendar's store up to date with its server (issues 9 and 12), as cheaply as the server
- * allows: RFC 6578 sync-collection from the stored sync token (one REPORT; no changes means nothing
- * changed); else (no token, or the server refused it) one PROPFIND for the token and ctag — a ctag
- * equal to the stored one means nothing changed — and an ETag listing compared with the stored ETags. Only new or changed objects are fetched
- * (multiget) and expanded; stored objects whose expansion no longer covers the clearing window (it
- * moved on, or the room's zone or address changed) are re-expanded from their stored text, without a
- * fetch. Changed objects are fetched, expanded and written a chunk at a time (one transaction each);
- * removals and the new sync state are written last, in one transaction.
+ * allows: RFC 6578 sync-collection from the stored sync token (one REPORT, which says what changed);
+ * else (no token, or the server refused it) one PROPFIND for the token and ctag — a ctag equal to
+ * the stored one means nothing changed — and an ETag listing compared with the stored ETags. Only
+ * new or changed objects are fetched (multiget) and expanded; stored objects whose expansion no
+ * longer covers the clearing window (it moved on, or the room's zone or address changed) are
+ * re-expanded from their stored text, without a fetch. Changed objects are fetched, expanded and
+ * written a chunk at a time (one transaction each); removals and the new sync state are written
+ * last, in one transaction with the last chunk.
  *
  * Callers serialise refreshes of one calendar (the calendar lock): two interleaved refreshes could
  * store an older object beside a newer token, and the next sync would never fetch it again.
@@ -74,14 +75,19 @@ async function refresh({ calendar, client, store, now, chunk = REFRESH_CHUNK }: 
   // whenever something had, as after each booking of a `reject` room (issue 9). A refused or
   // forgotten token falls back to the PROPFIND and an ETag listing.
   const synced = known && state.syncToken ? await client.syncChanges(state.syncToken) : null;
-  const remote = synced ? null : await client.collectionState();
-  const quiet: string | null = synced
-    ? synced.changed.length === 0 && synced.removed.length === 0
-      ? 'sync-token'
-      : null
-    : known && remote!.syncToken === null && remote!.ctag !== null && remote!.ctag === state.ctag
-      ? 'ctag'
-      : null;
+  let quiet: string | null = null;
+  let syncToken: string | null;
+  // Not read when the sync answered: stored as unknown, since a stale ctag could match again later
+  // (Radicale's is a hash of the ETags, so it comes back when a change is undone).
+  let ctag: string | null = null;
+  if (synced) {
+    syncToken = synced.syncToken;
+    if (synced.changed.length === 0 && synced.removed.length === 0) quiet = 'sync-token';
+  } else {
+    const remote = await client.collectionState();
+    ({ syncToken, ctag } = remote);
+    if (known && syncToken === null && ctag !== null && ctag === state.ctag) quiet = 'ctag';
+  }
   // Nothing changed on the server: only the objects to re-expand are read, not every object's version
   // (the common case of a clear or a scheduled refresh, issue 9).
   const uncovered = quiet ? await store.uncovered(calendar.id, window, expandKey) : null;
@@ -89,10 +95,6 @@ async function refresh({ calendar, client, store, now, chunk = REFRESH_CHUNK }: 
   const held = new Map(versions.map((v) => [hrefKey(v.href), v]));
 
   let method: string;
-  const syncToken = synced ? synced.syncToken : remote!.syncToken;
-  // Not read when the sync answered: stored as unknown, since a stale ctag could match again later
-  // (Radicale's is a hash of the ETags, so it comes back when a change is undone).
-  const ctag = remote ? remote.ctag : null;
   const toFetch: string[] = [];
   const removed = new Map<string, string>();
   const changed = (href: string, etag: string | null) => etag === null || held.get(hrefKey(href))?.etag !== etag;
