@@ -83,11 +83,13 @@ describe('calendar store refresh (real Radicale + PostgreSQL)', () => {
     const digest = await store.fingerprint(r.id);
 
     r.requests.length = 0;
-    const quiet = await r.refresh();
+    const later = new Date(Date.now() + 60_000);
+    const quiet = await r.refresh(later);
     expect(quiet).toMatchObject({ method: 'sync-token', unchanged: true, fetched: 0, removed: 0, objects: 4, expanded: 0 });
     expect(r.requests).toEqual(['REPORT']); // sync-collection from the stored token, answered empty
-    // No PROPFIND, so no ctag: a stale one could match again (Radicale's comes back when a change is undone).
-    expect((await store.state(r.id))!.ctag).toBeNull();
+    // The sync state alone is written (one prepared statement): this refresh's time and window. No
+    // PROPFIND, so no ctag: a stale one could match again (Radicale's comes back when a change is undone).
+    expect(await store.state(r.id)).toMatchObject({ refreshedAt: later, from: quiet.window.from, to: quiet.window.to, ctag: null, error: null });
     // What a reused dry-run report rests on: an unchanged store digests the same, a changed one not.
     expect(await store.fingerprint(r.id)).toBe(digest);
 

@@ -93,6 +93,22 @@ export function createCalendarStoreRepository(db: Database) {
       .from(calendars)
       .where(eq(calendars.id, sql.placeholder('calendarId')))
       .prepare('calendar_store_state');
+  // Placeholders in SET go through sql``: drizzle's types take them in VALUES and WHERE only.
+  let stateWrite: ReturnType<typeof prepareStateWrite> | undefined;
+  const prepareStateWrite = () =>
+    db
+      .update(calendars)
+      .set({
+        mirrorRefreshedAt: sql`${sql.placeholder('refreshedAt')}`,
+        mirrorSyncToken: sql`${sql.placeholder('syncToken')}`,
+        mirrorCtag: sql`${sql.placeholder('ctag')}`,
+        mirrorFrom: sql`${sql.placeholder('from')}`,
+        mirrorTo: sql`${sql.placeholder('to')}`,
+        mirrorError: null,
+        mirrorFailedAt: null,
+      })
+      .where(eq(calendars.id, sql.placeholder('calendarId')))
+      .prepare('calendar_store_write_state');
   return {
     async state(calendarId: number): Promise<MirrorState | undefined> {
       const [row] = await (stateQuery ??= prepareState()).execute({ calendarId });
@@ -187,6 +203,24 @@ export function createCalendarStoreRepository(db: Database) {
     },
 
     async apply(calendarId: number, change: StoreChange): Promise<void> {
+      if (change.upserts.length === 0 && change.removed.length === 0) {
+        // The sync state alone (a refresh that found nothing changed, as before a `reject` room's
+        // conflict check): one statement is atomic by itself, so no transaction, and prepared, so
+        // one round trip where BEGIN, the UPDATE's two and COMMIT were four (issue 9).
+        const { state } = change;
+        // ISO strings: drizzle's postgres.js driver takes dates as text, and a placeholder skips the column's mapping.
+        if (state) {
+          await (stateWrite ??= prepareStateWrite()).execute({
+            calendarId,
+            refreshedAt: state.refreshedAt.toISOString(),
+            syncToken: state.syncToken,
+            ctag: state.ctag,
+            from: state.from.toISOString(),
+            to: state.to.toISOString(),
+          });
+        }
+        return;
+      }
       await db.transaction(async (tx) => {
         const touched = [...change.removed, ...change.upserts.map((o) => o.href)];
         for (let i = 0; i < touched.length; i += OBJECT_BATCH) {
