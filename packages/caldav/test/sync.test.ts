@@ -15,8 +15,10 @@ function ics(uid: string, summary = uid): string {
 const byHref = (a: { href: string }, b: { href: string }) => a.href.localeCompare(b.href);
 
 /**
- * Change detection (issue 12): an unchanged calendar costs one PROPFIND, and sync-collection names
- * exactly what changed. Every server we test against offers a sync token or a ctag.
+ * Change detection (issue 12): a version marker read with one PROPFIND, and sync-collection naming
+ * exactly what changed — nothing, from the current token, which is what the store's refresh relies
+ * on to ask for changes without reading the marker first. Every server we test against offers a
+ * sync token or a ctag.
  */
 describe.each<CalDavServerKind>(['radicale', 'xandikos', 'sabredav'])('change detection on %s', (kind) => {
   let server: CalDavTestServer;
