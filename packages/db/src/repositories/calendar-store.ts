@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 
 import type { Database } from '../client.js';
 import { busyIntervals, calendarObjects, calendars } from '../schema/index.js';
@@ -60,6 +60,22 @@ export interface StoreChange {
 const OBJECT_BATCH = 500;
 const BUSY_BATCH = 5000;
 
+type MirrorSync = NonNullable<StoreChange['state']>;
+
+/**
+ * The calendars.mirror_* columns a new sync state sets (and the failure it clears), from its values
+ * or from placeholders for the prepared write: the one list of what a sync state is.
+ */
+const syncColumns = (state: { [K in keyof MirrorSync]: MirrorSync[K] | SQL }) => ({
+  mirrorRefreshedAt: state.refreshedAt,
+  mirrorSyncToken: state.syncToken,
+  mirrorCtag: state.ctag,
+  mirrorFrom: state.from,
+  mirrorTo: state.to,
+  mirrorError: null,
+  mirrorFailedAt: null,
+});
+
 /** What a refresh compares with the server's listing: one object's version and its stored expansion. */
 const versionColumns = {
   href: calendarObjects.href,
@@ -94,21 +110,32 @@ export function createCalendarStoreRepository(db: Database) {
       .where(eq(calendars.id, sql.placeholder('calendarId')))
       .prepare('calendar_store_state');
   // Placeholders in SET go through sql``: drizzle's types take them in VALUES and WHERE only.
+  const placeholder = (name: keyof MirrorSync) => sql`${sql.placeholder(name)}`;
   let stateWrite: ReturnType<typeof prepareStateWrite> | undefined;
   const prepareStateWrite = () =>
     db
       .update(calendars)
-      .set({
-        mirrorRefreshedAt: sql`${sql.placeholder('refreshedAt')}`,
-        mirrorSyncToken: sql`${sql.placeholder('syncToken')}`,
-        mirrorCtag: sql`${sql.placeholder('ctag')}`,
-        mirrorFrom: sql`${sql.placeholder('from')}`,
-        mirrorTo: sql`${sql.placeholder('to')}`,
-        mirrorError: null,
-        mirrorFailedAt: null,
-      })
+      .set(
+        syncColumns({
+          refreshedAt: placeholder('refreshedAt'),
+          syncToken: placeholder('syncToken'),
+          ctag: placeholder('ctag'),
+          from: placeholder('from'),
+          to: placeholder('to'),
+        }),
+      )
       .where(eq(calendars.id, sql.placeholder('calendarId')))
       .prepare('calendar_store_write_state');
+  // ISO strings: drizzle's postgres.js driver takes dates as text, and a placeholder skips the column's mapping.
+  const writeSyncState = (calendarId: number, state: MirrorSync) =>
+    (stateWrite ??= prepareStateWrite()).execute({
+      calendarId,
+      refreshedAt: state.refreshedAt.toISOString(),
+      syncToken: state.syncToken,
+      ctag: state.ctag,
+      from: state.from.toISOString(),
+      to: state.to.toISOString(),
+    });
   return {
     async state(calendarId: number): Promise<MirrorState | undefined> {
       const [row] = await (stateQuery ??= prepareState()).execute({ calendarId });
@@ -207,18 +234,7 @@ export function createCalendarStoreRepository(db: Database) {
         // The sync state alone (a refresh that found nothing changed, as before a `reject` room's
         // conflict check): one statement is atomic by itself, so no transaction, and prepared, so
         // one round trip where BEGIN, the UPDATE's two and COMMIT were four (issue 9).
-        const { state } = change;
-        // ISO strings: drizzle's postgres.js driver takes dates as text, and a placeholder skips the column's mapping.
-        if (state) {
-          await (stateWrite ??= prepareStateWrite()).execute({
-            calendarId,
-            refreshedAt: state.refreshedAt.toISOString(),
-            syncToken: state.syncToken,
-            ctag: state.ctag,
-            from: state.from.toISOString(),
-            to: state.to.toISOString(),
-          });
-        }
+        if (change.state) await writeSyncState(calendarId, change.state);
         return;
       }
       await db.transaction(async (tx) => {
@@ -255,20 +271,7 @@ export function createCalendarStoreRepository(db: Database) {
         }
         const busy = change.upserts.flatMap((o) => o.busy.map((b) => ({ calendarId, href: o.href, start: b.start, end: b.end })));
         for (let i = 0; i < busy.length; i += BUSY_BATCH) await tx.insert(busyIntervals).values(busy.slice(i, i + BUSY_BATCH));
-        if (change.state) {
-          await tx
-            .update(calendars)
-            .set({
-              mirrorRefreshedAt: change.state.refreshedAt,
-              mirrorSyncToken: change.state.syncToken,
-              mirrorCtag: change.state.ctag,
-              mirrorFrom: change.state.from,
-              mirrorTo: change.state.to,
-              mirrorError: null,
-              mirrorFailedAt: null,
-            })
-            .where(eq(calendars.id, calendarId));
-        }
+        if (change.state) await tx.update(calendars).set(syncColumns(change.state)).where(eq(calendars.id, calendarId));
       });
     },
 
