@@ -26,9 +26,9 @@ export function withWebhookEvents<T>(emitter: WebhookEmitter, log: Logger, handl
     const lookup = setTimeout(() => (audience = emitter.prepare(job)), AUDIENCE_LOOKUP_AFTER_MS);
     let result: T;
     try {
-      result = await running;
+      // Settled: from here the audience is looked up by `failed`/`completed` if it was not yet.
+      result = await running.finally(() => clearTimeout(lookup));
     } catch (error) {
-      clearTimeout(lookup);
       // A job parked while its calendar is busy has not failed.
       if (!(error instanceof DelayedError)) {
         const classified = toJobError(error);
@@ -37,7 +37,6 @@ export function withWebhookEvents<T>(emitter: WebhookEmitter, log: Logger, handl
       }
       throw error;
     }
-    clearTimeout(lookup);
     await safely(job, emitter.completed(job, result, audience));
     return result;
   };
