@@ -1,6 +1,5 @@
 import { daysInMonth, findTransitions, offsetSecondsAt, type Transition } from '@roombook/zones';
 
-
 /**
  * VTIMEZONE components generated from the runtime's zone rules (@roombook/zones).
  *
@@ -197,9 +196,9 @@ const MAX_TEXTS = 256;
  * 74 (RFC 5545 §3.1). VTIMEZONE lines are ASCII (zone names included), so an octet is a character;
  * a yearly rule with BYMONTHDAY and UNTIL is longer than a line may be.
  */
-const foldAscii = (line: string): string => (line.length <= FOLD_AT ? line : (line.match(FOLD_PIECES) ?? [line]).join('\r\n '));
 const FOLD_AT = 74;
-const FOLD_PIECES = /[^]{1,74}/g;
+const FOLD_PIECES = new RegExp(`[^]{1,${FOLD_AT}}`, 'g');
+const foldAscii = (line: string): string => (line.length <= FOLD_AT ? line : (line.match(FOLD_PIECES) ?? [line]).join('\r\n '));
 
 /** vtimezoneLines as iCalendar text (CRLF line ends), folded. */
 export function vtimezoneText(tzid: string, zone: string, range: ZoneRange): string {

@@ -48,7 +48,7 @@ function hrefKey(href: string): string {
  * written a chunk at a time (one transaction each); removals and the new sync state are written
  * last, in one transaction with the last chunk.
  *
- * Callers serialise refreshes of one calendar (the calendar lock): two interleaved refreshes could
+ * Callers serialise refreshes of one calendar (its store lock): two interleaved refreshes could
  * store an older object beside a newer token, and the next sync would never fetch it again.
  * On failure the store keeps its last good data, plus the chunks already written (whole objects with
  * their busy intervals, at the ETags they were fetched with), and the calendar records the error and when.
