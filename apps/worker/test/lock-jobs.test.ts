@@ -46,6 +46,15 @@ describe('calendar lock in jobs', () => {
     calendarId, userId, uid, name: uid, start: `${day}T09:00:00.000Z`, end: `${day}T10:00:00.000Z`, timeZone: 'UTC',
   });
 
+  /** Holds `key` as a short holder would for `heldMs`, books `uid` behind it and returns the job once it completed. */
+  async function bookBehind(queue: Queue, key: string, heldMs: number, room: { calendar: { id: number }; user: { id: number } }, uid: string): Promise<Job> {
+    await connection.set(key, 'a-short-holder', 'PX', 60_000);
+    setTimeout(() => void connection.del(key), heldMs);
+    const job = await queue.add(CalendarJob.createEvent, booking(room.calendar.id, room.user.id, uid), { attempts: 2 });
+    await until(async () => (await job.getState()) === 'completed', `the booking ${uid}`, 200, 25);
+    return (await queue.getJob(job.id!)) as Job;
+  }
+
   it('parks a job whose calendar is busy instead of holding the worker slot, and runs it once the calendar is free', async () => {
     const { prefix, queue } = await setUp(1);
     const busyUrl = await makeCalendar(inject('radicaleUrl'), rooms!, uniqueName('busy'));
@@ -80,11 +89,7 @@ describe('calendar lock in jobs', () => {
     const room = await seedCalendar(inject('databaseUrl'), roomUrl, rooms!);
     const lockKey = `${prefix}:lock:calendar:${room.calendar.id}`;
     // Held as a booking holds it (tens of ms; here 120): the job looks again and goes on in its slot.
-    await connection.set(lockKey, 'a-booking-ahead', 'PX', 60_000);
-    setTimeout(() => void connection.del(lockKey), 120);
-    const behind = await queue.add(CalendarJob.createEvent, booking(room.calendar.id, room.user.id, 'behind-1'), { attempts: 2 });
-    await until(async () => (await behind.getState()) === 'completed', 'the booking behind the other', 200, 25);
-    const done = (await queue.getJob(behind.id!)) as Job;
+    const done = await bookBehind(queue, lockKey, 120, room, 'behind-1');
     expect(done.attemptsStarted).toBe(1);
     expect(done.finishedOn! - done.processedOn!).toBeGreaterThanOrEqual(100);
     expect(await getObject(new URL('behind-1.ics', roomUrl).href, rooms!)).toContain('UID:behind-1');
@@ -98,11 +103,7 @@ describe('calendar lock in jobs', () => {
     const storeKey = `${prefix}:mirror:lock:calendar:${room.calendar.id}`;
 
     // A short holder (the refresh a previous booking queued): the job waits in its slot and goes on.
-    await connection.set(storeKey, 'a-refresh', 'PX', 60_000);
-    setTimeout(() => void connection.del(storeKey), 300);
-    const short = await queue.add(CalendarJob.createEvent, booking(room.calendar.id, room.user.id, 'after-refresh'), { attempts: 2 });
-    await until(async () => (await short.getState()) === 'completed', 'the booking after the short refresh', 200, 25);
-    const shortDone = (await queue.getJob(short.id!)) as Job;
+    const shortDone = await bookBehind(queue, storeKey, 300, room, 'after-refresh');
     expect(shortDone.attemptsStarted).toBe(1);
     expect(shortDone.finishedOn! - shortDone.processedOn!).toBeGreaterThanOrEqual(250);
     expect(await getObject(new URL('after-refresh.ics', roomUrl).href, rooms!)).toContain('UID:after-refresh');
