@@ -77,7 +77,7 @@ export async function run(): Promise<void> {
       stubRequests.set(kind, (stubRequests.get(kind) ?? 0) + 1);
       if (request.method === 'REPORT' || request.method === 'PROPFIND') {
         response.writeHead(207, { 'content-type': 'application/xml; charset=utf-8' });
-        response.end(request.method === 'PROPFIND' ? collectionState(request.url ?? '/') : body.includes('sync-collection') ? noChanges : emptyMultistatus);
+        response.end(kind === 'PROPFIND' ? collectionState(request.url ?? '/') : kind === 'sync REPORT' ? noChanges : emptyMultistatus);
         return;
       }
       response.writeHead(request.method === 'PUT' ? 201 : 404, { etag: `"${randomBytes(6).toString('hex')}"` });
