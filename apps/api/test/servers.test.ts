@@ -1,11 +1,12 @@
-import { createCalendarsRepository, createPriorityTokensRepository, createSecretBox, createUsersRepository } from '@roombook/db';
-import { getObject, putObject, runCalDavServerOptions, startCalDavServer, uniqueName, type CalDavServerKind, type CalDavTestServer, type CalDavUser } from '@roombook/testing';
+import { createCalendarsRepository, createPriorityTokensRepository, createSecretBox, createUsersRepository, schema } from '@roombook/db';
+import { basicAuth, getObject, putObject, runCalDavServerOptions, startCalDavServer, uniqueName, type CalDavServerKind, type CalDavTestServer, type CalDavUser } from '@roombook/testing';
 import type { RunningWorkers } from '@roombook/worker';
+import { eq } from 'drizzle-orm';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 import { TEST_SECRET_KEY, bearer, buildTestApp, startTestWorkers } from './helper.js';
-import { ZONE } from './ics.js';
+import { ZONE, day, event } from './ics.js';
 import { reportLines, serverScenarios, type Scenarios } from './server-scenarios.js';
 
 /**
@@ -33,6 +34,8 @@ describe('clearing the same calendar on every CalDAV server', () => {
     let server: CalDavTestServer;
     let owner: CalDavUser;
     let slug: string;
+    let calendarId: number;
+    let collection: string;
     let apiKey: string;
     let scenarios: Scenarios;
     const href: Record<string, string> = {};
@@ -51,7 +54,7 @@ describe('clearing the same calendar on every CalDAV server', () => {
     beforeAll(async () => {
       server = await startCalDavServer(kind, runCalDavServerOptions(inject));
       owner = server.users[0]!;
-      const collection = await server.makeCalendar(owner, uniqueName('room'));
+      collection = await server.makeCalendar(owner, uniqueName('room'));
 
       const users = createUsersRepository(ctx.db.db);
       const calendars = createCalendarsRepository(ctx.db.db, createSecretBox(TEST_SECRET_KEY));
@@ -59,6 +62,7 @@ describe('clearing the same calendar on every CalDAV server', () => {
       apiKey = (await users.createKey({ userName: user.name })).token;
       slug = uniqueName(kind);
       const calendar = await calendars.create({ slug, url: collection, username: owner.username, password: owner.password, timeZone: ZONE });
+      calendarId = calendar.id;
       await calendars.grant(slug, user.name, { manage: true });
       const token = (await createPriorityTokensRepository(ctx.db.db).create({ calendarId: calendar.id, label: 'board' })).token;
 
@@ -120,6 +124,25 @@ describe('clearing the same calendar on every CalDAV server', () => {
       expect(report.cancelled_overlapping_recurring_events).toEqual([]);
       expect(report.unreadable_objects).toEqual([]);
       expect(await snapshot()).toEqual(objects);
+    });
+
+    it('never deletes a booking for a clash with an event the server no longer holds, whatever its sync answers', async () => {
+      // The earlier booking, seen by a clear, then removed by someone else; the server is then
+      // restored from a backup, as far as sync tokens go: the stored one is one it never issued.
+      // DAViCal answers such a token with every member and no removals (see RefreshInput.listAll).
+      const date = day(60);
+      const earlier = await putObject(collection, owner, 'earlier.ics', event({ uid: 'earlier', summary: 'Booked first', date, from: '0700', to: '0800', created: '20260101T080000Z' }));
+      expect((await clear(true)).deleted_overlapping_events).toEqual([]);
+      const [state] = await ctx.db.db.select({ token: schema.calendars.mirrorSyncToken }).from(schema.calendars).where(eq(schema.calendars.id, calendarId));
+      if (state?.token) await ctx.db.db.update(schema.calendars).set({ mirrorSyncToken: state.token.replace(/[^/:,]+$/, '999999') }).where(eq(schema.calendars.id, calendarId));
+      const removed = await fetch(earlier, { method: 'DELETE', headers: { authorization: basicAuth(owner) } });
+      expect(removed.ok).toBe(true);
+      const later = await putObject(collection, owner, 'later.ics', event({ uid: 'later', summary: 'Booked second', date, from: '0730', to: '0830', created: '20260601T080000Z' }));
+      const before = await getObject(later, owner);
+
+      const report = await clear(false);
+      expect(report.deleted_overlapping_events).toEqual([]);
+      expect(await getObject(later, owner)).toBe(before);
     });
   });
 });

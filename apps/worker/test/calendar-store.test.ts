@@ -1,8 +1,18 @@
 import { CalDavError, createCalDavClient, type CalDavClient } from '@roombook/caldav';
 import { createCalendarStoreRepository, createCalendarsRepository, createDatabase, createSecretBox, schema } from '@roombook/db';
-import { basicAuth, closedPortUrl, makeCalendar, putObject, uniqueName } from '@roombook/testing';
+import {
+  basicAuth,
+  closedPortUrl,
+  makeCalendar,
+  putObject,
+  runCalDavServerOptions,
+  startCalDavServer,
+  uniqueName,
+  type CalDavServerKind,
+  type CalDavTestServer,
+} from '@roombook/testing';
 import { asc, eq } from 'drizzle-orm';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 import { refreshStore } from '../src/store/refresh.js';
 import { storedCalendar } from '../src/store/stored-plan-input.js';
@@ -185,5 +195,105 @@ describe('calendar store refresh (real Radicale + PostgreSQL)', () => {
     // The next good refresh clears the error.
     await r.refresh();
     expect((await store.state(r.id))!.error).toBeNull();
+  });
+});
+
+/**
+ * The same refresh on the other servers we test against: what the store keeps must not depend on
+ * how a server spells its sync tokens, hrefs and ETags, nor on how it refuses a token it does not
+ * know (the `reject` path's conflict check reads this store before every booking).
+ */
+describe.each<CalDavServerKind>(['radicale', 'xandikos', 'sabredav', 'davical'])('calendar store refresh on %s', (kind) => {
+  const database = createDatabase(inject('databaseUrl'), { max: 2 });
+  const store = createCalendarStoreRepository(database.db);
+  const calendars = createCalendarsRepository(database.db, createSecretBox('test-secret-key-0123456789'));
+  let server: CalDavTestServer;
+  beforeAll(async () => {
+    server = await startCalDavServer(kind, runCalDavServerOptions(inject));
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await database.close();
+  });
+
+  const base = new Date(Date.now() + 3 * 86_400_000);
+  base.setUTCHours(9, 0, 0, 0);
+  const at = (hours: number) => new Date(base.getTime() + hours * 3_600_000);
+
+  it('stores what the server holds, then follows an update, a removal and an addition with only what changed', async () => {
+    const user = server.users[0]!;
+    const url = await server.makeCalendar(user, uniqueName('store'));
+    const row = await calendars.create({ slug: uniqueName('store'), url, username: user.username, password: user.password, roomEmail: ROOM });
+    const requests: string[] = [];
+    const client = createCalDavClient({ url, username: user.username, password: user.password, onRequest: (method) => requests.push(method) });
+    const calendar = { id: row.id, timeZone: 'Europe/Berlin', horizonDays: 30, roomEmail: ROOM };
+    const refresh = () => refreshStore({ calendar, client, store, now: new Date() });
+    const busy = async () =>
+      (await database.db.select().from(schema.busyIntervals).where(eq(schema.busyIntervals.calendarId, row.id)).orderBy(asc(schema.busyIntervals.start)))
+        .map((b) => [decodeURIComponent(b.href.split('/').pop()!), b.start.toISOString()]);
+    const href: Record<string, string> = {};
+    for (const name of ['a', 'b', 'c']) href[name] = await putObject(url, user, `${name}.ics`, vevent({ uid: name, start: at(0), end: at(1) }));
+
+    expect(await refresh()).toMatchObject({ method: 'full', fetched: 3, removed: 0, objects: 3 });
+    const first = (await store.state(row.id))!;
+    expect(first.syncToken ?? first.ctag).not.toBeNull();
+
+    requests.length = 0;
+    expect(await refresh()).toMatchObject({ unchanged: true, fetched: 0, removed: 0, objects: 3, expanded: 0 });
+    // With a sync token: one sync-collection REPORT, answered empty. With a ctag only: one PROPFIND.
+    expect(requests).toEqual([first.syncToken ? 'REPORT' : 'PROPFIND']);
+
+    await putObject(url, user, 'b.ics', vevent({ uid: 'b', start: at(4), end: at(5) }));
+    const gone = await fetch(href['c']!, { method: 'DELETE', headers: { authorization: basicAuth(user) } });
+    expect(gone.ok).toBe(true);
+    await putObject(url, user, 'd.ics', vevent({ uid: 'd', start: at(6), end: at(7) }));
+    expect(await refresh()).toMatchObject({ unchanged: false, fetched: 2, removed: 1, objects: 3, expanded: 2 });
+    expect(await busy()).toEqual([
+      ['a.ics', at(0).toISOString()],
+      ['b.ics', at(4).toISOString()],
+      ['d.ics', at(6).toISOString()],
+    ]);
+  });
+
+  it('a token the server does not know: the refresh keeps what the server holds, and a listing (a clear that deletes) drops what it no longer holds', async () => {
+    const user = server.users[0]!;
+    const url = await server.makeCalendar(user, uniqueName('store'));
+    const row = await calendars.create({ slug: uniqueName('store'), url, username: user.username, password: user.password, roomEmail: ROOM });
+    const client = createCalDavClient({ url, username: user.username, password: user.password });
+    const calendar = { id: row.id, timeZone: 'Europe/Berlin', horizonDays: 30, roomEmail: ROOM };
+    const refresh = (listAll = false) => refreshStore({ calendar, client, store, now: new Date(), listAll });
+    const href: Record<string, string> = {};
+    for (const name of ['a', 'b']) href[name] = await putObject(url, user, `${name}.ics`, vevent({ uid: name, start: at(0), end: at(1) }));
+    await refresh();
+    const token = (await store.state(row.id))!.syncToken;
+    if (kind === 'sabredav') {
+      // Debian's SabreDAV (1.8) has no sync-collection: every refresh reads the ctag and lists.
+      expect(token).toBeNull();
+    } else {
+      expect(token).not.toBeNull();
+      // A token of this server's shape that it never issued (as after a restore of the server from backup).
+      const forged = token!.replace(/[^/:,]+$/, '999999');
+      await database.db.update(schema.calendars).set({ mirrorSyncToken: forged === token ? `${token}x` : forged }).where(eq(schema.calendars.id, row.id));
+    }
+    const gone = await fetch(href['a']!, { method: 'DELETE', headers: { authorization: basicAuth(user) } });
+    expect(gone.ok).toBe(true);
+    await putObject(url, user, 'b.ics', vevent({ uid: 'b', start: at(2), end: at(3) }));
+    await putObject(url, user, 'c.ics', vevent({ uid: 'c', start: at(4), end: at(5) }));
+
+    const synced = await refresh();
+    if (kind === 'davical') {
+      // DAViCal answers the unknown token with every member and no removals: a.ics stays behind.
+      expect(synced).toMatchObject({ method: 'sync-collection', fetched: 2, removed: 0, objects: 3 });
+    } else {
+      // RFC 6578: refused, so the refresh lists instead (SabreDAV: lists anyway).
+      expect(synced).toMatchObject({ method: 'etags', fetched: 2, removed: 1, objects: 2 });
+    }
+    expect(await refresh(true)).toMatchObject({ method: 'etags', fetched: 0, removed: kind === 'davical' ? 1 : 0, objects: 2 });
+    const busy = await database.db.select().from(schema.busyIntervals).where(eq(schema.busyIntervals.calendarId, row.id)).orderBy(asc(schema.busyIntervals.start));
+    expect(busy.map((b) => [decodeURIComponent(b.href.split('/').pop()!), b.start.toISOString()])).toEqual([
+      ['b.ics', at(2).toISOString()],
+      ['c.ics', at(4).toISOString()],
+    ]);
+    expect((await store.state(row.id))!).toMatchObject({ error: null });
   });
 });

@@ -16,6 +16,16 @@ export interface RefreshInput {
   now: Date;
   /** Objects fetched, expanded and written together; default {@link REFRESH_CHUNK}. */
   chunk?: number;
+  /**
+   * List every member and its ETag instead of asking for the changes since the stored sync token
+   * (or trusting an unchanged ctag): what a clear that deletes plans from. A sync answer is only as
+   * good as the server's token handling, and DAViCal (1.1) answers a token it does not know (after
+   * a restore from backup, or a collection made again at the same URL) with every current member
+   * and no removals, where RFC 6578 has it refused; a counter-like ctag can come round to a stored
+   * value after a restore. Objects removed meanwhile would stay in the store, and a ghost that wins
+   * a clash would get a real booking deleted.
+   */
+  listAll?: boolean;
 }
 
 export interface RefreshOutcome extends RefreshCalendarResult {
@@ -65,7 +75,7 @@ export async function refreshStore(input: RefreshInput): Promise<RefreshOutcome>
   }
 }
 
-async function refresh({ calendar, client, store, now, chunk = REFRESH_CHUNK }: RefreshInput): Promise<RefreshOutcome> {
+async function refresh({ calendar, client, store, now, chunk = REFRESH_CHUNK, listAll = false }: RefreshInput): Promise<RefreshOutcome> {
   const window = storeWindow(now, calendar);
   const expandKey = expandKeyOf(calendar);
   const state = await store.state(calendar.id);
@@ -74,7 +84,7 @@ async function refresh({ calendar, client, store, now, chunk = REFRESH_CHUNK }: 
   // whether or not anything changed, where reading the token first (a PROPFIND) cost a second one
   // whenever something had, as after each booking of a `reject` room (issue 9). A refused or
   // forgotten token falls back to the PROPFIND and an ETag listing.
-  const synced = known && state.syncToken ? await client.syncChanges(state.syncToken) : null;
+  const synced = known && state.syncToken && !listAll ? await client.syncChanges(state.syncToken) : null;
   let quiet: string | null = null;
   let syncToken: string | null;
   // Not read when the sync answered: stored as unknown, since a stale ctag could match again later
@@ -86,7 +96,7 @@ async function refresh({ calendar, client, store, now, chunk = REFRESH_CHUNK }: 
   } else {
     const remote = await client.collectionState();
     ({ syncToken, ctag } = remote);
-    if (known && syncToken === null && ctag !== null && ctag === state.ctag) quiet = 'ctag';
+    if (known && !listAll && syncToken === null && ctag !== null && ctag === state.ctag) quiet = 'ctag';
   }
   // Nothing changed on the server: only the objects to re-expand are read, not every object's version
   // (the common case of a clear or a scheduled refresh, issue 9).
