@@ -136,6 +136,27 @@ describe('calendar store refresh (real Radicale + PostgreSQL)', () => {
     expect(state.ctag).not.toBeNull();
   });
 
+  it('with listEveryMs, lists the calendar again once its last listing is that old, and syncs in between', async () => {
+    const r = await room();
+    await putObject(r.url, rooms!, 'a.ics', vevent({ uid: 'a', start: at(0), end: at(1) }));
+    const t0 = new Date();
+    const hour = 3_600_000;
+    const scheduled = (now: Date) => refreshStore({ calendar: { id: r.id, timeZone: 'Europe/Berlin', horizonDays: 30, roomEmail: ROOM }, client: r.client, store, now, listEveryMs: hour });
+    expect(await scheduled(t0)).toMatchObject({ method: 'full' });
+    expect((await store.state(r.id))!.listedAt).toEqual(t0);
+
+    r.requests.length = 0;
+    expect(await scheduled(new Date(t0.getTime() + hour - 1))).toMatchObject({ method: 'sync-token', unchanged: true });
+    expect(r.requests).toEqual(['REPORT']);
+    expect((await store.state(r.id))!.listedAt).toEqual(t0);
+
+    r.requests.length = 0;
+    const later = new Date(t0.getTime() + hour);
+    expect(await scheduled(later)).toMatchObject({ method: 'etags', unchanged: true, fetched: 0, objects: 1 });
+    expect(r.requests).toEqual(['PROPFIND', 'REPORT']); // the token and ctag, then the ETag listing
+    expect((await store.state(r.id))!).toMatchObject({ listedAt: later, refreshedAt: later });
+  });
+
   it('re-expands from the stored text, without fetching, when the window has moved past the expansion or the zone changed', async () => {
     const r = await room();
     for (const name of ['a', 'b', 'c']) await putObject(r.url, rooms!, `${name}.ics`, vevent({ uid: name, start: at(0), end: at(1), extra: ['RRULE:FREQ=WEEKLY'] }));

@@ -14,7 +14,8 @@ import { seedCalendar, startPausingProxy, workerConfig } from './support/worker-
  * without waiting for the schedule (at once in a `reject` room, MIRROR_WRITE_DELAY_MS after it in an
  * `allow` room, the default here as in production), also when it lands while the refresh of an
  * earlier one is past its reads; a
- * `request` refresh answers how it asked the server, and every calendar gets its refresh scheduler.
+ * `request` refresh answers how it asked the server, a scheduled one lists the calendar once an hour,
+ * and every calendar gets its refresh scheduler.
  */
 describe('mirror queue (real worker, Radicale, PostgreSQL, Redis)', async () => {
   const [rooms] = inject('radicaleUsers');
@@ -72,6 +73,17 @@ describe('mirror queue (real worker, Radicale, PostgreSQL, Redis)', async () => 
     const job = await mirrorQueue.add(MirrorJob.refresh, data);
     const result = (await job.waitUntilFinished(mirrorEvents, 30_000)) as RefreshCalendarResult;
     expect(result).toMatchObject({ method: 'sync-token', unchanged: true, fetched: 0, removed: 0, objects: 1 });
+  });
+
+  it('a scheduled refresh lists the calendar once its last listing is an hour old; a requested one still syncs', async () => {
+    await database.db.update(schema.calendars).set({ mirrorListedAt: new Date(Date.now() - 3_600_000) }).where(eq(schema.calendars.id, calendar.id));
+    const refresh = async (reason: RefreshCalendarPayload['reason']) =>
+      (await (await mirrorQueue.add(MirrorJob.refresh, { calendarId: calendar.id, reason })).waitUntilFinished(mirrorEvents, 30_000)) as RefreshCalendarResult;
+    expect(await refresh('request')).toMatchObject({ method: 'sync-token', unchanged: true });
+    expect(await refresh('schedule')).toMatchObject({ method: 'etags', unchanged: true, objects: 1 });
+    const [row] = await database.db.select({ listedAt: schema.calendars.mirrorListedAt }).from(schema.calendars).where(eq(schema.calendars.id, calendar.id));
+    expect(Date.now() - row!.listedAt!.getTime()).toBeLessThan(60_000);
+    expect(await refresh('schedule')).toMatchObject({ method: 'sync-token', unchanged: true });
   });
 
   it('a booking that lands while the refresh of an earlier one is past its reads gets a refresh after it', async () => {

@@ -26,6 +26,11 @@ export interface RefreshInput {
    * a clash would get a real booking deleted.
    */
   listAll?: boolean;
+  /**
+   * List (as `listAll`) when the last listing is older than this many ms: bounds how long such a
+   * ghost can stand in availability answers and `reject` rooms' conflict checks.
+   */
+  listEveryMs?: number;
 }
 
 export interface RefreshOutcome extends RefreshCalendarResult {
@@ -75,11 +80,15 @@ export async function refreshStore(input: RefreshInput): Promise<RefreshOutcome>
   }
 }
 
-async function refresh({ calendar, client, store, now, chunk = REFRESH_CHUNK, listAll = false }: RefreshInput): Promise<RefreshOutcome> {
+async function refresh(input: RefreshInput): Promise<RefreshOutcome> {
+  const { calendar, client, store, now, chunk = REFRESH_CHUNK } = input;
   const window = storeWindow(now, calendar);
   const expandKey = expandKeyOf(calendar);
   const state = await store.state(calendar.id);
   const known = state?.refreshedAt != null;
+  const listedAt = state?.listedAt ?? null;
+  const listAll =
+    input.listAll === true || (input.listEveryMs !== undefined && (listedAt === null || now.getTime() - listedAt.getTime() >= input.listEveryMs));
   // A store that holds a sync token asks for the changes since it at once (RFC 6578): one request
   // whether or not anything changed, where reading the token first (a PROPFIND) cost a second one
   // whenever something had, as after each booking of a `reject` room (issue 9). A refused or
@@ -181,7 +190,7 @@ async function refresh({ calendar, client, store, now, chunk = REFRESH_CHUNK, li
   await store.apply(calendar.id, {
     upserts: last,
     removed: [...removed.values()],
-    state: { refreshedAt: now, syncToken, ctag, from: window.from, to: window.to },
+    state: { refreshedAt: now, syncToken, ctag, listedAt: method === 'etags' || method === 'full' ? now : listedAt, from: window.from, to: window.to },
   });
   return {
     method,

@@ -8,6 +8,8 @@ export interface MirrorState {
   refreshedAt: Date | null;
   syncToken: string | null;
   ctag: string | null;
+  /** When every member and ETag was last compared with the server (a listing, not a sync answer). */
+  listedAt: Date | null;
   from: Date | null;
   to: Date | null;
   error: string | null;
@@ -53,7 +55,7 @@ export interface StoreChange {
   /** Hrefs gone from the server. */
   removed: string[];
   /** New sync state; absent leaves calendars.mirror_* as they are (a write by one of our own jobs). */
-  state?: { refreshedAt: Date; syncToken: string | null; ctag: string | null; from: Date; to: Date };
+  state?: { refreshedAt: Date; syncToken: string | null; ctag: string | null; listedAt: Date | null; from: Date; to: Date };
 }
 
 /** Rows per INSERT: well under PostgreSQL's 65,535 bind parameters per statement. */
@@ -70,6 +72,7 @@ const syncColumns = (state: { [K in keyof MirrorSync]: MirrorSync[K] | SQL }) =>
   mirrorRefreshedAt: state.refreshedAt,
   mirrorSyncToken: state.syncToken,
   mirrorCtag: state.ctag,
+  mirrorListedAt: state.listedAt,
   mirrorFrom: state.from,
   mirrorTo: state.to,
   mirrorError: null,
@@ -101,6 +104,7 @@ export function createCalendarStoreRepository(db: Database) {
         refreshedAt: calendars.mirrorRefreshedAt,
         syncToken: calendars.mirrorSyncToken,
         ctag: calendars.mirrorCtag,
+        listedAt: calendars.mirrorListedAt,
         from: calendars.mirrorFrom,
         to: calendars.mirrorTo,
         error: calendars.mirrorError,
@@ -120,6 +124,7 @@ export function createCalendarStoreRepository(db: Database) {
           refreshedAt: placeholder('refreshedAt'),
           syncToken: placeholder('syncToken'),
           ctag: placeholder('ctag'),
+          listedAt: placeholder('listedAt'),
           from: placeholder('from'),
           to: placeholder('to'),
         }),
@@ -133,6 +138,7 @@ export function createCalendarStoreRepository(db: Database) {
       refreshedAt: state.refreshedAt.toISOString(),
       syncToken: state.syncToken,
       ctag: state.ctag,
+      listedAt: state.listedAt?.toISOString() ?? null,
       from: state.from.toISOString(),
       to: state.to.toISOString(),
     });

@@ -67,6 +67,11 @@ export const calendars = pgTable('calendars', {
   mirrorRefreshedAt: timestamp({ withTimezone: true }),
   mirrorSyncToken: text(),
   mirrorCtag: text(),
+  /**
+   * When the store last compared every member and ETag with the server (a listing), as opposed to
+   * trusting a sync answer: scheduled refreshes list again once this is an hour old.
+   */
+  mirrorListedAt: timestamp({ withTimezone: true }),
   mirrorFrom: timestamp({ withTimezone: true }),
   mirrorTo: timestamp({ withTimezone: true }),
   mirrorError: text(),

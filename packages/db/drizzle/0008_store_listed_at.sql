@@ -1,0 +1,1 @@
+ALTER TABLE "calendars" ADD COLUMN "mirror_listed_at" timestamp with time zone;
