@@ -12,7 +12,9 @@ import { BenchEnv, loadConfig, processEnv } from '@roombook/config';
  *   worker's peak RSS while it runs (target < 200 MB);
  * - second dry-run clear of the unchanged calendar: process CPU (user + system) around the job
  *   (target < 150 ms), median of several, the worker's peak RSS over all clears, and the size of
- *   the job result BullMQ keeps (the report's summary and the key of the report, stored once).
+ *   the job result BullMQ keeps (the report's summary and the key of the report, stored once);
+ * - a refresh that lists the unchanged calendar (every member's ETag compared with the store), as a
+ *   clear that deletes does first and a scheduled refresh does once an hour.
  * The worker runs as a process of its own (apps/worker/dist, built by `npm run bench`); its CPU and
  * peak RSS come from /proc. `ROOMBOOK_BENCH_CPU_PROF=DIR` writes its V8 CPU profile into DIR.
  */
@@ -26,10 +28,21 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { planClearing } from '@roombook/booking';
-import { createCalendarsRepository, createDatabase, createSecretBox } from '@roombook/db';
-import { QueueName, CalendarJob, isExpiredClearReport, resolveClearResult, type ClearCalendarPayload, type ClearReport } from '@roombook/queue';
+import { createCalendarsRepository, createDatabase, createSecretBox, schema } from '@roombook/db';
+import {
+  QueueName,
+  CalendarJob,
+  MirrorJob,
+  isExpiredClearReport,
+  resolveClearResult,
+  type ClearCalendarPayload,
+  type ClearReport,
+  type RefreshCalendarPayload,
+  type RefreshCalendarResult,
+} from '@roombook/queue';
 import { busyYear, createTestDatabase, YEAR_OBJECTS, YEAR_ROOM, YEAR_ZONE } from '@roombook/testing';
 import { Queue, QueueEvents } from 'bullmq';
+import { eq } from 'drizzle-orm';
 import { Redis } from 'ioredis';
 
 import { toOccurrence } from '../src/clearing/occurrences.js';
@@ -159,6 +172,9 @@ export async function run(): Promise<void> {
   const queue = new Queue(QueueName.calendar, { connection: redis, prefix });
   const eventsConnection = redis.duplicate();
   const events = new QueueEvents(QueueName.calendar, { connection: eventsConnection, prefix });
+  const mirror = new Queue(QueueName.mirror, { connection: redis, prefix });
+  const mirrorEventsConnection = redis.duplicate();
+  const mirrorEvents = new QueueEvents(QueueName.mirror, { connection: mirrorEventsConnection, prefix });
   let worker: ChildProcess | undefined;
   try {
     const row = await createCalendarsRepository(db.db, createSecretBox(SECRET)).create({
@@ -175,7 +191,7 @@ export async function run(): Promise<void> {
     );
     const pid = worker.pid!;
     while ((await queue.getWorkers()).length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
-    await events.waitUntilReady();
+    await Promise.all([events.waitUntilReady(), mirrorEvents.waitUntilReady()]);
     let resultBytes = 0;
     /** Runs a dry-run clear; the report is read here, after the worker's figures are taken (see below). */
     const clear = async () => {
@@ -226,6 +242,25 @@ export async function run(): Promise<void> {
     );
     console.log(`requests to the CalDAV server, all clears: ${[...stub.requests].map(([k, n]) => `${k} ${n}`).join(', ')}`);
 
+    // The listing a clear that deletes starts with (and a scheduled refresh makes hourly), alone: a
+    // scheduled refresh whose last listing is forgotten, so it lists; nothing has changed to fetch.
+    const listCpus: number[] = [];
+    const listWalls: number[] = [];
+    let listed: RefreshCalendarResult | undefined;
+    for (let i = 0; i < 3; i++) {
+      await db.db.update(schema.calendars).set({ mirrorListedAt: null }).where(eq(schema.calendars.id, row.id));
+      cpu0 = await procCpuMs(pid);
+      t0 = performance.now();
+      const data: RefreshCalendarPayload = { calendarId: row.id, reason: 'schedule' };
+      listed = (await (await mirror.add(MirrorJob.refresh, data)).waitUntilFinished(mirrorEvents, 600_000)) as RefreshCalendarResult;
+      listWalls.push(performance.now() - t0);
+      listCpus.push((await procCpuMs(pid)) - cpu0);
+    }
+    console.log(
+      `refresh by listing (unchanged, ${listed?.method}, ${listed?.fetched} fetched, ${listed?.objects} objects): worker median ${median(listCpus).toFixed(0)} ms CPU ` +
+        `(runs: ${listCpus.map((c) => c.toFixed(0)).join(', ')}), ${median(listWalls).toFixed(0)} ms wall — what a clear that deletes adds before planning`,
+    );
+
     // Anchor in the same run: what handing this report to BullMQ as the job's result cost before the
     // report was stored apart (the second dry run's floor then) — BullMQ 6 serialises a return value
     // twice (Job.moveToCompleted, then its Redis backend) and ioredis measures the string once
@@ -246,13 +281,16 @@ export async function run(): Promise<void> {
     );
   } finally {
     if (worker) await stopWorker(worker);
-    await events.close();
+    await Promise.all([events.close(), mirrorEvents.close()]);
     await queue.obliterate({ force: true }).catch(() => {});
+    await mirror.obliterate({ force: true }).catch(() => {});
+    await mirror.close();
     // The reports live beside the queue, not in it (~10 MB each, kept 24 h): gone with the run.
     const reports = await redis.keys(`${prefix}:clear-report*`).catch(() => []);
     if (reports.length > 0) await redis.del(...reports).catch(() => {});
     await queue.close();
     eventsConnection.disconnect();
+    mirrorEventsConnection.disconnect();
     redis.disconnect();
     await db.close();
     await new Promise((resolve) => stub.server.close(resolve));
