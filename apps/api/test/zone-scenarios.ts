@@ -25,11 +25,17 @@ export interface ZoneScenario {
 
 const DAY = 86_400_000;
 
-/** The next `month`/`day` (YYYYMMDD) at least two days ahead: inside every clear's 365-day window. */
+/**
+ * The next `month`/`day` (YYYYMMDD) at least two days ahead and inside every clear's 365-day window.
+ * In the days before `month`/`day`, next year's is more than 365 days ahead: then a week after this
+ * year's, the same season (the scenarios pick their dates for the zone rules of the season).
+ */
 export function nextDate(month: number, day: number, now = new Date()): string {
-  let year = now.getUTCFullYear();
-  if (Date.UTC(year, month - 1, day) < now.getTime() + 2 * DAY) year += 1;
-  return `${year}${String(month).padStart(2, '0')}${String(day).padStart(2, '0')}`;
+  const at = (year: number, laterDays = 0) => Date.UTC(year, month - 1, day + laterDays);
+  const year = now.getUTCFullYear();
+  let when = at(year);
+  if (when < now.getTime() + 2 * DAY) when = at(year + 1) <= now.getTime() + 360 * DAY ? at(year + 1) : at(year, 7);
+  return new Date(when).toISOString().slice(0, 10).replace(/-/g, '');
 }
 
 /** YYYYMMDD shifted by whole days. */
