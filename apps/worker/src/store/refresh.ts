@@ -56,7 +56,8 @@ function hrefKey(href: string): string {
  * Brings one calendar's store up to date with its server (issues 9 and 12), as cheaply as the server
  * allows: RFC 6578 sync-collection from the stored sync token (one REPORT, which says what changed);
  * else (no token, or the server refused it) one PROPFIND for the token and ctag — a ctag equal to
- * the stored one means nothing changed — and an ETag listing compared with the stored ETags. Only
+ * the stored one means nothing changed — and an ETag listing compared with the stored ETags; asked
+ * to list (`listAll`, `listEveryMs`), always the PROPFIND and the listing. Only
  * new or changed objects are fetched (multiget) and expanded; stored objects whose expansion no
  * longer covers the clearing window (it moved on, or the room's zone or address changed) are
  * re-expanded from their stored text, without a fetch. Changed objects are fetched, expanded and
@@ -114,6 +115,8 @@ async function refresh(input: RefreshInput): Promise<RefreshOutcome> {
   const held = new Map(versions.map((v) => [hrefKey(v.href), v]));
 
   let method: string;
+  // Every member and ETag compared with the store: what `listedAt` records.
+  let listed = false;
   const toFetch: string[] = [];
   const removed = new Map<string, string>();
   const changed = (href: string, etag: string | null) => etag === null || held.get(hrefKey(href))?.etag !== etag;
@@ -129,9 +132,10 @@ async function refresh(input: RefreshInput): Promise<RefreshOutcome> {
   } else {
     // The token read above, before the listing: a change made meanwhile shows up again next time.
     method = known ? 'etags' : 'full';
-    const listed = await client.listObjects();
+    listed = true;
+    const members = await client.listObjects();
     const seen = new Set<string>();
-    for (const v of listed) {
+    for (const v of members) {
       seen.add(hrefKey(v.href));
       if (changed(v.href, v.etag)) toFetch.push(v.href);
     }
@@ -190,7 +194,7 @@ async function refresh(input: RefreshInput): Promise<RefreshOutcome> {
   await store.apply(calendar.id, {
     upserts: last,
     removed: [...removed.values()],
-    state: { refreshedAt: now, syncToken, ctag, listedAt: method === 'etags' || method === 'full' ? now : listedAt, from: window.from, to: window.to },
+    state: { refreshedAt: now, syncToken, ctag, listedAt: listed ? now : listedAt, from: window.from, to: window.to },
   });
   return {
     method,
