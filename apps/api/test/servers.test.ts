@@ -1,5 +1,5 @@
 import { createCalendarsRepository, createPriorityTokensRepository, createSecretBox, createUsersRepository, schema } from '@roombook/db';
-import { basicAuth, getObject, putObject, runCalDavServerOptions, startCalDavServer, uniqueName, type CalDavServerKind, type CalDavTestServer, type CalDavUser } from '@roombook/testing';
+import { basicAuth, getObject, putObject, runCalDavServerOptions, startCalDavServer, uniqueName, unissuedSyncToken, type CalDavServerKind, type CalDavTestServer, type CalDavUser } from '@roombook/testing';
 import type { RunningWorkers } from '@roombook/worker';
 import { eq } from 'drizzle-orm';
 import ICAL from 'ical.js';
@@ -134,7 +134,7 @@ describe('clearing the same calendar on every CalDAV server', () => {
       const earlier = await putObject(collection, owner, 'earlier.ics', event({ uid: 'earlier', summary: 'Booked first', date, from: '0700', to: '0800', created: '20260101T080000Z' }));
       expect((await clear(true)).deleted_overlapping_events).toEqual([]);
       const [state] = await ctx.db.db.select({ token: schema.calendars.mirrorSyncToken }).from(schema.calendars).where(eq(schema.calendars.id, calendarId));
-      if (state?.token) await ctx.db.db.update(schema.calendars).set({ mirrorSyncToken: state.token.replace(/[^/:,]+$/, '999999') }).where(eq(schema.calendars.id, calendarId));
+      if (state?.token) await ctx.db.db.update(schema.calendars).set({ mirrorSyncToken: unissuedSyncToken(state.token) }).where(eq(schema.calendars.id, calendarId));
       const removed = await fetch(earlier, { method: 'DELETE', headers: { authorization: basicAuth(owner) } });
       expect(removed.ok).toBe(true);
       const later = await putObject(collection, owner, 'later.ics', event({ uid: 'later', summary: 'Booked second', date, from: '0730', to: '0830', created: '20260601T080000Z' }));
