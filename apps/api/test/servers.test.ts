@@ -129,7 +129,7 @@ describe('clearing the same calendar on every CalDAV server', () => {
     it('never deletes a booking for a clash with an event the server no longer holds, whatever its sync answers', async () => {
       // The earlier booking, seen by a clear, then removed by someone else; the server is then
       // restored from a backup, as far as sync tokens go: the stored one is one it never issued.
-      // DAViCal answers such a token with every member and no removals (see RefreshInput.listAll).
+      // DAViCal answers such a token with every member and no removals (see RefreshInput.listEveryMs).
       const date = day(60);
       const earlier = await putObject(collection, owner, 'earlier.ics', event({ uid: 'earlier', summary: 'Booked first', date, from: '0700', to: '0800', created: '20260101T080000Z' }));
       expect((await clear(true)).deleted_overlapping_events).toEqual([]);

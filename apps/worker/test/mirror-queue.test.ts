@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import { eq } from 'drizzle-orm';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 
+import { STORE_LIST_EVERY_MS } from '../src/handlers/refresh-calendar.js';
 import { startWorkers } from '../src/worker.js';
 import { seedCalendar, startPausingProxy, workerConfig } from './support/worker-fixture.js';
 
@@ -76,7 +77,7 @@ describe('mirror queue (real worker, Radicale, PostgreSQL, Redis)', async () => 
   });
 
   it('a scheduled refresh lists the calendar once its last listing is an hour old; a requested one still syncs', async () => {
-    await database.db.update(schema.calendars).set({ mirrorListedAt: new Date(Date.now() - 3_600_000) }).where(eq(schema.calendars.id, calendar.id));
+    await database.db.update(schema.calendars).set({ mirrorListedAt: new Date(Date.now() - STORE_LIST_EVERY_MS) }).where(eq(schema.calendars.id, calendar.id));
     const refresh = async (reason: RefreshCalendarPayload['reason']) =>
       (await (await mirrorQueue.add(MirrorJob.refresh, { calendarId: calendar.id, reason })).waitUntilFinished(mirrorEvents, 30_000)) as RefreshCalendarResult;
     expect(await refresh('request')).toMatchObject({ method: 'sync-token', unchanged: true });

@@ -46,9 +46,10 @@ export async function clearCalendar(job: Job, ctx: WorkerContext): Promise<Clear
     const reconciled = await reconcilePending({ calendarId: calendar.id, client, audit: ctx.audit, mailQueue });
     await job.updateProgress({ phase: 'fetching', objects_fetched: 0, decisions_total: 0, decisions_applied: 0 });
     // The store is brought up to date (only changed objects are fetched and parsed), then the plan
-    // is made from its stored expansions (issue 9). A clear that deletes lists the calendar rather
-    // than trusting a sync answer (see RefreshInput.listAll); a dry run changes nothing and syncs.
-    await ctx.withStoreLock(calendar.id, () => refreshStore({ calendar, client, store: ctx.store, now, listAll: !payload.test }));
+    // is made from its stored expansions (issue 9). A clear that deletes lists the calendar every
+    // time rather than trusting a sync answer (see RefreshInput.listEveryMs); a dry run changes
+    // nothing and syncs.
+    await ctx.withStoreLock(calendar.id, () => refreshStore({ calendar, client, store: ctx.store, now, ...(!payload.test && { listEveryMs: 0 }) }));
     const priorityTokens = await ctx.priorityTokens.activeFor(calendar.id);
     // A dry run of a calendar whose store and plan inputs did not change gives the same report (issue 9).
     const cacheKey: ReportKey | null =

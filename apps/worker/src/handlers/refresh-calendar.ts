@@ -6,7 +6,7 @@ import { refreshStore } from '../store/refresh.js';
 
 /**
  * A scheduled refresh lists the whole calendar (every member and ETag) when its last listing is this
- * old, instead of trusting the server's sync answer (see RefreshInput.listAll): the longest a
+ * old, instead of trusting the server's sync answer (see RefreshInput.listEveryMs): the longest a
  * removal a server failed to report stays in availability answers. One PROPFIND of the calendar an
  * hour; the refreshes right after our own writes and those a user asked for stay one REPORT.
  */

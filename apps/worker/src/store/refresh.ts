@@ -17,18 +17,15 @@ export interface RefreshInput {
   /** Objects fetched, expanded and written together; default {@link REFRESH_CHUNK}. */
   chunk?: number;
   /**
-   * List every member and its ETag instead of asking for the changes since the stored sync token
-   * (or trusting an unchanged ctag): what a clear that deletes plans from. A sync answer is only as
-   * good as the server's token handling, and DAViCal (1.1) answers a token it does not know (after
-   * a restore from backup, or a collection made again at the same URL) with every current member
-   * and no removals, where RFC 6578 has it refused; a counter-like ctag can come round to a stored
-   * value after a restore. Objects removed meanwhile would stay in the store, and a ghost that wins
-   * a clash would get a real booking deleted.
-   */
-  listAll?: boolean;
-  /**
-   * List (as `listAll`) when the last listing is older than this many ms: bounds how long such a
-   * ghost can stand in availability answers and `reject` rooms' conflict checks.
+   * List every member and its ETag, instead of asking for the changes since the stored sync token
+   * (or trusting an unchanged ctag), when the last listing is at least this many ms old; 0 lists
+   * every time, as a clear that deletes must. A sync answer is only as good as the server's token
+   * handling: DAViCal (1.1) answers a token it does not know (after a restore from backup, or a
+   * collection made again at the same URL) with every current member and no removals, where RFC
+   * 6578 has it refused, and a counter-like ctag can come round to a stored value after a restore.
+   * Objects removed meanwhile would stay in the store: a ghost that wins a clash would get a real
+   * booking deleted, and stand in availability answers and `reject` rooms' conflict checks until
+   * the next listing.
    */
   listEveryMs?: number;
 }
@@ -57,7 +54,7 @@ function hrefKey(href: string): string {
  * allows: RFC 6578 sync-collection from the stored sync token (one REPORT, which says what changed);
  * else (no token, or the server refused it) one PROPFIND for the token and ctag — a ctag equal to
  * the stored one means nothing changed — and an ETag listing compared with the stored ETags; asked
- * to list (`listAll`, `listEveryMs`), always the PROPFIND and the listing. Only
+ * to list (`listEveryMs`), always the PROPFIND and the listing. Only
  * new or changed objects are fetched (multiget) and expanded; stored objects whose expansion no
  * longer covers the clearing window (it moved on, or the room's zone or address changed) are
  * re-expanded from their stored text, without a fetch. Changed objects are fetched, expanded and
@@ -88,13 +85,12 @@ async function refresh(input: RefreshInput): Promise<RefreshOutcome> {
   const state = await store.state(calendar.id);
   const known = state?.refreshedAt != null;
   const listedAt = state?.listedAt ?? null;
-  const listAll =
-    input.listAll === true || (input.listEveryMs !== undefined && (listedAt === null || now.getTime() - listedAt.getTime() >= input.listEveryMs));
+  const listDue = input.listEveryMs !== undefined && (listedAt === null || now.getTime() - listedAt.getTime() >= input.listEveryMs);
   // A store that holds a sync token asks for the changes since it at once (RFC 6578): one request
   // whether or not anything changed, where reading the token first (a PROPFIND) cost a second one
   // whenever something had, as after each booking of a `reject` room (issue 9). A refused or
   // forgotten token falls back to the PROPFIND and an ETag listing.
-  const synced = known && state.syncToken && !listAll ? await client.syncChanges(state.syncToken) : null;
+  const synced = known && state.syncToken && !listDue ? await client.syncChanges(state.syncToken) : null;
   let quiet: string | null = null;
   let syncToken: string | null;
   // Not read when the sync answered: stored as unknown, since a stale ctag could match again later
@@ -106,7 +102,7 @@ async function refresh(input: RefreshInput): Promise<RefreshOutcome> {
   } else {
     const remote = await client.collectionState();
     ({ syncToken, ctag } = remote);
-    if (known && !listAll && syncToken === null && ctag !== null && ctag === state.ctag) quiet = 'ctag';
+    if (known && !listDue && syncToken === null && ctag !== null && ctag === state.ctag) quiet = 'ctag';
   }
   // Nothing changed on the server: only the objects to re-expand are read, not every object's version
   // (the common case of a clear or a scheduled refresh, issue 9).

@@ -10,8 +10,10 @@ export type RefreshCalendarPayload = Static<typeof RefreshCalendarPayload>;
 
 export const RefreshCalendarResult = Type.Object({
   /**
-   * how the server was asked: `sync-token` or `ctag` (one PROPFIND said nothing changed), `sync-collection`
-   * (RFC 6578 changes since the stored token), `etags` (full ETag listing), or `full` (first read)
+   * how the server was asked: `sync-token` (the sync-collection REPORT from the stored token listed
+   * no change) or `ctag` (one PROPFIND: the ctag is the stored one), `sync-collection` (RFC 6578
+   * changes since the stored token), `etags` (full ETag listing: the token was refused, or the
+   * listing was due), or `full` (first read)
    */
   method: Type.String(),
   unchanged: Type.Boolean({ description: 'nothing changed on the server since the last refresh' }),
